@@ -1,0 +1,30 @@
+# The two commands of the README are the contract: `make run` and `make test`.
+# Everything else here is a helper they (or developers) call.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup run test lint i18n bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup: ## venv, PostgreSQL role and Odoo config (idempotent)
+	@scripts/setup.sh
+
+run: ## set up, install or upgrade the demo database "kommune" and serve it on :8069
+	@scripts/run.sh
+
+test: ## set up, build a fresh test database and run the whole suite
+	@scripts/test.sh $(ARGS)
+
+lint: ## ruff, pylint-odoo and an XML well-formedness check
+	@scripts/lint.sh
+
+i18n: ## regenerate i18n/kommune_interkulturell.pot with Odoo's own export
+	@scripts/i18n.sh
+
+bench: ## run the benchmarks in bench/ and print their figures
+	@scripts/bench.sh $(ARGS)
+
+clean: ## drop the project's databases and local state (keeps .venv)
+	@scripts/clean.sh

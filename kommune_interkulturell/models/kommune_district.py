@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+
+
+class KommuneDistrict(models.Model):
+    """A district (Bezirk) the network works in.
+
+    The twelve Berlin districts ship as data with their official numbers 01-12; users
+    may add others, e.g. Brandenburg districts around Berlin."""
+
+    _name = "kommune.district"
+    _description = "District"
+    _order = "sequence, code, name, id"
+    _rec_names_search = ["name", "code"]
+
+    name = fields.Char(required=True)
+    code = fields.Char(
+        help="Official district number, e.g. 01 for Berlin-Mitte.",
+    )
+    sequence = fields.Integer(default=10)
+    state_id = fields.Many2one(
+        "res.country.state",
+        string="Federal State",
+        help="Federal state the district belongs to, e.g. Berlin or Brandenburg.",
+    )
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+    organization_count = fields.Integer(
+        string="Organisations", compute="_compute_organization_count"
+    )
+
+    _code_unique = models.UniqueIndex(
+        "(code) WHERE code IS NOT NULL", "Another district already has this number."
+    )
+    _name_unique = models.UniqueIndex("(name)", "Another district already has this name.")
+
+    @api.depends("code")
+    def _compute_display_name(self):
+        for district in self:
+            district.display_name = (
+                f"{district.code} {district.name}" if district.code else district.name
+            )
+
+    def _compute_organization_count(self):
+        counts = dict(
+            self.env["res.partner"]._read_group(
+                [("district_id", "in", self.ids), ("is_company", "=", True)],
+                ["district_id"],
+                ["__count"],
+            )
+        )
+        for district in self:
+            district.organization_count = counts.get(district, 0)
+
+    def action_open_organizations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.res_partner_action_organization"
+        )
+        action["domain"] = [("district_id", "=", self.id)]
+        action["context"] = {"default_district_id": self.id, "default_is_company": True}
+        return action

@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class KommuneTagMixin(models.AbstractModel):
+    """Small configurable vocabularies of the network (communities, languages, fields
+    of activity, target groups): a translatable name, an order, a colour for tags."""
+
+    _name = "kommune.tag.mixin"
+    _description = "Kommune Interkulturell vocabulary"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+
+    _name_unique = models.UniqueIndex("(name)", "This name is already used.")

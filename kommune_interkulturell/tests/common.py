@@ -1,0 +1,59 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class KommuneCommon(TransactionCase):
+    """Users of both groups and a small network of its own (never the demo data)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = new_test_user(
+            cls.env,
+            login="ki_user",
+            name="Kim User",
+            groups="kommune_interkulturell.group_kommune_user",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="ki_manager",
+            name="Mia Manager",
+            groups="kommune_interkulturell.group_kommune_manager",
+        )
+        cls.district_mitte = cls.env.ref("kommune_interkulturell.district_berlin_mitte")
+        cls.district_neukoelln = cls.env.ref("kommune_interkulturell.district_berlin_neukoelln")
+        cls.district_spandau = cls.env.ref("kommune_interkulturell.district_berlin_spandau")
+        cls.type_mo = cls.env.ref("kommune_interkulturell.organization_type_mo")
+        cls.type_integration = cls.env.ref(
+            "kommune_interkulturell.organization_type_administration_integration"
+        )
+        cls.type_business = cls.env.ref(
+            "kommune_interkulturell.organization_type_business_alliance"
+        )
+
+        Partner = cls.env["res.partner"]
+        cls.mo = Partner.create(
+            {
+                "name": "Test MO Brücke e.V.",
+                "is_company": True,
+                "organization_type_id": cls.type_mo.id,
+                "district_id": cls.district_neukoelln.id,
+                "active_district_ids": [(6, 0, cls.district_mitte.ids)],
+                "email": "info@test-mo.example.org",
+            }
+        )
+        cls.administration = Partner.create(
+            {
+                "name": "Test Bezirksamt Spandau – Integration",
+                "is_company": True,
+                "organization_type_id": cls.type_integration.id,
+                "district_id": cls.district_spandau.id,
+            }
+        )
+        cls.mo_person = Partner.create(
+            {
+                "name": "Test Person MO",
+                "parent_id": cls.mo.id,
+                "network_role": "volunteer",
+                "email": "person@test-mo.example.org",
+            }
+        )

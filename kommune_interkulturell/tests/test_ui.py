@@ -1,0 +1,32 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestUi(HttpCase):
+    def test_organizations_tour(self):
+        """Open the migrant organisations kanban, then an organisation's form with the
+        network page, as a plain User of the project working in German."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["res.users"].create(
+            {
+                "name": "Tour User",
+                "login": "ki_tour_user",
+                "password": "ki_tour_user",
+                "lang": "de_DE",
+                "group_ids": [
+                    (6, 0, [self.env.ref("kommune_interkulturell.group_kommune_user").id])
+                ],
+            }
+        )
+        self.env["res.partner"].create(
+            {
+                "name": "Tour MO Brückenschlag e.V.",
+                "is_company": True,
+                "organization_type_id": self.env.ref(
+                    "kommune_interkulturell.organization_type_mo"
+                ).id,
+                "district_id": self.env.ref("kommune_interkulturell.district_berlin_pankow").id,
+                "founding_year": 2010,
+            }
+        )
+        self.start_tour("/odoo", "kommune_organizations_tour", login="ki_tour_user")
