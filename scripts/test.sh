@@ -8,15 +8,8 @@ source "$(dirname "$0")/lib.sh"
 TEST_DB="${KI_TEST_DB:-ki_test}"
 TEMPLATE_DB="${TEST_DB}_template"
 LIVE_DB="${TEST_DB}_live"
-TEST_PORT="${KI_TEST_PORT:-8169}"
 
 "$REPO/scripts/setup.sh" --browser
-
-# Odoo's HttpCase reads the port from the configuration: tests get their own port so
-# that they run next to a `make run` server.
-TEST_CONF="$STATE/odoo-test.conf"
-sed "s/^http_port = .*/http_port = $TEST_PORT/" "$CONF" > "$TEST_CONF"
-export ODOO_CONF="$TEST_CONF"
 
 # The installed addon is kept as a template database and reused while the addon's
 # files are unchanged: re-running the suite then costs no reinstall. The test databases
@@ -28,11 +21,11 @@ odoo_cmd db duplicate -f "$TEMPLATE_DB" "$TEST_DB" >/dev/null
 odoo_cmd db duplicate -f "$TEMPLATE_DB" "$LIVE_DB" >/dev/null
 
 # The live-server tests (tests/) start their own Odoo processes on these settings.
-export KI_ODOO_PATH="$ODOO_PATH" KI_ODOO_CONF="$TEST_CONF" KI_PYTHON="$VENV/bin/python"
+export KI_ODOO_PATH="$ODOO_PATH" KI_ODOO_CONF="$CONF" KI_PYTHON="$VENV/bin/python"
 export KI_LIVE_DB="$LIVE_DB" KI_TEST_DB="$TEST_DB"
 
 say "running the suite"
 cd "$REPO"
 PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/pytest" \
-    --odoo-config="$TEST_CONF" --odoo-database="$TEST_DB" --odoo-http \
+    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-http \
     "$ADDON/tests" tests "$@"

@@ -59,3 +59,134 @@ def scratch_db():
     odoo_bin("db", "drop", name, check=False)
     yield name
     odoo_bin("db", "drop", name, check=False)
+
+
+LIVE_DB = os.environ.get("KI_LIVE_DB", "ki_test_live")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A real Odoo server process (odoo-bin) on the live test database."""
+
+    def __init__(self, db=LIVE_DB, workers=0, smtp_port=None, extra_args=()):
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [
+            PYTHON,
+            f"{ODOO_PATH}/odoo-bin",
+            "-c",
+            ODOO_CONF,
+            "-d",
+            self.db,
+            f"--db-filter=^{self.db}$",
+            f"--http-port={self.port}",
+            f"--workers={workers}",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ]
+        if workers:
+            args.append(f"--gevent-port={free_port()}")
+        if smtp_port:
+            args += ["--smtp=127.0.0.1", f"--smtp-port={smtp_port}"]
+        args += list(extra_args)
+        self.log_path = f"/tmp/ki_live_{self.port}.log"
+        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout=120):
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"Odoo exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/web/health", timeout=5) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.5)
+        raise AssertionError(f"Odoo did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self):
+        with open(self.log_path) as log:
+            return log.read()[-5000:]
+
+    def rpc(self, login="admin", password="admin"):
+        return Rpc(self, login, password)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+class Rpc:
+    """XML-RPC client for one user: rpc("res.partner", "search", [[...]])."""
+
+    def __init__(self, server, login, password):
+        import xmlrpc.client
+
+        self.server = server
+        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common", allow_none=True)
+        self.uid = common.authenticate(server.db, login, password, {})
+        assert self.uid, f"could not log in as {login}"
+        self.password = password
+        self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object", allow_none=True)
+
+    def __call__(self, model, method, args=(), **kwargs):
+        return self.models.execute_kw(
+            self.server.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """One threaded Odoo server for the session, on the live test database."""
+    if not ODOO_CONF:
+        pytest.skip("KI_ODOO_CONF is not set: run the suite through `make test`")
+    server = LiveServer().wait_ready()
+    yield server
+    server.stop()
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps every message it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook name
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((envelope.rcpt_tos, message))
+        return "250 OK"
+
+    def stop(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink()
+    yield sink
+    sink.stop()
