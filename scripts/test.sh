@@ -2,7 +2,8 @@
 # `make test`: set up (browser included), build a fresh throw-away database with the
 # addon, German and demo data installed, and run the whole suite with pytest-odoo:
 # the addon's tests (kommune_interkulturell/tests, browser tours included) and the
-# live-server tests of the repo (tests/). Extra pytest arguments: make test ARGS="-k x".
+# live-server tests of the repo (tests/). Extra pytest arguments: make test ARGS="-k x";
+# test paths among them replace the default ones: make test ARGS="tests/test_install.py".
 source "$(dirname "$0")/lib.sh"
 
 TEST_DB="${KI_TEST_DB:-ki_test}"
@@ -24,8 +25,13 @@ odoo_cmd db duplicate -f "$TEMPLATE_DB" "$LIVE_DB" >/dev/null
 export KI_ODOO_PATH="$ODOO_PATH" KI_ODOO_CONF="$CONF" KI_PYTHON="$VENV/bin/python"
 export KI_LIVE_DB="$LIVE_DB" KI_TEST_DB="$TEST_DB"
 
+paths=("$ADDON/tests" tests)
+for arg in "$@"; do
+    case "$arg" in -*) ;; *) [ -e "$REPO/${arg%%::*}" ] && paths=() ;; esac
+done
+
 say "running the suite"
 cd "$REPO"
 PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/pytest" \
     --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-http \
-    "$ADDON/tests" tests "$@"
+    "${paths[@]}" "$@"
