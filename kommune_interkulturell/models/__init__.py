@@ -6,3 +6,11 @@ from . import kommune_language
 from . import kommune_activity_area
 from . import kommune_target_group
 from . import res_partner
+from . import kommune_cooperation_stage
+from . import kommune_cooperation_kind
+from . import kommune_cooperation_close_reason
+from . import kommune_cooperation_tag
+from . import kommune_cooperation
+from . import kommune_cooperation_member
+from . import calendar_event
+from . import mail_message

@@ -1,5 +1,6 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 NETWORK_ROLES = [
     ("fulltime", "Full-time staff"),
@@ -152,3 +153,101 @@ class ResPartner(models.Model):
             "district_id",
             "active_district_ids",
         ]
+
+    # ------------------------------------------------------------------
+    # Cooperations and the continuous dialogue
+    # ------------------------------------------------------------------
+    cooperation_member_ids = fields.One2many(
+        "kommune.cooperation.member",
+        "partner_id",
+        string="Cooperation Memberships",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    cooperation_count = fields.Integer(
+        string="Cooperations",
+        compute="_compute_cooperation_count",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    date_last_contact = fields.Datetime(
+        string="Last Contact",
+        compute="_compute_date_last_contact",
+        store=True,
+        help="Latest contact with the organisation or its people: a meeting they "
+        "attended, a logged note or call, a message, e-mail or done activity on them, or "
+        "the last contact of a cooperation the organisation is a member of.",
+    )
+    days_since_contact = fields.Integer(compute="_compute_days_since_contact")
+
+    def _compute_cooperation_count(self):
+        counts = dict(
+            self.env["kommune.cooperation.member"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.cooperation_count = counts.get(partner, 0)
+
+    @api.depends(
+        "cooperation_member_ids.cooperation_id.date_last_contact",
+        "meeting_ids.start",
+        "child_ids.meeting_ids.start",
+    )
+    def _compute_date_last_contact(self):
+        # Also recomputed explicitly: on every dialogue message posted on the partner or
+        # one of its people, and by the daily dialogue cron for meetings whose time came.
+        families = {partner: partner._origin | partner._origin.child_ids for partner in self}
+        family_ids = list({pid for family in families.values() for pid in family.ids})
+        now = fields.Datetime.now()
+        last_meetings = dict(
+            self.env["calendar.event"]._read_group(
+                [("partner_ids", "in", family_ids), ("start", "<=", now)],
+                ["partner_ids"],
+                ["start:max"],
+            )
+        )
+        Message = self.env["mail.message"]
+        last_messages = dict(
+            Message._read_group(
+                Domain("model", "=", "res.partner")
+                & Domain("res_id", "in", family_ids)
+                & Message._kommune_dialogue_domain(),
+                ["res_id"],
+                ["date:max"],
+            )
+        )
+        for partner, family in families.items():
+            dates = partner.cooperation_member_ids.cooperation_id.mapped("date_last_contact")
+            for member in family:
+                dates += [last_meetings.get(member), last_messages.get(member.id)]
+            partner.date_last_contact = max(filter(None, dates), default=False)
+
+    @api.depends("date_last_contact")
+    def _compute_days_since_contact(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.date_last_contact
+            partner.days_since_contact = (
+                (today - fields.Date.context_today(partner, last)).days if last else 0
+            )
+
+    def _message_post_after_hook(self, message, msg_values):
+        # A call logged on a person is a contact with their organisation too.
+        if message._kommune_is_dialogue():
+            self._kommune_refresh_dialogue()
+        return super()._message_post_after_hook(message, msg_values)
+
+    def _kommune_refresh_dialogue(self):
+        """Recompute "last contact" of these partners and their organisations at the
+        next flush or read (see kommune.cooperation._refresh_dialogue)."""
+        partners = self | self.parent_id
+        self.env.add_to_compute(self._fields["date_last_contact"], partners)
+        partners.modified(["date_last_contact"])
+
+    def action_open_cooperations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_cooperation_action"
+        )
+        action["domain"] = [("partner_ids", "in", self.ids)]
+        action["context"] = {"default_member_ids": [Command.create({"partner_id": self.id})]}
+        return action

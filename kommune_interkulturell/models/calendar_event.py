@@ -1,0 +1,120 @@
+from odoo import api, fields, models
+from odoo.tools.misc import format_date, format_datetime
+
+COOPERATION_MODEL = "kommune.cooperation"
+
+
+class CalendarEvent(models.Model):
+    """Meetings of cooperations.
+
+    A meeting belongs to a cooperation through a real many2one, ``cooperation_id``, as
+    crm links meetings with ``opportunity_id``: the cooperation gets a one2many
+    ``meeting_ids`` its stored "last contact" can depend on, the link is indexed, and
+    meetings can be searched and grouped by cooperation, district or stage. The generic
+    document link of calendar (``res_model``/``res_id``) is kept in sync, so calendar's
+    own features work as for any document: the "Meeting" activity on the cooperation,
+    the button back to it, meetings planned from its activities."""
+
+    _inherit = "calendar.event"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    cooperation_id = fields.Many2one(
+        COOPERATION_MODEL,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The cooperation this meeting belongs to: it counts as contact for its "
+        "dialogue once it has taken place.",
+    )
+
+    # ------------------------------------------------------------
+    # DEFAULTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields):
+        events = self
+        if cooperation_id := self.env.context.get("default_cooperation_id"):
+            events = self.with_context(
+                default_res_model=COOPERATION_MODEL, default_res_id=cooperation_id
+            )
+        defaults = super(CalendarEvent, events).default_get(fields)
+        # Planned from the cooperation's chatter ("Meeting" activity) or its document
+        # link: link the cooperation as well.
+        if (
+            "cooperation_id" in fields
+            and not defaults.get("cooperation_id")
+            and defaults.get("res_id")
+            and defaults.get("res_model_id") == self.env["ir.model"]._get_id(COOPERATION_MODEL)
+        ):
+            defaults["cooperation_id"] = defaults["res_id"]
+        return defaults
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        model_id = self.env["ir.model"]._get_id(COOPERATION_MODEL)
+        context = self.env.context
+        for vals in vals_list:
+            if cooperation_id := vals.get("cooperation_id", context.get("default_cooperation_id")):
+                vals.setdefault("res_model_id", model_id)
+                vals.setdefault("res_id", cooperation_id)
+                continue
+            # Planned from the cooperation's chatter: calendar fills the document link
+            # from these defaults only later, in its own create.
+            res_model = vals.get("res_model") or context.get("default_res_model")
+            res_model_id = vals.get("res_model_id") or context.get("default_res_model_id")
+            res_id = vals.get("res_id") or context.get("default_res_id")
+            if res_id and (res_model == COOPERATION_MODEL or res_model_id == model_id):
+                vals["cooperation_id"] = res_id
+        events = super().create(vals_list)
+
+        linked = events.filtered("cooperation_id")
+        if linked:
+            linked._kommune_log_on_cooperation()
+            now = fields.Datetime.now()
+            over = linked.filtered(lambda event: event.stop and event.stop <= now)
+            if over and not self.env.context.get("orig_activity_ids"):
+                # A meeting entered after it took place is history, not a to-do:
+                # calendar's automatic "Meeting" activity would only show as overdue.
+                over.activity_ids.unlink()
+        return events
+
+    def write(self, vals):
+        if "cooperation_id" in vals:
+            vals = dict(vals)
+            if vals["cooperation_id"]:
+                vals["res_model_id"] = self.env["ir.model"]._get_id(COOPERATION_MODEL)
+                vals["res_id"] = vals["cooperation_id"]
+            else:
+                unlinked = self.filtered(lambda event: event.res_model == COOPERATION_MODEL)
+                if unlinked:
+                    super(CalendarEvent, unlinked).write({"res_model_id": False, "res_id": False})
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    def _kommune_format_start(self):
+        self.ensure_one()
+        if self.allday:
+            return format_date(self.env, self.start_date)
+        return format_datetime(self.env, self.start, dt_format="short")
+
+    def _kommune_log_on_cooperation(self):
+        """Log each new meeting in its cooperation's chatter. A log (not a note): it
+        records a plan and is no contact in itself."""
+        for event in self:
+            event.cooperation_id._message_log(
+                body=self.env._(
+                    "Meeting %(meeting)s on %(date)s.",
+                    meeting=event._get_html_link(),
+                    date=event._kommune_format_start(),
+                )
+            )
