@@ -12,5 +12,7 @@ from . import kommune_cooperation_close_reason
 from . import kommune_cooperation_tag
 from . import kommune_cooperation
 from . import kommune_cooperation_member
+from . import kommune_cooperation_action_item
 from . import calendar_event
+from . import mail_activity
 from . import mail_message

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import is_html_empty
 from odoo.tools.misc import format_date, format_datetime
 
 COOPERATION_MODEL = "kommune.cooperation"
@@ -26,7 +27,15 @@ class CalendarEvent(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="The cooperation this meeting belongs to: it counts as contact for its "
-        "dialogue once it has taken place.",
+        "dialogue once it has taken place, and its minutes go to the cooperation.",
+    )
+    cooperation_minutes = fields.Html(
+        string="Minutes",
+        help="What was discussed and agreed. Saving posts the minutes and the action "
+        "items to the cooperation's chatter.",
+    )
+    cooperation_action_item_ids = fields.One2many(
+        "kommune.cooperation.action.item", "event_id", string="Action Items"
     )
 
     # ------------------------------------------------------------
@@ -83,6 +92,12 @@ class CalendarEvent(models.Model):
                 # A meeting entered after it took place is history, not a to-do:
                 # calendar's automatic "Meeting" activity would only show as overdue.
                 over.activity_ids.unlink()
+            linked.filtered(
+                lambda event: (
+                    not is_html_empty(event.cooperation_minutes)
+                    or event.cooperation_action_item_ids
+                )
+            )._kommune_post_minutes()
         return events
 
     def write(self, vals):
@@ -95,7 +110,17 @@ class CalendarEvent(models.Model):
                 unlinked = self.filtered(lambda event: event.res_model == COOPERATION_MODEL)
                 if unlinked:
                     super(CalendarEvent, unlinked).write({"res_model_id": False, "res_id": False})
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.keys() & {"cooperation_minutes", "cooperation_action_item_ids"}:
+            self.filtered("cooperation_id")._kommune_post_minutes()
+        return result
+
+    def unlink(self):
+        # Action items cascade with their meeting in the database; unlink them through
+        # the ORM first so that their open to-dos go too. sudo: whoever may delete the
+        # meeting deletes its items anyway, also without access to them.
+        self.sudo().cooperation_action_item_ids.unlink()
+        return super().unlink()
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -117,4 +142,24 @@ class CalendarEvent(models.Model):
                     meeting=event._get_html_link(),
                     date=event._kommune_format_start(),
                 )
+            )
+
+    def _kommune_post_minutes(self):
+        """Post the minutes and the action items to the cooperation's chatter, where
+        the followers read them. They carry their own subtype: writing minutes records a
+        contact that already happened, it is no new one."""
+        for event in self:
+            items = event.cooperation_action_item_ids
+            if is_html_empty(event.cooperation_minutes) and not items:
+                continue
+            event.cooperation_id.message_post_with_source(
+                "kommune_interkulturell.cooperation_minutes_message",
+                render_values={
+                    "event": event,
+                    "event_link": event._get_html_link(),
+                    "event_date": event._kommune_format_start(),
+                    "items": items,
+                },
+                message_type="comment",
+                subtype_xmlid="kommune_interkulturell.mt_cooperation_minutes",
             )

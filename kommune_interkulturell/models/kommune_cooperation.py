@@ -164,6 +164,10 @@ class KommuneCooperation(models.Model):
     meeting_ids = fields.One2many("calendar.event", "cooperation_id", string="Meetings")
     meeting_count = fields.Integer(string="Meetings Count", compute="_compute_meeting_stats")
     next_meeting_start = fields.Datetime(string="Next Meeting", compute="_compute_meeting_stats")
+    action_item_ids = fields.One2many(
+        "kommune.cooperation.action.item", "cooperation_id", string="Action Items"
+    )
+    follow_up_count = fields.Integer(string="Open Follow-ups", compute="_compute_follow_up_count")
 
     # Continuous dialogue. "Last contact" and the due date are stored: the kanban,
     # the filters and the reports read and group them. "Days since" and "overdue" depend
@@ -245,6 +249,18 @@ class KommuneCooperation(models.Model):
             starts = starts_by_coop.get(coop._origin, [])
             coop.meeting_count = len(starts)
             coop.next_meeting_start = min((start for start in starts if start > now), default=False)
+
+    @api.depends("action_item_ids.is_done")
+    def _compute_follow_up_count(self):
+        counts = dict(
+            self.env["kommune.cooperation.action.item"]._read_group(
+                [("cooperation_id", "in", self.ids), ("is_done", "=", False)],
+                ["cooperation_id"],
+                ["__count"],
+            )
+        )
+        for coop in self:
+            coop.follow_up_count = counts.get(coop, 0)
 
     @api.depends("meeting_ids.start")
     def _compute_date_last_contact(self):
@@ -415,6 +431,15 @@ class KommuneCooperation(models.Model):
         )
         action["domain"] = [("id", "in", self.partner_ids.ids)]
         action["context"] = {"create": False}
+        return action
+
+    def action_view_follow_ups(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_cooperation_action_item_action"
+        )
+        action["domain"] = [("cooperation_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1, "create": False}
         return action
 
     # ------------------------------------------------------------

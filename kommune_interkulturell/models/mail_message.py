@@ -19,9 +19,9 @@ class MailMessage(models.Model):
     @api.model
     def _kommune_dialogue_domain(self):
         """Messages that count as contact for the continuous dialogue: a logged note
-        (e.g. a call), a message or an e-mail, and any done activity. Tracking values
-        and meeting logs are notifications and do not count: they record what happened,
-        they are not a new contact."""
+        (e.g. a call), a message or an e-mail, and any done activity. Tracking values,
+        meeting logs and posted minutes carry other subtypes and do not count: they
+        record what happened, they are not a new contact."""
         return Domain("mail_activity_type_id", "!=", False) | (
             Domain("message_type", "in", DIALOGUE_MESSAGE_TYPES)
             & Domain("subtype_id", "in", self._kommune_dialogue_subtype_ids())

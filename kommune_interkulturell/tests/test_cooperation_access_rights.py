@@ -43,7 +43,16 @@ class TestCooperationAccessRights(CooperationCommon):
                 }
             )
         )
-        self.assertEqual(coop.meeting_ids, meeting)
+        meeting.write(
+            {
+                "cooperation_minutes": "<p>Protokoll</p>",
+                "cooperation_action_item_ids": [
+                    Command.create({"name": "Nachfassen", "user_id": self.user.id}),
+                    Command.create({"name": "Flyer", "partner_id": self.admin_person.id}),
+                ],
+            }
+        )
+        meeting.cooperation_action_item_ids.filtered("partner_id").is_done = True
         coop.message_post(body="Telefonat", message_type="comment", subtype_xmlid="mail.mt_note")
         self.env["kommune.cooperation.close"].with_user(self.user).create(
             {"cooperation_ids": coop.ids, "close_reason_id": self.reason_no_capacity.id}

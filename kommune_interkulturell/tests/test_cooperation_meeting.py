@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common_cooperation import CooperationCommon
@@ -136,3 +137,100 @@ class TestCooperationMeeting(CooperationCommon):
         self.assertEqual(self.mo_person.date_last_contact, message.date)
         self.assertEqual(self.mo.date_last_contact, message.date)
         self.assertFalse(self.administration.date_last_contact)
+
+
+@tagged("post_install", "-at_install")
+class TestCooperationMinutes(CooperationCommon):
+    def test_minutes_create_activities_follow_ups_and_post(self):
+        meeting = self._create_meeting(self.cooperation, self._days_ago(1))
+        self.env.flush_all()
+        contact_before = self.cooperation.date_last_contact
+        deadline = fields.Date.today() + timedelta(days=7)
+        with Form(meeting.with_user(self.user)) as form:
+            form.cooperation_minutes = "<p>Sprechstunde ab Mai, Flyer auf Arabisch</p>"
+            with form.cooperation_action_item_ids.new() as item:
+                item.name = "Raum im Bezirksamt reservieren"
+                item.user_id = self.user
+                item.date_deadline = deadline
+            with form.cooperation_action_item_ids.new() as item:
+                item.name = "Flyer übersetzen"
+                item.partner_id = self.mo_manager
+        items = meeting.cooperation_action_item_ids
+        staff_item = items.filtered("user_id")
+        partner_item = items.filtered("partner_id")
+
+        # Users get a to-do on the cooperation...
+        activity = staff_item.activity_id
+        self.assertEqual(activity.res_model, "kommune.cooperation")
+        self.assertEqual(activity.res_id, self.cooperation.id)
+        self.assertEqual(activity.user_id, self.user)
+        self.assertEqual(activity.summary, "Raum im Bezirksamt reservieren")
+        self.assertEqual(activity.date_deadline, deadline)
+        # ...partners' items form the follow-up list.
+        self.assertFalse(partner_item.activity_id)
+        self.assertEqual(self.cooperation.follow_up_count, 2)
+        follow_ups = self.env["kommune.cooperation.action.item"].search(
+            [
+                ("cooperation_id", "=", self.cooperation.id),
+                ("partner_id", "!=", False),
+                ("is_done", "=", False),
+            ]
+        )
+        self.assertEqual(follow_ups, partner_item)
+
+        # The minutes go to the cooperation's chatter.
+        minutes = self.cooperation.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("kommune_interkulturell.mt_cooperation_minutes")
+        )
+        self.assertEqual(len(minutes), 1)
+        self.assertIn("Flyer auf Arabisch", minutes.body)
+        self.assertIn("Raum im Bezirksamt reservieren", minutes.body)
+        self.assertIn(self.mo_manager.name, minutes.body)
+        self.assertEqual(minutes.author_id, self.user.partner_id)
+        # Writing minutes records an old contact, it is no new one.
+        self.assertEqual(self.cooperation.date_last_contact, contact_before)
+
+        # Marking the to-do done ticks the item off (and counts as contact).
+        activity.with_user(self.user).action_feedback(feedback="Raum 3.14")
+        self.assertTrue(staff_item.is_done)
+        self.assertEqual(self.cooperation.follow_up_count, 1)
+        self.assertGreater(self.cooperation.date_last_contact, contact_before)
+
+    def test_action_item_follows_changes(self):
+        meeting = self._create_meeting(self.cooperation, self._days_ago(1))
+        item = self.env["kommune.cooperation.action.item"].create(
+            {"event_id": meeting.id, "name": "Vereinbarung entwerfen", "user_id": self.user.id}
+        )
+        activity = item.activity_id
+        item.write({"user_id": self.manager.id, "date_deadline": "2030-01-15"})
+        self.assertEqual(activity.user_id, self.manager)
+        self.assertEqual(str(activity.date_deadline), "2030-01-15")
+        # Handed to a partner: the to-do goes.
+        item.write({"user_id": False, "partner_id": self.mo_person.id})
+        self.assertFalse(activity.exists())
+        item.write({"partner_id": False, "user_id": self.user.id})
+        self.assertTrue(item.activity_id)
+        activity = item.activity_id
+        item.unlink()
+        self.assertFalse(activity.exists())
+
+    def test_action_item_needs_one_assignee(self):
+        meeting = self._create_meeting(self.cooperation, self._days_ago(1))
+        Item = self.env["kommune.cooperation.action.item"]
+        with self.assertRaises(ValidationError):
+            Item.create({"event_id": meeting.id, "name": "Niemand"})
+        plain_meeting = self.env["calendar.event"].create(
+            {"name": "Ohne Kooperation", "start": self._days_ago(1), "stop": self._days_ago(1, 11)}
+        )
+        with self.assertRaises(ValidationError):
+            Item.create({"event_id": plain_meeting.id, "name": "X", "user_id": self.user.id})
+
+    def test_deleting_meeting_drops_open_todos(self):
+        meeting = self._create_meeting(self.cooperation, self._days_ago(1))
+        item = self.env["kommune.cooperation.action.item"].create(
+            {"event_id": meeting.id, "name": "Protokoll verschicken", "user_id": self.user.id}
+        )
+        activity = item.activity_id
+        meeting.unlink()
+        self.assertFalse(item.exists())
+        self.assertFalse(activity.exists())
