@@ -231,7 +231,7 @@ class KommuneCooperation(models.Model):
         for coop in self:
             coop.organization_count = len(coop.partner_ids)
 
-    @api.depends("meeting_ids.start")
+    @api.depends("meeting_ids.start", "meeting_ids.active")
     def _compute_meeting_stats(self):
         now = fields.Datetime.now()
         # sudo: only counts and dates are read, so that private meetings of colleagues
@@ -262,7 +262,7 @@ class KommuneCooperation(models.Model):
         for coop in self:
             coop.follow_up_count = counts.get(coop, 0)
 
-    @api.depends("meeting_ids.start")
+    @api.depends("meeting_ids.start", "meeting_ids.active")
     def _compute_date_last_contact(self):
         # Also recomputed explicitly: on every dialogue message (_message_post_after_hook)
         # and by the daily cron, since a planned meeting becomes a contact once its time

@@ -188,14 +188,20 @@ class ResPartner(models.Model):
             partner.cooperation_count = counts.get(partner, 0)
 
     @api.depends(
+        "organization_type_id",
         "cooperation_member_ids.cooperation_id.date_last_contact",
         "meeting_ids.start",
+        "meeting_ids.active",
         "child_ids.meeting_ids.start",
     )
     def _compute_date_last_contact(self):
         # Also recomputed explicitly: on every dialogue message posted on the partner or
         # one of its people, and by the daily dialogue cron for meetings whose time came.
-        families = {partner: partner._origin | partner._origin.child_ids for partner in self}
+        # Only the network's organisations and people: colleagues, customers and other
+        # contacts attend meetings too, but their dialogue is nobody's concern here.
+        network = self.filtered("organization_type_id")
+        (self - network).date_last_contact = False
+        families = {partner: partner._origin | partner._origin.child_ids for partner in network}
         family_ids = list({pid for family in families.values() for pid in family.ids})
         now = fields.Datetime.now()
         last_meetings = dict(

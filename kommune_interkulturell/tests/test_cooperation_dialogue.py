@@ -25,6 +25,10 @@ class TestCooperationDialogue(CooperationCommon):
 
     def test_cron_reminds_once_per_overdue_cooperation(self):
         Cooperation = self.env["kommune.cooperation"]
+        # The reminder speaks the language of the person who reads it.
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.user.lang = "en_US"
+        self.manager.lang = "de_DE"
         with freeze_time("2026-01-05 10:00:00"):
             overdue = self._create_cooperation("Überfällig", user_id=self.user.id)
             overdue_too = self._create_cooperation("Auch überfällig", user_id=self.manager.id)
@@ -63,7 +67,13 @@ class TestCooperationDialogue(CooperationCommon):
             self.assertEqual(by_record[overdue.id].user_id, self.user)
             self.assertEqual(by_record[overdue_too.id].user_id, self.manager)
             self.assertEqual(str(by_record[overdue.id].date_deadline), "2026-03-07")
-            self.assertIn("61", by_record[overdue.id].summary)
+            self.assertEqual(
+                by_record[overdue.id].summary, "No contact for 61 days: get back in touch"
+            )
+            self.assertEqual(
+                by_record[overdue_too.id].summary,
+                "Seit 61 Tagen kein Kontakt: wieder Kontakt aufnehmen",
+            )
             self.assertTrue(overdue.is_dialogue_overdue)
             self.assertEqual(
                 Cooperation.search(

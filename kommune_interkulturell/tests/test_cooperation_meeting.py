@@ -84,6 +84,21 @@ class TestCooperationMeeting(CooperationCommon):
         self.assertEqual(meeting.cooperation_id, self.cooperation)
         self.assertEqual(self.cooperation.date_last_contact, meeting.start)
 
+    def test_cancelled_meeting_is_no_contact(self):
+        meeting = self._create_meeting(self.cooperation, self._days_ago(5))
+        self.assertEqual(self.cooperation.date_last_contact, meeting.start)
+        self.assertEqual(self.mo.date_last_contact, meeting.start)
+        meeting.action_archive()
+        self.assertFalse(self.cooperation.date_last_contact)
+        self.assertEqual(self.cooperation.meeting_count, 0)
+        self.assertFalse(self.mo.date_last_contact)
+
+    def test_only_network_partners_track_contact(self):
+        meeting = self._create_meeting(self.cooperation, self._days_ago(2))
+        meeting.partner_ids |= self.user.partner_id
+        self.assertEqual(self.admin_person.date_last_contact, meeting.start)
+        self.assertFalse(self.user.partner_id.date_last_contact, "a colleague, not the network")
+
     def test_moving_meeting_to_other_cooperation(self):
         other = self._create_cooperation("Andere Kooperation")
         meeting = self._create_meeting(self.cooperation, self._days_ago(5))
