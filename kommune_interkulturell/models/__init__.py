@@ -6,3 +6,11 @@ from . import kommune_language
 from . import kommune_activity_area
 from . import kommune_target_group
 from . import res_partner
+from . import kommune_training_topic
+from . import kommune_training_tag
+from . import kommune_training_stage
+from . import kommune_training_registration
+from . import kommune_training
+from . import kommune_training_session
+from . import kommune_training_attendance
+from . import calendar_event

@@ -1,0 +1,542 @@
+from collections import Counter
+
+from odoo import api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .kommune_training_registration import SEAT_STATES
+
+TRAINING_FORMATS = [
+    ("workshop", "Workshop"),
+    ("seminar_series", "Seminar series"),
+    ("webinar", "Webinar"),
+    ("coaching", "Coaching"),
+    ("network_meeting", "Network meeting / Fachtag"),
+]
+
+TARGET_AUDIENCES = [
+    ("mo_fulltime", "Full-time staff of migrant organisations"),
+    ("mo_volunteer", "Volunteers of migrant organisations"),
+    ("administration", "Administration staff"),
+    ("mixed", "Mixed"),
+]
+
+DEFAULT_TZ = "Europe/Berlin"
+DEFAULT_ATTENDANCE_THRESHOLD = 80  # percent of the sessions
+ATTENDANCE_THRESHOLD_PARAM = "kommune_interkulturell.training_attendance_threshold"
+
+
+class KommuneTraining(models.Model):
+    """A training (Qualifizierung, Schulung) for the staff of migrant organisations or
+    district administrations: planned through stages, held in sessions that are calendar
+    events, filled through registrations with a waitlist, documented by attendance and
+    certificates.
+
+    Seats are decided under a row lock on the training (see ``_lock_seats``), so two users
+    confirming at the same moment can never overbook it."""
+
+    _name = "kommune.training"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Training"
+    _order = "priority desc, date_begin, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # DEFAULTS
+    # ------------------------------------------------------------
+
+    def _default_stage_id(self):
+        return self.env["kommune.training.stage"].search([("is_cancel", "=", False)], limit=1)
+
+    def _default_language_ids(self):
+        return self.env.ref("kommune_interkulturell.language_de", raise_if_not_found=False)
+
+    def _default_date_tz(self):
+        return self.env.user.tz or DEFAULT_TZ
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    name = fields.Char(string="Title", required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+        tracking=True,
+        check_company=True,
+        help="Staff member who plans the training; organiser of its calendar events.",
+    )
+    stage_id = fields.Many2one(
+        "kommune.training.stage",
+        default=lambda self: self._default_stage_id(),
+        group_expand="_read_group_stage_ids",
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    is_cancelled = fields.Boolean(related="stage_id.is_cancel")
+    color = fields.Integer()
+    priority = fields.Selection([("0", "Normal"), ("1", "Important")], default="0")
+    tag_ids = fields.Many2many("kommune.training.tag", string="Tags")
+    description = fields.Html(help="Contents, aims and methods of the training.")
+
+    # What and for whom
+    topic_id = fields.Many2one(
+        "kommune.training.topic", tracking=True, index="btree_not_null", ondelete="restrict"
+    )
+    format = fields.Selection(TRAINING_FORMATS, required=True, default="workshop", tracking=True)
+    target_audience = fields.Selection(
+        TARGET_AUDIENCES,
+        string="Target Group",
+        default="mixed",
+        help="Who the training is meant for.",
+    )
+    language_ids = fields.Many2many(
+        "kommune.language",
+        "kommune_language_kommune_training_rel",
+        "training_id",
+        "language_id",
+        string="Languages",
+        default=lambda self: self._default_language_ids(),
+        help="Languages the training is held in.",
+    )
+
+    # Where and by whom
+    district_id = fields.Many2one(
+        "kommune.district", index="btree_not_null", tracking=True, ondelete="restrict"
+    )
+    venue_id = fields.Many2one(
+        "res.partner",
+        check_company=True,
+        help="Where the sessions take place, e.g. the rooms of a migrant organisation. "
+        "Leave empty for online trainings.",
+    )
+    online_url = fields.Char(
+        string="Online Link", help="Video conference link of online or hybrid trainings."
+    )
+    trainer_ids = fields.Many2many(
+        "res.partner",
+        "kommune_training_trainer_rel",
+        "training_id",
+        "partner_id",
+        string="Trainers",
+        check_company=True,
+        help="Staff members or external trainers; they are invited to every session.",
+    )
+    date_tz = fields.Selection(
+        _tz_get,
+        string="Timezone",
+        required=True,
+        default=lambda self: self._default_date_tz(),
+        help="Timezone in which dates appear in mails and certificates.",
+    )
+
+    # Sessions (dates derive from them)
+    session_ids = fields.One2many("kommune.training.session", "training_id", string="Sessions")
+    session_count = fields.Integer(
+        string="Number of Sessions", compute="_compute_session_dates", store=True
+    )
+    date_begin = fields.Datetime(
+        string="Start", compute="_compute_session_dates", store=True, index=True
+    )
+    date_end = fields.Datetime(string="End", compute="_compute_session_dates", store=True)
+    duration_hours = fields.Float(
+        string="Hours",
+        compute="_compute_session_dates",
+        store=True,
+        help="Total duration of all sessions, in hours.",
+    )
+
+    # Registrations and seats
+    registration_ids = fields.One2many(
+        "kommune.training.registration", "training_id", string="Registrations"
+    )
+    seats_max = fields.Integer(
+        string="Seats",
+        tracking=True,
+        help="Maximum number of confirmed participants; further confirmations go to the "
+        "waitlist. 0 means unlimited.",
+    )
+    seats_taken = fields.Integer(
+        compute="_compute_registration_counts",
+        store=True,
+        help="Confirmed participants, including those who already attended or missed it.",
+    )
+    seats_available = fields.Integer(
+        compute="_compute_seats_available",
+        store=True,
+        help="Free seats; 0 when the seats are unlimited.",
+    )
+    registration_count = fields.Integer(
+        string="Active Registrations",
+        compute="_compute_registration_counts",
+        store=True,
+        help="Registrations that are not cancelled, invitations included.",
+    )
+    registered_count = fields.Integer(
+        string="Registered",
+        compute="_compute_registration_counts",
+        store=True,
+        help="People who registered (confirmed or not yet), without invitations and the waitlist.",
+    )
+    waiting_count = fields.Integer(
+        string="On Waitlist", compute="_compute_registration_counts", store=True
+    )
+    attended_count = fields.Integer(
+        string="Attended", compute="_compute_registration_counts", store=True
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    _seats_max_positive = models.Constraint(
+        "CHECK (seats_max >= 0)",
+        "The number of seats cannot be negative: enter 0 for unlimited seats.",
+    )
+    # Last line of defence behind the row lock: whatever path writes registration
+    # states, the database refuses to store more seat holders than seats.
+    _seats_not_overbooked = models.Constraint(
+        "CHECK (seats_max = 0 OR seats_taken <= seats_max)",
+        "A training cannot have more confirmed participants than seats.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("session_ids.start", "session_ids.stop", "session_ids.active")
+    def _compute_session_dates(self):
+        for training in self:
+            sessions = training.session_ids.filtered("active")
+            training.session_count = len(sessions)
+            training.date_begin = min(sessions.mapped("start")) if sessions else False
+            training.date_end = max(sessions.mapped("stop")) if sessions else False
+            training.duration_hours = sum(
+                (session.stop - session.start).total_seconds() / 3600 for session in sessions
+            )
+
+    @api.depends("registration_ids.state")
+    def _compute_registration_counts(self):
+        counts = {}
+        real_ids = [training_id for training_id in self._origin.ids if training_id]
+        if real_ids:
+            for training, state, count in self.env["kommune.training.registration"]._read_group(
+                [("training_id", "in", real_ids)], ["training_id", "state"], ["__count"]
+            ):
+                counts.setdefault(training.id, Counter())[state] = count
+        for training in self:
+            if training.id:
+                by_state = counts.get(training.id, Counter())
+            else:  # a training being created in a form: count its lines in memory
+                by_state = Counter(training.registration_ids.mapped("state"))
+            training.seats_taken = sum(by_state[state] for state in SEAT_STATES)
+            training.waiting_count = by_state["waitlist"]
+            training.attended_count = by_state["attended"]
+            training.registered_count = training.seats_taken + by_state["registered"]
+            training.registration_count = sum(by_state.values()) - by_state["cancelled"]
+
+    @api.depends("seats_max", "seats_taken")
+    def _compute_seats_available(self):
+        for training in self:
+            training.seats_available = (
+                max(training.seats_max - training.seats_taken, 0) if training.seats_max else 0
+            )
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        # Every stage is a column, also when empty: planning at a glance. The stage
+        # table is small configuration, hence the search without limit.
+        return stages.search([], order=stages._order)  # pylint: disable=no-search-all
+
+    @api.constrains("seats_max")
+    def _check_seats_max(self):
+        for training in self:
+            if training.seats_max < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The number of seats of “%(training)s” cannot be negative: enter 0 "
+                        "for unlimited seats.",
+                        training=training.name,
+                    )
+                )
+            if training.seats_max and training.seats_taken > training.seats_max:
+                raise ValidationError(
+                    self.env._(
+                        "“%(training)s” already has %(taken)s confirmed participants: the "
+                        "seats cannot be reduced to %(seats)s. Cancel registrations first.",
+                        training=training.name,
+                        taken=training.seats_taken,
+                        seats=training.seats_max,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        was_cancelled = {training: training.is_cancelled for training in self}
+        seats_before = {training: training.seats_max for training in self}
+        res = super().write(vals)
+        if "stage_id" in vals:
+            now_cancelled = self.filtered(
+                lambda training: training.is_cancelled and not was_cancelled[training]
+            )
+            now_cancelled._cancel_sessions()
+        if "seats_max" in vals:
+            # More seats (or none limited any more): the waitlist moves up at once.
+            self.filtered(
+                lambda training: (
+                    not training.seats_max or training.seats_max > seats_before[training]
+                )
+            )._promote_waitlist()
+        if "trainer_ids" in vals or "user_id" in vals:
+            self._sync_participants(notify=True)
+        return res
+
+    def unlink(self):
+        # Sessions are calendar events: delete the events with them, not only the rows
+        # the database cascade would remove.
+        self.with_context(active_test=False).session_ids.unlink()
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_cancel(self):
+        stage = self.env["kommune.training.stage"].search([("is_cancel", "=", True)], limit=1)
+        if not stage:
+            raise UserError(
+                self.env._("Configure a stage for cancelled trainings to cancel a training.")
+            )
+        self.write({"stage_id": stage.id})
+
+    def action_open_registrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_training_registration_action"
+        )
+        action["domain"] = [("training_id", "=", self.id)]
+        action["context"] = {"default_training_id": self.id, "search_default_filter_active": 1}
+        return action
+
+    def action_open_sessions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_training_session_action"
+        )
+        action["domain"] = [("training_id", "=", self.id)]
+        action["context"] = {"default_training_id": self.id, "default_name": self.name}
+        action["view_mode"] = "list,calendar,form"
+        action["views"] = [(False, "list"), (False, "calendar"), (False, "form")]
+        return action
+
+    def action_open_calendar(self):
+        """The sessions as the network's calendar shows them, starting at the first one."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("calendar.action_calendar_event")
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {
+            "initial_date": self.date_begin and fields.Datetime.to_string(self.date_begin),
+            "create": False,
+        }
+        return action
+
+    # ------------------------------------------------------------
+    # SEATS
+    # ------------------------------------------------------------
+
+    def _lock_seats(self):
+        """Wait for and take the write lock on these trainings' rows.
+
+        Every decision about seats (confirm, waitlist, promote) runs after this lock, so
+        concurrent decisions on a training are serialized. Under PostgreSQL's REPEATABLE
+        READ a transaction that waited for a concurrent one which changed the seats gets a
+        serialization failure here (every seat change rewrites the stored counts of this
+        row), and Odoo retries the whole request: it then counts the seats again on fresh
+        data. NO KEY UPDATE still lets other transactions insert registrations pointing at
+        the training meanwhile."""
+        ids = [training_id for training_id in self.ids if training_id]
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM kommune_training WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
+                    tuple(ids),
+                )
+            )
+
+    def _count_seat_holders(self):
+        """Seat holders per training id, read from the database (after the lock)."""
+        return Counter(
+            {
+                training.id: count
+                for training, count in self.env["kommune.training.registration"]._read_group(
+                    [("training_id", "in", self.ids), ("state", "in", SEAT_STATES)],
+                    ["training_id"],
+                    ["__count"],
+                )
+            }
+        )
+
+    def _promote_waitlist(self):
+        """Move waiting people up into free seats, first come first served, and tell them.
+
+        :return: the promoted registrations
+        """
+        Registration = self.env["kommune.training.registration"]
+        trainings = self.filtered(lambda training: not training.is_cancelled)
+        if not trainings:
+            return Registration
+        trainings._lock_seats()
+        taken = trainings._count_seat_holders()
+        promoted = Registration
+        for training in trainings:
+            free = training.seats_max - taken[training.id] if training.seats_max else None
+            if free is not None and free <= 0:
+                continue
+            # Consent may have been withdrawn while waiting: such people stay waiting.
+            promoted |= Registration.search(
+                [
+                    ("training_id", "=", training.id),
+                    ("state", "=", "waitlist"),
+                    ("consent", "=", True),
+                ],
+                order="date_waitlist, id",
+                limit=free,
+            )
+        if promoted:
+            promoted.write({"state": "confirmed"})
+            promoted._notify_promotion()
+        return promoted
+
+    def _register_participant(self, partner, source="manual", confirm=True, **vals):
+        """Register a person for this training: the one entry point for every channel
+        (staff, invitations, the public registration form).
+
+        Idempotent: a person has at most one registration per training; calling again
+        updates it instead of creating another. An invited or cancelled registration
+        becomes "registered" again. With ``confirm`` and a given consent, the registration
+        takes a free seat or joins the waitlist, under the training's row lock; confirmed
+        or waiting registrations stay as they are.
+
+        :param partner: the person (``res.partner``) to register
+        :param str source: ``manual``, ``invitation`` or ``web``; kept from the first
+            registration when the person registers again
+        :param bool confirm: take a seat (or a waitlist place) when consent is given
+        :param vals: further registration values, e.g. ``consent=True``,
+            ``consent_date``, ``organization_id``, ``note``
+        :return: the ``kommune.training.registration``
+        """
+        self.ensure_one()
+        partner.ensure_one()
+        if "state" in vals:
+            raise ValueError("_register_participant decides the state itself")
+        if self.is_cancelled:
+            raise UserError(
+                self.env._(
+                    "“%(training)s” has been cancelled: nobody can register any more.",
+                    training=self.name,
+                )
+            )
+        # The lock also serializes two submissions of the same person: the second one
+        # finds the registration of the first instead of failing on the unique index.
+        self._lock_seats()
+        Registration = self.env["kommune.training.registration"]
+        registration = Registration.search(
+            [("training_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1
+        )
+        if registration:
+            if vals:
+                registration.write(vals)
+            if registration.state in ("invited", "cancelled"):
+                registration.state = "registered"
+        else:
+            registration = Registration.create(
+                {"training_id": self.id, "partner_id": partner.id, "source": source, **vals}
+            )
+        if confirm and registration.state == "registered" and registration.consent:
+            registration._take_seat()
+        return registration
+
+    # ------------------------------------------------------------
+    # SESSIONS AND PARTICIPANTS
+    # ------------------------------------------------------------
+
+    def _cancel_sessions(self):
+        """Calling a training off takes its sessions out of the calendar."""
+        self.session_ids.action_cancel()
+
+    def _sync_participants(self, notify=False):
+        """Make every session follow the seat holders: its calendar attendees are the
+        session's trainers plus the confirmed participants, and its attendance sheet
+        lists every confirmed participant.
+
+        :param bool notify: let the calendar send its invitation to new attendees. Off
+            when registrations change: participants get the training's confirmation
+            mail, with all sessions as .ics, instead of one calendar mail per session.
+        """
+        Attendance = self.env["kommune.training.attendance"]
+        attendance_vals = []
+        for training in self:
+            holders = training.registration_ids.filtered(
+                lambda registration: registration.state in SEAT_STATES
+            )
+            sessions = training.session_ids
+            for session in sessions:
+                wanted = session.trainer_ids | holders.partner_id
+                if wanted != session.partner_ids:
+                    session.calendar_event_id.with_context(no_mail_to_attendees=not notify).write(
+                        {"partner_ids": [fields.Command.set(wanted.ids)]}
+                    )
+            existing = {
+                (attendance.session_id.id, attendance.registration_id.id)
+                for attendance in sessions.attendance_ids
+            }
+            attendance_vals += [
+                {"session_id": session.id, "registration_id": registration.id}
+                for session in sessions
+                for registration in holders
+                if (session.id, registration.id) not in existing
+            ]
+        if attendance_vals:
+            Attendance.create(attendance_vals)
+
+    def _get_location(self):
+        """The venue as one line for calendar events, e.g. "Salam e.V., Sonnenallee 101,
+        12045 Berlin"."""
+        self.ensure_one()
+        venue = self.venue_id
+        if not venue:
+            return False
+        address = ", ".join(part for part in (venue.street, venue.street2) if part)
+        city = " ".join(part for part in (venue.zip, venue.city) if part)
+        return ", ".join(part for part in (venue.name, address, city) if part)
+
+    # ------------------------------------------------------------
+    # SETTINGS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_attendance_threshold(self):
+        """Share of sessions (percent, 1-100) a participant must attend."""
+        # sudo: every user of the project reads this setting; ir.config_parameter is
+        # readable by administrators only.
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(ATTENDANCE_THRESHOLD_PARAM, DEFAULT_ATTENDANCE_THRESHOLD)
+        )
+        try:
+            return min(max(int(value), 1), 100)
+        except (TypeError, ValueError):
+            return DEFAULT_ATTENDANCE_THRESHOLD
