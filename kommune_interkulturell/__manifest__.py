@@ -22,6 +22,8 @@
         "data/kommune_target_group_data.xml",
         "data/kommune_training_topic_data.xml",
         "data/kommune_training_stage_data.xml",
+        "data/kommune_training_mail_template_data.xml",
+        "data/kommune_training_cron_data.xml",
         "views/kommune_district_views.xml",
         "views/kommune_organization_type_views.xml",
         "views/kommune_community_views.xml",
@@ -35,6 +37,8 @@
         "views/kommune_training_views.xml",
         "views/kommune_training_session_views.xml",
         "views/kommune_training_registration_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/kommune_training_invite_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [

@@ -1,11 +1,22 @@
+import logging
 from collections import Counter
+from datetime import timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date, format_time
 
 from .kommune_training_registration import SEAT_STATES
+
+try:
+    import vobject
+except ImportError:  # pragma: no cover - vobject is one of Odoo's requirements
+    vobject = None
+
+_logger = logging.getLogger(__name__)
 
 TRAINING_FORMATS = [
     ("workshop", "Workshop"),
@@ -25,6 +36,11 @@ TARGET_AUDIENCES = [
 DEFAULT_TZ = "Europe/Berlin"
 DEFAULT_ATTENDANCE_THRESHOLD = 80  # percent of the sessions
 ATTENDANCE_THRESHOLD_PARAM = "kommune_interkulturell.training_attendance_threshold"
+DEFAULT_REMINDER_DAYS = 2
+REMINDER_DAYS_PARAM = "kommune_interkulturell.training_reminder_days"
+# Thank-you mails go out for trainings that ended within this many days: attendance
+# recorded a little late still gets thanked, old trainings are left alone.
+THANKS_WINDOW_DAYS = 30
 
 
 class KommuneTraining(models.Model):
@@ -137,6 +153,10 @@ class KommuneTraining(models.Model):
         required=True,
         default=lambda self: self._default_date_tz(),
         help="Timezone in which dates appear in mails and certificates.",
+    )
+    feedback_url = fields.Char(
+        string="Feedback Form",
+        help="Link to a feedback survey; the thank-you mail after the training offers it.",
     )
 
     # Sessions (dates derive from them)
@@ -341,6 +361,17 @@ class KommuneTraining(models.Model):
         action["views"] = [(False, "list"), (False, "calendar"), (False, "form")]
         return action
 
+    def action_invite(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invite to %(training)s", training=self.name),
+            "res_model": "kommune.training.invite",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_training_id": self.id},
+        }
+
     def action_open_calendar(self):
         """The sessions as the network's calendar shows them, starting at the first one."""
         self.ensure_one()
@@ -468,6 +499,43 @@ class KommuneTraining(models.Model):
             registration._take_seat()
         return registration
 
+    def _invite_participants(self, partners, send_mail=True):
+        """Invite persons: one "invited" registration each (people already registered
+        keep theirs; cancelled ones are invited again), plus the invitation mail.
+
+        :return: the invited registrations
+        """
+        self.ensure_one()
+        if self.is_cancelled:
+            raise UserError(
+                self.env._(
+                    "“%(training)s” has been cancelled: nobody can be invited any more.",
+                    training=self.name,
+                )
+            )
+        persons = partners.filtered(lambda partner: not partner.is_company)
+        registrations = self.registration_ids
+        reinvited = registrations.filtered(
+            lambda registration: (
+                registration.partner_id in persons and registration.state == "cancelled"
+            )
+        )
+        reinvited.write({"state": "invited"})
+        invited = reinvited | self.env["kommune.training.registration"].create(
+            [
+                {
+                    "training_id": self.id,
+                    "partner_id": person.id,
+                    "state": "invited",
+                    "source": "invitation",
+                }
+                for person in persons - registrations.partner_id
+            ]
+        )
+        if send_mail:
+            invited._send_training_mail("kommune_interkulturell.mail_template_training_invitation")
+        return invited
+
     # ------------------------------------------------------------
     # SESSIONS AND PARTICIPANTS
     # ------------------------------------------------------------
@@ -522,9 +590,125 @@ class KommuneTraining(models.Model):
         city = " ".join(part for part in (venue.zip, venue.city) if part)
         return ", ".join(part for part in (venue.name, address, city) if part)
 
+    def _get_schedule(self):
+        """The sessions as lines for mails and certificates: date, time and place in
+        the training's timezone and the language of the environment (the recipient's
+        when a mail template renders)."""
+        self.ensure_one()
+        tz = pytz.timezone(self.date_tz or DEFAULT_TZ)
+        lines = []
+        for session in self.session_ids:
+            start = pytz.utc.localize(session.start).astimezone(tz)
+            stop = pytz.utc.localize(session.stop).astimezone(tz)
+            start_time = format_time(self.env, start.time(), time_format="short")
+            stop_time = format_time(self.env, stop.time(), time_format="short")
+            lines.append(
+                {
+                    "date": format_date(self.env, start.date(), date_format="full"),
+                    "time": f"{start_time} – {stop_time}",
+                    "location": session.location or session.videocall_location or "",
+                }
+            )
+        return lines
+
+    def _get_date_range(self):
+        """The training's first and last day, e.g. for certificates; localized like
+        _get_schedule."""
+        self.ensure_one()
+        if not self.date_begin:
+            return ""
+        tz = pytz.timezone(self.date_tz or DEFAULT_TZ)
+        begin = pytz.utc.localize(self.date_begin).astimezone(tz).date()
+        end = pytz.utc.localize(self.date_end).astimezone(tz).date()
+        first = format_date(self.env, begin, date_format="long")
+        if begin == end:
+            return first
+        return f"{first} – {format_date(self.env, end, date_format='long')}"
+
+    def _get_sessions_ics(self):
+        """All sessions as one iCalendar file for the confirmation mail.
+
+        The calendar builds each event (calendar.event._get_ics_file); the attendee
+        lines are dropped, since every participant receives the file and must not learn
+        the others' e-mail addresses. Stable UIDs let calendar apps update a date that
+        moved instead of adding it twice."""
+        self.ensure_one()
+        events = self.session_ids.calendar_event_id
+        files = events._get_ics_file() if vobject else {}
+        if not files:
+            return b""
+        # sudo: the database UUID is a technical setting, read only to name the events.
+        db_uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        calendar = vobject.iCalendar()
+        for session in self.session_ids:
+            data = files.get(session.calendar_event_id.id)
+            if not data:
+                continue
+            for vevent in vobject.readOne(data.decode()).vevent_list:
+                vevent.contents.pop("attendee", None)
+                vevent.uid.value = f"kommune-training-session-{session.id}-{db_uuid}"
+                calendar.add(vevent)
+        return calendar.serialize().encode()
+
+    # ------------------------------------------------------------
+    # CRONS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_send_reminders(self):
+        """Remind confirmed participants N days before the first session, once."""
+        now = fields.Datetime.now()
+        registrations = self.env["kommune.training.registration"].search(
+            [
+                ("state", "=", "confirmed"),
+                ("reminder_sent_date", "=", False),
+                ("training_id.stage_id.is_cancel", "=", False),
+                ("training_id.date_begin", ">", now),
+                ("training_id.date_begin", "<=", now + timedelta(days=self._get_reminder_days())),
+            ]
+        )
+        registrations._send_training_mail("kommune_interkulturell.mail_template_training_reminder")
+        registrations.write({"reminder_sent_date": now})
+        _logger.info("Training reminders sent to %s participants", len(registrations))
+
+    @api.model
+    def _cron_close_trainings(self):
+        """After the last session: settle attendance, then thank who attended, once."""
+        now = fields.Datetime.now()
+        trainings = self.search(
+            [
+                ("stage_id.is_cancel", "=", False),
+                ("date_end", "<", now),
+                ("date_end", ">=", now - timedelta(days=THANKS_WINDOW_DAYS)),
+            ]
+        )
+        trainings.registration_ids._update_attendance_state()
+        registrations = trainings.registration_ids.filtered(
+            lambda registration: (
+                registration.state == "attended" and not registration.thanks_sent_date
+            )
+        )
+        registrations._send_training_mail("kommune_interkulturell.mail_template_training_thanks")
+        registrations.write({"thanks_sent_date": now})
+        _logger.info("Thank-you mails sent to %s participants", len(registrations))
+
     # ------------------------------------------------------------
     # SETTINGS
     # ------------------------------------------------------------
+
+    @api.model
+    def _get_reminder_days(self):
+        """How many days before the first session the reminder goes out."""
+        # sudo: see _get_attendance_threshold
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(REMINDER_DAYS_PARAM, DEFAULT_REMINDER_DAYS)
+        )
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_REMINDER_DAYS
 
     @api.model
     def _get_attendance_threshold(self):

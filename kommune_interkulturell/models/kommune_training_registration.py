@@ -1,3 +1,5 @@
+import base64
+import re
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -112,6 +114,8 @@ class KommuneTrainingRegistration(models.Model):
         copy=False,
     )
     note = fields.Text(string="Notes")
+    reminder_sent_date = fields.Datetime(string="Reminder Sent", readonly=True, copy=False)
+    thanks_sent_date = fields.Datetime(string="Thank-you Sent", readonly=True, copy=False)
 
     # Attendance
     attendance_ids = fields.One2many("kommune.training.attendance", "registration_id")
@@ -243,6 +247,12 @@ class KommuneTrainingRegistration(models.Model):
         self.write({"state": "cancelled"})
         freed._promote_waitlist()
 
+    def action_send_invitation(self):
+        """(Re)send the invitation mail to invited people."""
+        self.filtered(lambda r: r.state == "invited")._send_training_mail(
+            "kommune_interkulturell.mail_template_training_invitation"
+        )
+
     def action_open_training(self):
         self.ensure_one()
         return {
@@ -337,10 +347,35 @@ class KommuneTrainingRegistration(models.Model):
     # ------------------------------------------------------------
 
     def _notify_confirmation(self):
-        """Hook: tell newly confirmed people (see the mail templates)."""
+        """Confirmation with every session as .ics for the participant's calendar."""
+        return self._send_training_mail(
+            "kommune_interkulturell.mail_template_training_confirmation", with_ics=True
+        )
 
     def _notify_waitlist(self):
-        """Hook: tell people who landed on the waitlist."""
+        return self._send_training_mail("kommune_interkulturell.mail_template_training_waitlist")
 
     def _notify_promotion(self):
-        """Hook: tell waiting people who moved up into a seat."""
+        """A seat became free: the confirmation, opened by a line saying so."""
+        return self.with_context(kommune_training_promoted=True)._notify_confirmation()
+
+    def _send_training_mail(self, template_xmlid, with_ics=False):
+        """Queue a training mail to each participant, rendered in their language.
+
+        Participants without an e-mail address are skipped; the context key
+        ``kommune_training_no_mail`` silences every training mail (imports, data fixes).
+
+        :return: the queued ``mail.mail`` records
+        """
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        recipients = self.filtered(lambda registration: registration.partner_id.email)
+        mails = self.env["mail.mail"]
+        if not template or not recipients or self.env.context.get("kommune_training_no_mail"):
+            return mails
+        for training, registrations in recipients.grouped("training_id").items():
+            email_values = {}
+            if with_ics and (ics := training._get_sessions_ics()):
+                filename = re.sub(r'[\\/:*?"<>|]+', "-", training.name)
+                email_values["attachments"] = [(f"{filename}.ics", base64.b64encode(ics))]
+            mails |= template.send_mail_batch(registrations.ids, email_values=email_values)
+        return mails

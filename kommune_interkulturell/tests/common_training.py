@@ -18,9 +18,16 @@ class KommuneTrainingCommon(KommuneCommon):
         cls.stage_cancelled = cls.env.ref("kommune_interkulturell.training_stage_cancelled")
         cls.topic_fundraising = cls.env.ref("kommune_interkulturell.training_topic_fundraising")
 
+        # The suite's database speaks German only; the test persons read English so
+        # that texts in both languages are checked.
+        cls.env["res.lang"]._activate_lang("en_US")
         Partner = cls.env["res.partner"]
         cls.trainer = Partner.create(
-            {"name": "Test Trainerin Extern", "email": "trainerin@test-training.example.org"}
+            {
+                "name": "Test Trainerin Extern",
+                "email": "trainerin@test-training.example.org",
+                "lang": "en_US",
+            }
         )
         cls.persons = Partner.create(
             [
