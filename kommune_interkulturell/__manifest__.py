@@ -39,6 +39,8 @@
         "views/kommune_training_registration_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/kommune_training_invite_views.xml",
+        "report/kommune_training_registration_reports.xml",
+        "report/kommune_training_registration_templates.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [

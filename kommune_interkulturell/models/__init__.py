@@ -15,3 +15,4 @@ from . import kommune_training_session
 from . import kommune_training_attendance
 from . import calendar_event
 from . import res_config_settings
+from . import ir_actions_report

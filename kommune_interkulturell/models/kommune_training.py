@@ -154,6 +154,16 @@ class KommuneTraining(models.Model):
         default=lambda self: self._default_date_tz(),
         help="Timezone in which dates appear in mails and certificates.",
     )
+    signatory_id = fields.Many2one(
+        "res.users",
+        string="Certificates Signed By",
+        compute="_compute_signatory_id",
+        store=True,
+        readonly=False,
+        domain="[('share', '=', False)]",
+        help="Whose name and job position appear under the certificates; the "
+        "responsible by default.",
+    )
     feedback_url = fields.Char(
         string="Feedback Form",
         help="Link to a feedback survey; the thank-you mail after the training offers it.",
@@ -264,6 +274,11 @@ class KommuneTraining(models.Model):
             training.registered_count = training.seats_taken + by_state["registered"]
             training.registration_count = sum(by_state.values()) - by_state["cancelled"]
 
+    @api.depends("user_id")
+    def _compute_signatory_id(self):
+        for training in self.filtered(lambda training: not training.signatory_id):
+            training.signatory_id = training.user_id
+
     @api.depends("seats_max", "seats_taken")
     def _compute_seats_available(self):
         for training in self:
@@ -371,6 +386,24 @@ class KommuneTraining(models.Model):
             "target": "new",
             "context": {"default_training_id": self.id},
         }
+
+    def action_print_certificates(self):
+        """One PDF with the certificates of everyone who attended."""
+        self.ensure_one()
+        attended = self.registration_ids.filtered(lambda r: r.state == "attended")
+        if not attended:
+            raise UserError(
+                self.env._(
+                    "Nobody has attended “%(training)s” yet: certificates are issued to "
+                    "participants with the status Attended.",
+                    training=self.name,
+                )
+            )
+        # config=False: the certificate has its own letterhead, no need to send the
+        # user through the company's document layout configurator first.
+        return self.env.ref(
+            "kommune_interkulturell.action_report_training_certificate"
+        ).report_action(attended, config=False)
 
     def action_open_calendar(self):
         """The sessions as the network's calendar shows them, starting at the first one."""

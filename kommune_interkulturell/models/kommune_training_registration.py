@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date, formatLang
 
 REGISTRATION_STATES = [
     ("invited", "Invited"),
@@ -341,6 +342,41 @@ class KommuneTrainingRegistration(models.Model):
                 by_state[state] |= registration
         for state, registrations in by_state.items():
             registrations.write({"state": state})
+
+    # ------------------------------------------------------------
+    # CERTIFICATES
+    # ------------------------------------------------------------
+
+    def _get_certificate_lang(self):
+        """Certificates are German documents (for employers, agencies and funders in
+        Berlin) whenever German is installed; otherwise the printing user's language."""
+        return self.env["res.lang"]._get_code("de_DE") or self.env.lang
+
+    def _get_certificate_values(self):
+        """The certificate's texts, in the language of the environment."""
+        self.ensure_one()
+        training = self.training_id
+        hours = self.attended_hours
+        formats = dict(training._fields["format"]._description_selection(self.env))
+        company = self.company_id
+        today = format_date(self.env, fields.Date.context_today(self), date_format="long")
+        signatory = training.signatory_id
+        return {
+            "format": formats.get(training.format, ""),
+            "dates": training._get_date_range(),
+            "scope": self.env._(
+                "%(attended)s of %(total)s sessions, %(hours)s hours",
+                attended=self.attended_session_count,
+                total=training.session_count,
+                hours=formatLang(self.env, hours, digits=1 if hours % 1 else 0),
+            ),
+            "place": ", ".join(
+                part for part in (training.venue_id.name, training.district_id.name) if part
+            ),
+            "place_date": f"{company.city}, {today}" if company.city else today,
+            "signatory": signatory.name or "",
+            "signatory_function": signatory.partner_id.function or "",
+        }
 
     # ------------------------------------------------------------
     # MAILS
