@@ -27,6 +27,14 @@ class TestTraining(KommuneTrainingCommon):
         self.assertEqual(stages.filtered("fold"), self.stage_done | self.stage_cancelled)
         self.assertEqual(stages.filtered("is_cancel"), self.stage_cancelled)
 
+    def test_stages_in_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        stages = self.env["kommune.training.stage"].with_context(lang="de_DE").search([])
+        self.assertEqual(
+            stages[:5].mapped("name"),
+            ["Planung", "Anmeldung offen", "Laufend", "Abgeschlossen", "Abgesagt"],
+        )
+
     def test_new_training_defaults(self):
         training = self.env["kommune.training"].with_user(self.user).create({"name": "Neu"})
         self.assertEqual(training.stage_id, self.stage_planning)
