@@ -45,6 +45,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/kommune_training_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

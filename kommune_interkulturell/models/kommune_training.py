@@ -596,9 +596,10 @@ class KommuneTraining(models.Model):
             for session in sessions:
                 wanted = session.trainer_ids | holders.partner_id
                 if wanted != session.partner_ids:
-                    session.calendar_event_id.with_context(no_mail_to_attendees=not notify).write(
-                        {"partner_ids": [fields.Command.set(wanted.ids)]}
-                    )
+                    event = session.calendar_event_id
+                    if not notify:
+                        event = event.with_context(no_mail_to_attendees=True)
+                    event.write({"partner_ids": [fields.Command.set(wanted.ids)]})
             existing = {
                 (attendance.session_id.id, attendance.registration_id.id)
                 for attendance in sessions.attendance_ids
