@@ -319,14 +319,11 @@ class KommuneTraining(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
-        was_cancelled = {training: training.is_cancelled for training in self}
+        was_cancelled = self.filtered("is_cancelled") if "stage_id" in vals else self.browse()
         seats_before = {training: training.seats_max for training in self}
         res = super().write(vals)
         if "stage_id" in vals:
-            now_cancelled = self.filtered(
-                lambda training: training.is_cancelled and not was_cancelled[training]
-            )
-            now_cancelled._cancel_sessions()
+            (self.filtered("is_cancelled") - was_cancelled)._cancel_sessions()
         if "seats_max" in vals:
             # More seats (or none limited any more): the waitlist moves up at once.
             self.filtered(
@@ -334,7 +331,13 @@ class KommuneTraining(models.Model):
                     not training.seats_max or training.seats_max > seats_before[training]
                 )
             )._promote_waitlist()
-        if "trainer_ids" in vals or "user_id" in vals:
+        if "user_id" in vals:
+            # The responsible organises the sessions' calendar events.
+            for training in self:
+                training.with_context(active_test=False).session_ids.write(
+                    {"user_id": training.user_id.id}
+                )
+        if "trainer_ids" in vals:
             self._sync_participants(notify=True)
         return res
 
@@ -505,6 +508,13 @@ class KommuneTraining(models.Model):
         partner.ensure_one()
         if "state" in vals:
             raise ValueError("_register_participant decides the state itself")
+        if partner.is_company:
+            raise UserError(
+                self.env._(
+                    "%(organization)s is an organisation: register one of its people.",
+                    organization=partner.display_name,
+                )
+            )
         if self.is_cancelled:
             raise UserError(
                 self.env._(

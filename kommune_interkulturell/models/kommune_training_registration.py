@@ -3,7 +3,7 @@ import re
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, formatLang
 
 REGISTRATION_STATES = [
@@ -53,10 +53,13 @@ class KommuneTrainingRegistration(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="training_id.company_id", store=True, index=True)
+    # restrict: a registration is history (certificates, statistics); archive the
+    # person instead of deleting them.
     partner_id = fields.Many2one(
         "res.partner",
         string="Participant",
         required=True,
+        ondelete="restrict",
         index=True,
         tracking=True,
         check_company=True,
@@ -164,6 +167,17 @@ class KommuneTrainingRegistration(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    @api.constrains("partner_id")
+    def _check_partner_is_person(self):
+        for registration in self:
+            if registration.partner_id.is_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(organization)s is an organisation: register one of its people.",
+                        organization=registration.partner_id.display_name,
+                    )
+                )
 
     @api.depends("partner_id")
     def _compute_organization_id(self):

@@ -227,6 +227,14 @@ class TestTraining(KommuneTrainingCommon):
         with self.assertRaises(ValueError):
             self.training._register_participant(self.persons[2], state="confirmed")
 
+    def test_participants_are_persons(self):
+        with self.assertRaises(UserError):
+            self.training._register_participant(self.mo, consent=True)
+        with self.assertRaises(ValidationError):
+            self.env["kommune.training.registration"].create(
+                {"training_id": self.training.id, "partner_id": self.mo.id}
+            )
+
     def test_no_registration_on_cancelled_training(self):
         registration = self.env["kommune.training.registration"].create(
             {"training_id": self.training.id, "partner_id": self.persons[1].id, "consent": True}

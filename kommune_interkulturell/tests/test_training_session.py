@@ -149,6 +149,10 @@ class TestTrainingSession(KommuneTrainingCommon):
         self.assertTrue(set(registrations.partner_id.ids) <= set(invitations.partner_ids.ids))
         self.assertEqual(len(session.attendance_ids), 2, "the sheet lists both participants")
 
+    def test_organiser_follows_responsible(self):
+        self.training.user_id = self.manager
+        self.assertEqual(self.sessions.calendar_event_id.user_id, self.manager)
+
     def test_trainers_follow_training(self):
         colleague = self.user.partner_id
         self.training.trainer_ids = [(4, colleague.id)]
