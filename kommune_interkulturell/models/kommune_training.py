@@ -178,6 +178,7 @@ class KommuneTraining(models.Model):
         string="Start", compute="_compute_session_dates", store=True, index=True
     )
     date_end = fields.Datetime(string="End", compute="_compute_session_dates", store=True)
+    is_finished = fields.Boolean(compute="_compute_is_finished", help="The last session is over.")
     duration_hours = fields.Float(
         string="Hours",
         compute="_compute_session_dates",
@@ -253,6 +254,12 @@ class KommuneTraining(models.Model):
             training.duration_hours = sum(
                 (session.stop - session.start).total_seconds() / 3600 for session in sessions
             )
+
+    @api.depends("date_end")
+    def _compute_is_finished(self):
+        now = fields.Datetime.now()
+        for training in self:
+            training.is_finished = bool(training.date_end) and training.date_end < now
 
     @api.depends("registration_ids.state")
     def _compute_registration_counts(self):
