@@ -599,6 +599,9 @@ class KommuneTraining(models.Model):
         session's trainers plus the confirmed participants, and its attendance sheet
         lists every confirmed participant.
 
+        Attendees added or removed by hand in the calendar are set right again at the
+        next sync: the registrations are the source of truth.
+
         :param bool notify: let the calendar send its invitation to new attendees. Off
             when registrations change: participants get the training's confirmation
             mail, with all sessions as .ics, instead of one calendar mail per session.

@@ -71,6 +71,7 @@ class KommuneTrainingRegistration(models.Model):
         compute="_compute_organization_id",
         store=True,
         readonly=False,
+        precompute=True,
         index="btree_not_null",
         check_company=True,
         domain="[('is_company', '=', True)]",
@@ -115,6 +116,7 @@ class KommuneTrainingRegistration(models.Model):
         compute="_compute_consent_date",
         store=True,
         readonly=False,
+        precompute=True,  # the row is inserted with its date (CHECK constraint below)
         copy=False,
     )
     note = fields.Text(string="Notes")
@@ -162,6 +164,10 @@ class KommuneTrainingRegistration(models.Model):
     _partner_training_unique = models.UniqueIndex(
         "(training_id, partner_id)",
         "This person is already registered for this training.",
+    )
+    _consent_dated = models.Constraint(
+        "CHECK (consent IS NOT TRUE OR consent_date IS NOT NULL)",
+        "A consent to data processing needs the date it was given.",
     )
 
     # ------------------------------------------------------------
@@ -290,7 +296,9 @@ class KommuneTrainingRegistration(models.Model):
                     training=cancelled[0].name,
                 )
             )
-        without_consent = self.filtered(lambda registration: not registration.consent)
+        without_consent = self.filtered(
+            lambda registration: not (registration.consent and registration.consent_date)
+        )
         if without_consent:
             raise UserError(
                 self.env._(

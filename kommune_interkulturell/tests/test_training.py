@@ -166,6 +166,19 @@ class TestTraining(KommuneTrainingCommon):
                 }
             )
 
+    def test_consent_needs_its_date(self):
+        registration = self.env["kommune.training.registration"].create(
+            {"training_id": self.training.id, "partner_id": self.persons[0].id, "consent": True}
+        )
+        self.assertTrue(registration.consent_date)
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            registration.consent_date = False
+            self.env.flush_all()
+
     def test_one_registration_per_person(self):
         Registration = self.env["kommune.training.registration"]
         Registration.create({"training_id": self.training.id, "partner_id": self.persons[0].id})
