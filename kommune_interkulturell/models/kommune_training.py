@@ -327,7 +327,9 @@ class KommuneTraining(models.Model):
 
     def write(self, vals):
         was_cancelled = self.filtered("is_cancelled") if "stage_id" in vals else self.browse()
-        seats_before = {training: training.seats_max for training in self}
+        seats_before = (
+            {training: training.seats_max for training in self} if "seats_max" in vals else {}
+        )
         res = super().write(vals)
         if "stage_id" in vals:
             (self.filtered("is_cancelled") - was_cancelled)._cancel_sessions()
@@ -468,7 +470,10 @@ class KommuneTraining(models.Model):
         :return: the promoted registrations
         """
         Registration = self.env["kommune.training.registration"]
-        trainings = self.filtered(lambda training: not training.is_cancelled)
+        # Nobody moves up into a training that was called off or is already over.
+        trainings = self.filtered(
+            lambda training: not training.is_cancelled and not training.is_finished
+        )
         if not trainings:
             return Registration
         trainings._lock_seats()

@@ -246,6 +246,12 @@ class TestTrainingSession(KommuneTrainingCommon):
             self.assertEqual(missing.state, "absent")
             self.assertEqual(present.state, "attended")
 
+    def test_no_promotion_after_the_end(self):
+        first, _second, waiting = self.register(self.persons[:3])
+        with freeze_time(self.first_start + timedelta(days=30)):
+            first.action_cancel()
+        self.assertEqual(waiting.state, "waitlist")
+
     def test_no_absent_without_attendance_taken(self):
         (registration,) = self.register(self.persons[:1])
         with freeze_time(self.first_start + timedelta(days=30)):
