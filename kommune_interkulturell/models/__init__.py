@@ -16,3 +16,12 @@ from . import kommune_cooperation_action_item
 from . import calendar_event
 from . import mail_activity
 from . import mail_message
+from . import kommune_training_topic
+from . import kommune_training_tag
+from . import kommune_training_stage
+from . import kommune_training_registration
+from . import kommune_training
+from . import kommune_training_session
+from . import kommune_training_attendance
+from . import res_config_settings
+from . import ir_actions_report

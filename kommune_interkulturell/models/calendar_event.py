@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 from odoo.tools.misc import format_date, format_datetime
 
@@ -6,7 +7,7 @@ COOPERATION_MODEL = "kommune.cooperation"
 
 
 class CalendarEvent(models.Model):
-    """Meetings of cooperations.
+    """Meetings of cooperations, and the events behind training sessions.
 
     A meeting belongs to a cooperation through a real many2one, ``cooperation_id``, as
     crm links meetings with ``opportunity_id``: the cooperation gets a one2many
@@ -121,6 +122,36 @@ class CalendarEvent(models.Model):
         # meeting deletes its items anyway, also without access to them.
         self.sudo().cooperation_action_item_ids.unlink()
         return super().unlink()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_training_session(self):
+        # sudo: whoever deletes the event, even without access to trainings, must not
+        # leave a training with a session that has no date.
+        sessions = (
+            self.env["kommune.training.session"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("calendar_event_id", "in", self.ids)])
+        )
+        if sessions:
+            session = sessions[0]
+            raise UserError(
+                self.env._(
+                    "“%(event)s” is a session of the training “%(training)s”: cancel or "
+                    "delete it in the training.",
+                    event=session.name,
+                    training=session.training_id.name,
+                )
+            )
+
+    # ------------------------------------------------------------
+    # ACTIVITIES
+    # ------------------------------------------------------------
+
+    def _get_activity_excluded_models(self):
+        # Sessions are calendar events linked to their training; a "Meeting" activity
+        # per session would bury the training's real to-dos on the kanban cards.
+        return super()._get_activity_excluded_models() + ["kommune.training"]
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

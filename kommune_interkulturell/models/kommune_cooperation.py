@@ -168,6 +168,11 @@ class KommuneCooperation(models.Model):
         "kommune.cooperation.action.item", "cooperation_id", string="Action Items"
     )
     follow_up_count = fields.Integer(string="Open Follow-ups", compute="_compute_follow_up_count")
+    training_count = fields.Integer(
+        string="Related Trainings",
+        compute="_compute_training_count",
+        help="Trainings in which people of the member organisations took part or are registered.",
+    )
 
     # Continuous dialogue. "Last contact" and the due date are stored: the kanban,
     # the filters and the reports read and group them. "Days since" and "overdue" depend
@@ -261,6 +266,38 @@ class KommuneCooperation(models.Model):
         )
         for coop in self:
             coop.follow_up_count = counts.get(coop, 0)
+
+    def _get_related_training_domain(self):
+        """Trainings related to the cooperations: people of a member organisation are
+        registered for them (cancelled registrations do not count)."""
+        return [
+            (
+                "registration_ids",
+                "any",
+                [
+                    ("organization_id", "in", self.partner_ids.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+            )
+        ]
+
+    @api.depends("partner_ids")
+    def _compute_training_count(self):
+        Registration = self.env["kommune.training.registration"]
+        organizations = self.partner_ids
+        trainings_by_org = {
+            organization: set(training_ids)
+            for organization, training_ids in Registration._read_group(
+                [("organization_id", "in", organizations.ids), ("state", "!=", "cancelled")],
+                ["organization_id"],
+                ["training_id:array_agg_distinct"],
+            )
+        }
+        for coop in self:
+            training_ids = set().union(
+                *(trainings_by_org.get(org, set()) for org in coop.partner_ids)
+            )
+            coop.training_count = len(training_ids)
 
     @api.depends("meeting_ids.start", "meeting_ids.active")
     def _compute_date_last_contact(self):
@@ -431,6 +468,17 @@ class KommuneCooperation(models.Model):
         )
         action["domain"] = [("id", "in", self.partner_ids.ids)]
         action["context"] = {"create": False}
+        return action
+
+    def action_view_trainings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_training_action"
+        )
+        action["domain"] = self._get_related_training_domain()
+        action["context"] = {"create": False}
+        action["view_mode"] = "list,kanban,form"
+        action["views"] = [(False, "list"), (False, "kanban"), (False, "form")]
         return action
 
     def action_view_follow_ups(self):

@@ -257,3 +257,65 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_ids", "in", self.ids)]
         action["context"] = {"default_member_ids": [Command.create({"partner_id": self.id})]}
         return action
+
+    # ------------------------------------------------------------------
+    # Trainings: a person's registrations; an organisation's people's
+    # registrations (for whom they took part) and the trainings attended
+    # ------------------------------------------------------------------
+    training_registration_ids = fields.One2many(
+        "kommune.training.registration",
+        "partner_id",
+        string="Training Registrations",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    organization_training_registration_ids = fields.One2many(
+        "kommune.training.registration",
+        "organization_id",
+        string="Training Registrations of the Organisation",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    training_attended_count = fields.Integer(
+        string="Trainings Attended",
+        compute="_compute_training_attended_count",
+        groups="kommune_interkulturell.group_kommune_user",
+        help="Trainings the person attended; for an organisation, the trainings its "
+        "people attended for it.",
+    )
+
+    def _compute_training_attended_count(self):
+        # Two grouped queries for the whole batch, persons and organisations apart.
+        Registration = self.env["kommune.training.registration"]
+        organizations = self.filtered("is_company")
+        persons = self - organizations
+        counts = {}
+        for field, partners in (("partner_id", persons), ("organization_id", organizations)):
+            if partners.ids:
+                counts.update(
+                    Registration._read_group(
+                        [(field, "in", partners.ids), ("state", "=", "attended")],
+                        [field],
+                        ["training_id:count_distinct"],
+                    )
+                )
+        for partner in self:
+            partner.training_attended_count = counts.get(partner._origin, 0)
+
+    def action_open_attended_trainings(self):
+        """The trainings the person, or the organisation's people, attended."""
+        self.ensure_one()
+        field = "organization_id" if self.is_company else "partner_id"
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_training_action"
+        )
+        action.update(
+            {
+                "name": self.env._("Trainings attended: %(name)s", name=self.display_name),
+                "domain": [
+                    ("registration_ids", "any", [(field, "=", self.id), ("state", "=", "attended")])
+                ],
+                "context": {"active_test": False},
+                "view_mode": "list,kanban,form",
+                "views": [(False, "list"), (False, "kanban"), (False, "form")],
+            }
+        )
+        return action

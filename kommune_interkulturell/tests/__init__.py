@@ -1,3 +1,7 @@
 from . import test_access_rights, test_i18n, test_res_partner, test_ui
 from . import test_cooperation, test_cooperation_access_rights, test_cooperation_dialogue
 from . import test_cooperation_meeting, test_cooperation_performance, test_cooperation_ui
+from . import test_training, test_training_session, test_training_concurrency
+from . import test_training_access_rights, test_training_mail, test_training_report
+from . import test_training_partner
+from . import test_training_performance, test_training_ui

@@ -215,6 +215,22 @@ class TestCooperationPipeline(CooperationCommon):
         self.assertEqual(self.cooperation.stage_id, self.stage_paused)
         self.assertFalse(self.cooperation.date_end, "a paused cooperation has not ended")
 
+    def test_related_trainings(self):
+        """Trainings that people of member organisations attend show on the cooperation;
+        cancelled registrations and other organisations' people do not count."""
+        Partner = self.env["res.partner"]
+        staff = Partner.create({"name": "MO-Mitarbeiterin", "parent_id": self.mo.id})
+        outsider = Partner.create({"name": "Außenstehende"})
+        training, other, cancelled = self.env["kommune.training"].create(
+            [{"name": "Interkulturelle Öffnung"}, {"name": "Ohne Bezug"}, {"name": "Storniert"}]
+        )
+        training._register_participant(staff, consent=True)
+        other._register_participant(outsider, consent=True)
+        cancelled._register_participant(staff, consent=True).action_cancel()
+        self.assertEqual(self.cooperation.training_count, 1)
+        action = self.cooperation.action_view_trainings()
+        self.assertEqual(self.env["kommune.training"].search(action["domain"]), training)
+
     def test_organisation_smart_button(self):
         self.assertEqual(self.mo.with_user(self.user).cooperation_count, 1)
         action = self.mo.with_user(self.user).action_open_cooperations()

@@ -1,0 +1,1 @@
+from . import kommune_training_certificate
