@@ -1,3 +1,5 @@
+from random import randint
+
 from odoo import fields, models
 
 
@@ -11,7 +13,8 @@ class KommuneTagMixin(models.AbstractModel):
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    color = fields.Integer()
+    # Kanban cards hide tags of colour 0: start every new entry with a visible colour.
+    color = fields.Integer(default=lambda self: randint(1, 11))
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
 

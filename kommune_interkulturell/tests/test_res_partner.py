@@ -30,6 +30,18 @@ class TestResPartner(KommuneCommon):
         self.assertEqual(self.mo.organization_category, "migrant_organization")
         self.assertEqual(self.administration.organization_category, "administration")
 
+    def test_vocabulary_tags_visible_on_cards(self):
+        # Kanban cards hide many2many tags of colour 0: shipped and new entries have one.
+        for model in (
+            "kommune.community",
+            "kommune.language",
+            "kommune.activity.area",
+            "kommune.target.group",
+        ):
+            with self.subTest(model=model):
+                self.assertFalse(self.env[model].search([("color", "=", 0)]))
+                self.assertTrue(self.env[model].create({"name": f"Neu {model}"}).color)
+
     def test_search_by_district_and_type(self):
         Partner = self.env["res.partner"]
         in_neukoelln = Partner.search([("district_id", "=", self.district_neukoelln.id)])
