@@ -1,2 +1,3 @@
 from . import kommune_cooperation_close
 from . import kommune_training_invite
+from . import kommune_campaign_invite
