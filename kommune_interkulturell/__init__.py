@@ -3,6 +3,7 @@ from ast import literal_eval
 from . import models
 from . import wizard
 from . import report
+from . import controllers
 
 
 def _post_init_hook(env):

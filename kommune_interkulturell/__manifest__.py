@@ -57,6 +57,7 @@
         "report/kommune_training_registration_templates.xml",
         "security/kommune_campaign_security.xml",
         "data/kommune_campaign_mail_template_data.xml",
+        "views/kommune_training_invitation_templates.xml",
         "views/mailing_mailing_views.xml",
         "views/utm_campaign_views.xml",
         "wizard/kommune_campaign_invite_views.xml",
