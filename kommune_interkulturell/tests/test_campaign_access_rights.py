@@ -6,7 +6,8 @@ from .common_campaign import KommuneCampaignCommon, real_smtp
 
 @tagged("post_install", "-at_install")
 class TestCampaignAccessRights(KommuneCampaignCommon):
-    """A User does the daily work of campaigns; taking an opt-out back is a Manager's."""
+    """A User does the daily work of campaigns; taking an opt-out back and the throttle
+    are a Manager's and an administrator's."""
 
     def test_user_runs_a_campaign(self):
         form = self.invite_form(user=self.user, role_volunteer=True, audience_name="Test Nutzerin")
@@ -38,6 +39,13 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
         self.opted_out.with_user(self.user).write({"phone": "030 555"})
         self.opted_out.with_user(self.manager).write({"invitation_opt_out": False})
         self.assertFalse(self.opted_out.invitation_opt_out)
+
+    def test_throttle_is_for_administrators(self):
+        for user in (self.user, self.manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["res.config.settings"].with_user(user).create(
+                    {"kommune_mail_throttle_per_minute": 1}
+                )
 
     def test_employees_outside_the_project_do_not_see_campaigns(self):
         employee = new_test_user(self.env, login="ki_campaign_employee", groups="base.group_user")
