@@ -116,6 +116,7 @@ class KommuneInvitationController(http.Controller):
             registration.message_post(
                 body=request.env._("Cancelled by the participant through their personal link."),
                 subtype_xmlid="mail.mt_note",
+                author_id=partner.id,
             )
             self._wake_up_mail_queue()
         return self._render_page(token, training, partner, mailing, just_cancelled=True)

@@ -400,12 +400,15 @@ class ResPartner(models.Model):
         return opt_out
 
     def _set_invitation_opt_out(self, reason=None):
-        """Record the opt-out (idempotent) and say on the person's chatter why."""
+        """Record the person's own opt-out (idempotent) and say on their chatter why, in
+        their name."""
         partners = self.filtered(lambda partner: not partner.invitation_opt_out)
         partners.write({"invitation_opt_out": True})
         if reason:
             for partner in partners:
-                partner.message_post(body=reason, subtype_xmlid="mail.mt_note")
+                partner.message_post(
+                    body=reason, subtype_xmlid="mail.mt_note", author_id=partner.id
+                )
         return partners
 
     # The personal registration link in invitation mailings: a field, so that mailings

@@ -148,6 +148,10 @@ class TestCampaignPublic(HttpCase, KommuneCampaignCommon):
         self.assertIn("Sie sind abgemeldet", response.text)
         self.assertEqual(self.registration(self.nadi_fulltime).state, "cancelled")
         self.assertEqual(waiting.state, "confirmed", "the first waiting person moves up")
+        note = self.registration(self.nadi_fulltime).message_ids.filtered(
+            lambda message: "persönlichen Link" in (message.body or "")
+        )
+        self.assertEqual(note.author_id, self.nadi_fulltime, "noted in her name")
         # The same link registers again while registration is open.
         self.assertIn('name="consent"', self.get(url).text)
 
@@ -252,7 +256,5 @@ class TestCampaignPublic(HttpCase, KommuneCampaignCommon):
         self.assertTrue(partner.invitation_opt_out)
         self.assertTrue(partner.invitation_opt_out_date)
         self.assertFalse(partner.is_blacklisted, "an opt-out, not the blocklist")
-        self.assertTrue(
-            any("Test Einladung" in message.body for message in partner.message_ids),
-            "why, on the chatter",
-        )
+        note = partner.message_ids.filtered(lambda message: "Test Einladung" in message.body)
+        self.assertEqual(note.author_id, partner, "why, on the chatter, in her name")
