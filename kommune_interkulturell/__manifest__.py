@@ -3,13 +3,13 @@
 {
     "name": "Kommune Interkulturell",
     "summary": "Network of migrant organisations, Berlin district administrations "
-    "and labour-market actors: contacts, trainings, cooperations",
+    "and labour-market actors: contacts, trainings, cooperations, invitation campaigns",
     "version": "19.0.1.0.0",
     "category": "Services",
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",
     "license": "AGPL-3",
-    "depends": ["contacts", "mail", "calendar"],
+    "depends": ["contacts", "mail", "calendar", "mass_mailing"],
     "data": [
         "security/kommune_interkulturell_groups.xml",
         "security/ir.model.access.csv",
@@ -55,12 +55,19 @@
         "wizard/kommune_training_invite_views.xml",
         "report/kommune_training_registration_reports.xml",
         "report/kommune_training_registration_templates.xml",
+        "security/kommune_campaign_security.xml",
+        "data/kommune_campaign_mail_template_data.xml",
+        "views/kommune_training_invitation_templates.xml",
+        "views/mailing_mailing_views.xml",
+        "views/utm_campaign_views.xml",
+        "wizard/kommune_campaign_invite_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/kommune_cooperation_demo.xml",
         "demo/kommune_training_demo.xml",
+        "demo/kommune_campaign_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -68,4 +75,5 @@
         ],
     },
     "application": True,
+    "post_init_hook": "_post_init_hook",
 }

@@ -124,6 +124,12 @@ class LiveServer:
     def rpc(self, login="admin", password="admin"):
         return Rpc(self, login, password)
 
+    def use_own_url(self):
+        """Point the database's absolute links (mails, link tracker, personal links) at
+        this server, as a production database's web.base.url points at its domain."""
+        self.rpc()("ir.config_parameter", "set_param", ["web.base.url", self.url])
+        return self
+
     def stop(self):
         self.proc.terminate()
         try:

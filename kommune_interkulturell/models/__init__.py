@@ -25,3 +25,8 @@ from . import kommune_training_session
 from . import kommune_training_attendance
 from . import res_config_settings
 from . import ir_actions_report
+from . import kommune_mail_throttle
+from . import mailing_mailing
+from . import utm_campaign
+from . import mail_mail
+from . import link_tracker

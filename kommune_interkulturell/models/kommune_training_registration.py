@@ -437,3 +437,25 @@ class KommuneTrainingRegistration(models.Model):
                 email_values["attachments"] = [(f"{filename}.ics", base64.b64encode(ics))]
             mails |= template.send_mail_batch(registrations.ids, email_values=email_values)
         return mails
+
+    # ------------------------------------------------------------
+    # MAIL CAMPAIGNS (issue 5): where a registration came from
+    # ------------------------------------------------------------
+
+    # Both set by the personal link of a campaign mail. The campaign is kept even when
+    # its mailing is deleted: the conversion belongs to the campaign.
+    mailing_id = fields.Many2one(
+        "mailing.mailing",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The campaign mail whose personal link the person registered with.",
+    )
+    campaign_id = fields.Many2one(
+        "utm.campaign",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )

@@ -1,5 +1,7 @@
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 
 NETWORK_ROLES = [
@@ -18,6 +20,13 @@ LEGAL_FORMS = [
     ("public_body", "Public body"),
     ("other", "Other"),
 ]
+
+# The button of the personal registration link in invitation mails (inline: mail clients
+# ignore style sheets).
+INVITATION_LINK_STYLE = (
+    "display: inline-block; background-color: #875A7B; color: #ffffff; padding: 10px 18px; "
+    "border-radius: 4px; text-decoration: none; font-weight: bold;"
+)
 
 # Migrant organisations founded before this year are very unlikely; it catches typos
 # such as "201" or "2109" without pretending to know the history of every association.
@@ -319,3 +328,129 @@ class ResPartner(models.Model):
             }
         )
         return action
+
+    # ------------------------------------------------------------------
+    # Mail campaigns (issue 5): the opt-out from the network's invitations.
+    # Odoo's mass mailing keeps opt-outs for mailing-list contacts only; persons
+    # (res.partner) get their own, respected by every mailing on contacts through
+    # the mass-mailing hook _mailing_get_opt_out_list below.
+    # ------------------------------------------------------------------
+    invitation_opt_out = fields.Boolean(
+        string="No Invitations",
+        tracking=True,
+        copy=False,
+        help="The person asked not to receive the network's invitation campaigns any "
+        "more, e.g. through the unsubscribe link of a campaign. Every mailing to contacts "
+        "skips their e-mail address. Only managers can take it back.",
+    )
+    invitation_opt_out_date = fields.Datetime(
+        string="No Invitations Since",
+        compute="_compute_invitation_opt_out_date",
+        store=True,
+        precompute=True,
+        copy=False,
+    )
+
+    # The hook below looks the few opted-out persons up among all partners.
+    _invitation_opt_out_index = models.Index("(id) WHERE invitation_opt_out IS TRUE")
+
+    @api.depends("invitation_opt_out")
+    def _compute_invitation_opt_out_date(self):
+        for partner in self:
+            if not partner.invitation_opt_out:
+                partner.invitation_opt_out_date = False
+            elif not partner.invitation_opt_out_date:
+                partner.invitation_opt_out_date = fields.Datetime.now()
+
+    def write(self, vals):
+        if "invitation_opt_out" in vals and not vals["invitation_opt_out"]:
+            self._check_invitation_opt_out_withdrawal()
+        return super().write(vals)
+
+    def _check_invitation_opt_out_withdrawal(self):
+        """An opt-out is the person's own decision (an objection in the sense of the GDPR):
+        only managers may record that someone wants invitations again."""
+        if self.env.su or self.env.user.has_group("kommune_interkulturell.group_kommune_manager"):
+            return
+        opted_out = self.filtered("invitation_opt_out")
+        if opted_out:
+            raise AccessError(
+                self.env._(
+                    "%(names)s asked not to receive invitations. Only a manager of Kommune "
+                    "Interkulturell can take an opt-out back, e.g. when the person asks to be "
+                    "invited again.",
+                    names=", ".join(opted_out.mapped("display_name")),
+                )
+            )
+
+    @api.model
+    def _mailing_get_opt_out_list(self, mailing):
+        """Mass-mailing hook (see mailing.mailing._get_opt_out_list): the normalized e-mail
+        addresses that must not receive ``mailing``. Odoo cancels their traces as opt-out.
+
+        The opt-out follows the address, archived persons included: whoever shares it
+        (e.g. a second contact created for the same person) is not mailed either."""
+        parent = getattr(super(), "_mailing_get_opt_out_list", None)
+        opt_out = set(parent(mailing)) if parent else set()
+        opted_out = self.with_context(active_test=False).search_fetch(
+            [("invitation_opt_out", "=", True), ("email_normalized", "!=", False)],
+            ["email_normalized"],
+        )
+        opt_out.update(opted_out.mapped("email_normalized"))
+        return opt_out
+
+    def _set_invitation_opt_out(self, reason=None):
+        """Record the person's own opt-out (idempotent) and say on their chatter why, in
+        their name."""
+        partners = self.filtered(lambda partner: not partner.invitation_opt_out)
+        partners.write({"invitation_opt_out": True})
+        if reason:
+            for partner in partners:
+                partner.message_post(
+                    body=reason, subtype_xmlid="mail.mt_note", author_id=partner.id
+                )
+        return partners
+
+    # The personal registration link in invitation mailings: a field, so that mailings
+    # reach it with a plain field path. Odoo lets only mail template editors write code
+    # into templates (restricted rendering, the default); others may use whitelisted
+    # field paths, which Odoo renders without evaluating code. The path is whitelisted
+    # for contacts below, so that staff write and edit their campaigns.
+    training_invitation_link = fields.Html(
+        string="Registration Link",
+        compute="_compute_training_invitation_link",
+        sanitize=False,  # built here from a URL and a label, both escaped
+        groups="mass_mailing.group_mass_mailing_user",
+        help="Technical: the personal registration link as invitation mailings render it.",
+    )
+    TRAINING_INVITATION_LINK_EXPRESSION = "object.training_invitation_link"
+
+    @api.depends_context("kommune_mailing_id", "kommune_preview_mailing_id", "lang")
+    def _compute_training_invitation_link(self):
+        """The "Register now" button of an invitation mailing, for each person.
+
+        A real send knows the mailing (``kommune_mailing_id``, see mailing.mailing.
+        _get_mass_mailing_context): the link is the person's own, signed for them, the
+        mailing's training and the mailing. Test mails, "view in browser" and previews
+        render for any contact (``kommune_preview_mailing_id``): they link to the staff
+        preview of the page, never to somebody's personal link."""
+        Mailing = self.env["mailing.mailing"]
+        mailing = Mailing.browse(self.env.context.get("kommune_mailing_id")).exists()
+        preview = Mailing.browse(self.env.context.get("kommune_preview_mailing_id")).exists()
+        label = self.env._("Register now")
+        for partner in self:
+            if mailing.training_id and partner._origin:
+                url = mailing.training_id._get_invitation_url(partner._origin, mailing)
+            elif preview.training_id:
+                url = preview.training_id._get_invitation_preview_url()
+            else:
+                partner.training_invitation_link = False
+                continue
+            partner.training_invitation_link = Markup('<a href="%s" style="%s">%s</a>') % (
+                url,
+                INVITATION_LINK_STYLE,
+                label,
+            )
+
+    def mail_allowed_qweb_expressions(self):
+        return super().mail_allowed_qweb_expressions() + (self.TRAINING_INVITATION_LINK_EXPRESSION,)

@@ -1,2 +1,4 @@
 from . import kommune_cooperation_close
 from . import kommune_training_invite
+from . import kommune_campaign_invite
+from . import mail_compose_message

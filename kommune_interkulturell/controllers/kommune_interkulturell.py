@@ -1,0 +1,326 @@
+"""Public pages of Kommune Interkulturell: the personal registration link of invitation
+campaigns, and the unsubscribe link of campaigns (an opt-out from invitations).
+
+The pages work without login, JavaScript or a large screen: server-rendered QWeb with
+plain POST forms carrying Odoo's CSRF token. Public users have no access to the
+network's records, so each handler checks the personal link first (an HMAC, compared in
+constant time, see kommune.training._get_invitation_from_token), validates every input
+and only then works with sudo() on the records the link stands for. A bad link gets the
+same friendly page whatever was wrong with it, in the browser's language."""
+
+import re
+
+from markupsafe import Markup
+
+from odoo import http
+from odoo.addons.mass_mailing.controllers.main import MassMailController
+from odoo.http import request
+from odoo.tools import is_html_empty
+
+from ..models.res_partner import NETWORK_ROLES
+
+# What the registration form accepts (issue 6 tightens the public routes further).
+PHONE_RE = re.compile(r"[0-9+()/.\- ]{3,32}")
+ORGANIZATION_MAX_LENGTH = 128
+# States in which submitting the form again changes nothing.
+SETTLED_STATES = ("confirmed", "waitlist", "attended", "absent")
+# States a participant can cancel online.
+CANCELLABLE_STATES = ("registered", "confirmed", "waitlist")
+
+
+class KommuneInvitationController(http.Controller):
+    # ------------------------------------------------------------
+    # Pages
+    # ------------------------------------------------------------
+
+    @http.route(
+        "/kommune/invitation/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def invitation_page(self, token, **kwargs):
+        """The training and, depending on the person's registration, the registration
+        form, their status or the way to cancel. Extra parameters (e.g. the UTM
+        parameters the link tracker adds) are ignored."""
+        invitation = self._get_invitation(token)
+        if not invitation:
+            return self._render_error("invalid", status=404)
+        training, partner, mailing = invitation
+        self._set_lang(partner)
+        if error := self._get_closed_error(training, partner):
+            return self._render_error(error, training=training, status=410)
+        return self._render_page(token, training, partner, mailing)
+
+    @http.route(
+        "/kommune/invitation/<string:token>/register",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+    )
+    def invitation_register(self, token, **post):
+        invitation = self._get_invitation(token)
+        if not invitation:
+            return self._render_error("invalid", status=404)
+        training, partner, mailing = invitation
+        self._set_lang(partner)
+        if error := self._get_closed_error(training, partner):
+            return self._render_error(error, training=training, status=410)
+        registration = self._get_registration(training, partner)
+        if registration.state in SETTLED_STATES:
+            # Submitted twice (or already registered by staff): nothing changes.
+            return self._render_page(token, training, partner, mailing)
+        if not training._is_registration_open():
+            return self._render_error("closed", training=training, status=410)
+        values, errors = self._validate_registration_form(partner, post)
+        if errors:
+            return self._render_page(
+                token, training, partner, mailing, errors=errors, form=post, status=400
+            )
+        if values["partner"]:
+            partner.write(values["partner"])
+        registration_vals = {"consent": True}
+        if mailing:
+            registration_vals.update(mailing_id=mailing.id, campaign_id=mailing.campaign_id.id)
+        # Confirmed or waitlisted by the training's rules under its row lock; the
+        # confirmation (or waitlist) mail is queued.
+        training._register_participant(partner, source="invitation", **registration_vals)
+        self._wake_up_mail_queue()
+        return self._render_page(token, training, partner, mailing, just_registered=True)
+
+    @http.route(
+        "/kommune/invitation/<string:token>/cancel",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+    )
+    def invitation_cancel(self, token, **post):
+        invitation = self._get_invitation(token)
+        if not invitation:
+            return self._render_error("invalid", status=404)
+        training, partner, mailing = invitation
+        self._set_lang(partner)
+        if error := self._get_closed_error(training, partner):
+            return self._render_error(error, training=training, status=410)
+        registration = self._get_registration(training, partner)
+        if registration.state in CANCELLABLE_STATES:
+            if not training._can_cancel_online():
+                return self._render_page(
+                    token, training, partner, mailing, errors={"cancel": True}, status=409
+                )
+            # Frees the seat; the first person on the waitlist moves up and is told.
+            registration.action_cancel()
+            registration.message_post(
+                body=request.env._("Cancelled by the participant through their personal link."),
+                subtype_xmlid="mail.mt_note",
+                author_id=partner.id,
+            )
+            self._wake_up_mail_queue()
+        return self._render_page(token, training, partner, mailing, just_cancelled=True)
+
+    @http.route(
+        "/kommune/invitation/preview/<int:training_id>",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def invitation_preview(self, training_id, **kwargs):
+        """The page as invited people see it, for staff (test mails link here)."""
+        training = request.env["kommune.training"].browse(training_id).exists()
+        if not training or not training.has_access("read"):
+            return self._render_error("invalid", status=404)
+        self._set_lang(request.env.user.partner_id)
+        return self._render_page(
+            "", training.sudo(), request.env.user.partner_id, training.browse(), preview=True
+        )
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _get_invitation(self, token):
+        """(training, partner, mailing) with sudo, or None for a bad link."""
+        # sudo: the public user may not read trainings or contacts; the records are only
+        # looked at once the link's signature has proven who it was made for.
+        return request.env["kommune.training"].sudo()._get_invitation_from_token(token)
+
+    def _get_registration(self, training, partner):
+        return training.registration_ids.filtered(
+            lambda registration: registration.partner_id == partner
+        )[:1]
+
+    def _get_closed_error(self, training, partner):
+        """Why the link no longer works, or None. A registered person keeps seeing their
+        status until the training is over."""
+        if training.is_cancelled:
+            return "cancelled"
+        if training.is_finished:
+            return "finished"
+        registration = self._get_registration(training, partner)
+        if not training._is_registration_open() and registration.state not in (
+            *CANCELLABLE_STATES,
+            *SETTLED_STATES,
+        ):
+            return "closed"
+        return None
+
+    def _validate_registration_form(self, partner, post):
+        """The form's values (only what the person's record lacks is asked) and the
+        errors, by field."""
+        errors = {}
+        partner_vals = {}
+        if post.get("consent") not in ("1", "on", "true", "yes"):
+            errors["consent"] = True
+        phone = (post.get("phone") or "").strip()
+        if phone and not partner.phone:
+            if PHONE_RE.fullmatch(phone):
+                partner_vals["phone"] = phone
+            else:
+                errors["phone"] = True
+        role = post.get("network_role") or ""
+        if role and not partner.network_role:
+            if role in dict(NETWORK_ROLES):
+                partner_vals["network_role"] = role
+            else:
+                errors["network_role"] = True
+        organization = " ".join((post.get("organization") or "").split())
+        if organization and not partner.parent_id and not partner.company_name:
+            if len(organization) <= ORGANIZATION_MAX_LENGTH:
+                # Staff link the person to the organisation (Contacts suggests creating it
+                # from the company name).
+                partner_vals["company_name"] = organization
+            else:
+                errors["organization"] = True
+        return {"partner": partner_vals}, errors
+
+    def _wake_up_mail_queue(self):
+        # sudo: waking the mail queue up is technical; the confirmation should not wait
+        # for the queue's next scheduled run.
+        request.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    def _set_lang(self, partner=None):
+        """Speak the person's language, else the browser's, among the installed ones
+        (German, the network's language, when neither fits)."""
+        installed = [code for code, _name in request.env["res.lang"].get_installed()]
+        lang = partner.lang if partner and partner.lang in installed else None
+        if not lang:
+            for accepted, _quality in request.httprequest.accept_languages:
+                prefix = accepted.replace("-", "_").split("_")[0].lower()
+                exact = accepted.replace("-", "_")
+                lang = next(
+                    (
+                        code
+                        for code in installed
+                        if code.lower() == exact.lower() or code.split("_")[0] == prefix
+                    ),
+                    None,
+                )
+                if lang:
+                    break
+        if not lang:
+            lang = "de_DE" if "de_DE" in installed else installed[0]
+        request.update_context(lang=lang)
+        return lang
+
+    def _get_layout_values(self, training=None):
+        company = training.company_id if training else request.env.company
+        lang = request.env.lang
+        return {
+            # sudo: the company's name, logo and address are public on every page.
+            "company": company.sudo(),
+            "html_data": {"lang": lang.replace("_", "-")},
+            "title": training.name if training else company.sudo().name,
+        }
+
+    def _get_seats_text(self, training):
+        if not training.seats_max:
+            return request.env._("Seats are not limited.")
+        if not training.seats_available:
+            return request.env._("Fully booked: registrations join the waitlist.")
+        return request.env._(
+            "%(free)s of %(total)s seats free",
+            free=training.seats_available,
+            total=training.seats_max,
+        )
+
+    def _render_error(self, error, training=None, status=404):
+        if training is None:
+            self._set_lang()
+        values = self._get_layout_values(training)
+        values.update(error=error, training=training)
+        return request.render("kommune_interkulturell.invitation_error_page", values, status=status)
+
+    def _render_page(self, token, training, partner, mailing, status=200, **values):
+        training = training.with_context(lang=request.env.lang)
+        registration = self._get_registration(training, partner)
+        page_values = self._get_layout_values(training)
+        page_values.update(
+            {
+                "token": token,
+                "training": training,
+                "partner": partner,
+                "registration": registration,
+                "settled": registration.state in SETTLED_STATES,
+                "can_register": training._is_registration_open()
+                and registration.state not in SETTLED_STATES,
+                "can_cancel": registration.state in CANCELLABLE_STATES
+                and training._can_cancel_online(),
+                "cancel_deadline": training._format_datetime_local(training._get_cancel_deadline()),
+                "registration_close": training._format_datetime_local(
+                    training.date_registration_close
+                ),
+                "schedule": training._get_schedule(),
+                "seats_text": self._get_seats_text(training),
+                "network_roles": training.env["res.partner"]
+                ._fields["network_role"]
+                ._description_selection(training.env),
+                "is_html_empty": is_html_empty,
+                "errors": {},
+                "form": {},
+                "preview": False,
+                "just_registered": False,
+                "just_cancelled": False,
+                **values,
+            }
+        )
+        return request.render("kommune_interkulturell.invitation_page", page_values, status=status)
+
+
+class KommuneMassMailController(MassMailController):
+    """The unsubscribe link of mailings on contacts (the network's campaigns) records an
+    opt-out from invitations instead of blocklisting the address: the person can still
+    receive the mails they asked for (confirmations, reminders), and Odoo's page still
+    lets them block every mailing if they wish. Odoo's checks of the mailing and of the
+    link's signature (hash_token) run before this method, unchanged."""
+
+    def _mailing_unsubscribe_from_document(self, mailing, document_id, email, hash_token):
+        if mailing.mailing_model_real != "res.partner" or not document_id:
+            return super()._mailing_unsubscribe_from_document(
+                mailing, document_id, email, hash_token
+            )
+        # sudo: the signed link (checked by the caller) is the person's authority here.
+        partner = request.env["res.partner"].sudo().browse(int(document_id)).exists()
+        if partner:
+            partner._set_invitation_opt_out(
+                reason=Markup("<p>%s</p>")
+                % request.env._(
+                    "Opted out of invitations through the unsubscribe link of the mailing "
+                    "“%(mailing)s”.",
+                    mailing=mailing.subject,
+                )
+            )
+        return request.render(
+            "mass_mailing.page_mailing_unsubscribe",
+            dict(
+                self._prepare_mailing_subscription_values(mailing, document_id, email, hash_token),
+                last_action="kommune_invitation_opt_out",
+                unsubscribed_name=request.env._(
+                    "You will not receive any more invitations from %(company)s.",
+                    company=mailing.env.company.name,
+                ),
+            ),
+        )

@@ -1,0 +1,40 @@
+from odoo import fields, models
+from odoo.addons.base.models.res_partner import _lang_get
+
+
+class MailingMailing(models.Model):
+    """Invitation campaigns are Odoo mailings on persons (res.partner): one per language,
+    siblings under the campaign's ``utm.campaign`` (see kommune.training.
+    _create_invitation_campaign)."""
+
+    _inherit = "mailing.mailing"
+
+    training_id = fields.Many2one(
+        "kommune.training",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The training this mailing invites to; its mails carry each recipient's "
+        "personal registration link.",
+    )
+    campaign_lang = fields.Selection(
+        _lang_get,
+        string="Campaign Language",
+        help="Language of this mailing's text within its campaign; recipients in other "
+        "languages are in the campaign's other mailings.",
+    )
+
+    def _render_field(self, field, res_ids, *args, **kwargs):
+        # Test mails, "view in browser" and previews render the mailing itself, for any
+        # contact: they show the training's preview instead of a personal link.
+        mailing = (
+            self.with_context(kommune_preview_mailing_id=self.id) if self.training_id else self
+        )
+        return super(MailingMailing, mailing)._render_field(field, res_ids, *args, **kwargs)
+
+    def _get_mass_mailing_context(self):
+        context = super()._get_mass_mailing_context()
+        if self.training_id:
+            # The body renders each recipient's personal link with the mailing it came
+            # with (see res.partner.training_invitation_link).
+            context["kommune_mailing_id"] = self.id
+        return context
