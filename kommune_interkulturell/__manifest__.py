@@ -4,7 +4,7 @@
     "name": "Kommune Interkulturell",
     "summary": "Network of migrant organisations, Berlin district administrations "
     "and labour-market actors: contacts, trainings, cooperations",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services",
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",
@@ -55,12 +55,18 @@
         "wizard/kommune_training_invite_views.xml",
         "report/kommune_training_registration_reports.xml",
         "report/kommune_training_registration_templates.xml",
+        "data/kommune_consent_purpose_data.xml",
+        "views/kommune_consent_purpose_views.xml",
+        "views/kommune_consent_views.xml",
+        "views/res_partner_privacy_views.xml",
+        "views/res_config_settings_privacy_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/kommune_cooperation_demo.xml",
         "demo/kommune_training_demo.xml",
+        "demo/kommune_consent_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

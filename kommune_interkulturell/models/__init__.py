@@ -25,3 +25,6 @@ from . import kommune_training_session
 from . import kommune_training_attendance
 from . import res_config_settings
 from . import ir_actions_report
+from . import res_company
+from . import kommune_consent_purpose
+from . import kommune_consent

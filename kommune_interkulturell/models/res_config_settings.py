@@ -40,3 +40,10 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("The reminder cannot be sent a negative number of days before.")
                 )
+
+    # ------------------------------------------------------------
+    # Data protection
+    # ------------------------------------------------------------
+    kommune_invitation_basis = fields.Selection(
+        related="company_id.kommune_invitation_basis", readonly=False
+    )

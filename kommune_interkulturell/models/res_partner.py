@@ -2,6 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from .kommune_consent_purpose import PURPOSE_INVITATION
+
 NETWORK_ROLES = [
     ("fulltime", "Full-time staff"),
     ("volunteer", "Volunteer"),
@@ -318,4 +320,119 @@ class ResPartner(models.Model):
                 "views": [(False, "list"), (False, "kanban"), (False, "form")],
             }
         )
+        return action
+
+    # ==================================================================
+    # DATA PROTECTION (DSGVO): consents and who may be invited
+    # ==================================================================
+
+    kommune_consent_ids = fields.One2many(
+        "kommune.consent",
+        "partner_id",
+        string="Consents",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    kommune_consent_count = fields.Integer(
+        string="Consents in Force",
+        compute="_compute_kommune_consent_count",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    kommune_invitation_allowed = fields.Boolean(
+        string="May Be Invited",
+        compute="_compute_kommune_invitation_allowed",
+        search="_search_kommune_invitation_allowed",
+        groups="kommune_interkulturell.group_kommune_user",
+        help="The network's invitations and newsletters may reach this contact: a "
+        "consent to invitations is in force, or, where the company relies on legitimate "
+        "interest, it is an organisation of the network that did not object.",
+    )
+
+    def _compute_kommune_consent_count(self):
+        counts = dict(
+            self.env["kommune.consent"]._read_group(
+                [("partner_id", "in", self._origin.ids), ("state", "=", "given")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.kommune_consent_count = counts.get(partner._origin, 0)
+
+    def _compute_kommune_invitation_allowed(self):
+        allowed = self.browse()
+        if self._origin.ids:
+            allowed = self.with_context(active_test=False).search(
+                Domain("id", "in", self._origin.ids) & self._kommune_invitation_domain()
+            )
+        for partner in self:
+            partner.kommune_invitation_allowed = partner._origin in allowed
+
+    def _search_kommune_invitation_allowed(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return self._kommune_invitation_domain()
+
+    # ------------------------------------------------------------------
+    # Consents: the domains campaigns and registrations rely on
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kommune_consent_domain(self, purpose_code, company=None, legal_bases=None):
+        """Partners with a consent in force for the purpose of this technical code (see
+        kommune.consent.purpose) given to ``company``.
+
+        :param str purpose_code: e.g. ``"invitation"``, ``"training"``, ``"photo"``
+        :param company: ``res.company``; the current company when omitted
+        :param legal_bases: only these legal bases, e.g. ``["consent"]``
+        :return: a ``Domain`` on res.partner
+        """
+        company = company or self.env.company
+        consent = (
+            Domain("purpose_id.code", "=", purpose_code)
+            & Domain("company_id", "=", company.id)
+            & Domain("state", "=", "given")
+        )
+        if legal_bases:
+            consent &= Domain("legal_basis", "in", list(legal_bases))
+        return Domain("kommune_consent_ids", "any", consent)
+
+    @api.model
+    def _kommune_invitation_domain(self, company=None):
+        """Partners the network's invitations and newsletters may reach, by the setting
+        ``kommune_invitation_basis`` of ``company`` (the current company when omitted):
+
+        - opt-in required: a consent (legal basis "consent") to invitations is in force;
+        - legitimate interest: in addition, organisations of the network (their
+          functional address, e.g. info@) unless they objected, i.e. have a withdrawn
+          invitation record and none in force. People always need their consent.
+
+        Blacklisted addresses and opt-outs are the mailing's business (Odoo's mass
+        mailing excludes them); this domain decides the legal basis only.
+
+        :return: a ``Domain`` on res.partner
+        """
+        company = company or self.env.company
+        opted_in = self._kommune_consent_domain(
+            PURPOSE_INVITATION, company, legal_bases=["consent"]
+        )
+        if company.kommune_invitation_basis != "legitimate_interest":
+            return opted_in
+        organization = Domain("is_company", "=", True) & Domain("organization_type_id", "!=", False)
+        in_force = self._kommune_consent_domain(PURPOSE_INVITATION, company)
+        objected = Domain(
+            "kommune_consent_ids",
+            "any",
+            Domain("purpose_id.code", "=", PURPOSE_INVITATION)
+            & Domain("company_id", "=", company.id)
+            & Domain("state", "=", "withdrawn"),
+        )
+        return opted_in | (organization & (in_force | ~objected))
+
+    def action_kommune_open_consents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_consent_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
         return action

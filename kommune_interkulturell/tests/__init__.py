@@ -5,3 +5,5 @@ from . import test_training, test_training_session, test_training_concurrency
 from . import test_training_access_rights, test_training_mail, test_training_report
 from . import test_training_partner
 from . import test_training_performance, test_training_ui
+from . import test_consent, test_consent_registration, test_privacy_invitation
+from . import test_privacy_security
