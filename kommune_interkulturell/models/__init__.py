@@ -28,3 +28,6 @@ from . import ir_actions_report
 from . import res_company
 from . import kommune_consent_purpose
 from . import kommune_consent
+from . import kommune_privacy_log
+from . import kommune_retention_rule
+from . import mail_mail

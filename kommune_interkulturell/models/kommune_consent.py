@@ -267,3 +267,14 @@ class KommuneConsent(models.Model):
             [("consent_id", "in", training.ids), ("consent", "=", True)]
         )
         registrations.with_context(kommune_consent_withdrawn=True).write({"consent": False})
+
+    def _kommune_anonymize(self):
+        """Part of the erasure of their person: consents in force are withdrawn, every
+        consent loses its details; the dated records stay as evidence.
+
+        :return: the number of consents withdrawn
+        """
+        in_force = self.filtered(lambda consent: consent.state == "given")
+        in_force.action_withdraw()
+        self.write({"note": False})
+        return len(in_force)

@@ -22,6 +22,9 @@ REGISTRATION_STATES = [
 # the count of a finished training still shows how full it was.
 SEAT_STATES = ("confirmed", "attended", "absent")
 
+# States of a registration that still waits for the training to take place.
+OPEN_STATES = ("invited", "registered", "confirmed", "waitlist")
+
 REGISTRATION_SOURCES = [
     ("manual", "Manual"),
     ("invitation", "Invitation"),
@@ -488,6 +491,23 @@ class KommuneTrainingRegistration(models.Model):
                 by_state[state] |= registration
         for state, registrations in by_state.items():
             registrations.write({"state": state})
+
+    # ------------------------------------------------------------
+    # DATA PROTECTION
+    # ------------------------------------------------------------
+
+    def _kommune_anonymize(self):
+        """Part of the erasure of their person: the registration stays as an anonymous
+        row for the statistics (training, topic, organisation, its type and district,
+        dates, state, attendance); its notes go, and a seat or waitlist place in a
+        training that has not ended is given up."""
+        still_open = self.filtered(
+            lambda registration: (
+                registration.state in OPEN_STATES and not registration.training_id.is_finished
+            )
+        )
+        still_open.action_cancel()
+        self.write({"note": False})
 
     # ------------------------------------------------------------
     # CERTIFICATES

@@ -37,6 +37,8 @@ class TestSensitiveFields(PrivacyCommon):
                 for user in (self.sensitive_user, self.manager):
                     self.assertTrue(record.with_user(user)[fname])
                     record.with_user(user).write({fname: f"geändert von {user.login}"})
+        with self.assertRaises(AccessError):
+            self.persons[0].with_user(self.sensitive_user).read(["kommune_last_activity_date"])
 
     def test_views_hide_sensitive_fields(self):
         Registration = self.env["kommune.training.registration"]

@@ -1,2 +1,4 @@
 from . import kommune_cooperation_close
 from . import kommune_training_invite
+from . import kommune_personal_data_export
+from . import kommune_partner_anonymize
