@@ -81,4 +81,5 @@
         ],
     },
     "application": True,
+    "uninstall_hook": "uninstall_hook",
 }
