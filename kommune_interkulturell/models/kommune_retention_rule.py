@@ -42,7 +42,7 @@ class KommuneRetentionRule(models.Model):
     _order = "company_id, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
     active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
         "res.company",
