@@ -4,7 +4,7 @@
     "name": "Kommune Interkulturell",
     "summary": "Network of migrant organisations, Berlin district administrations "
     "and labour-market actors: contacts, trainings, cooperations, invitation campaigns",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services",
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",
@@ -61,6 +61,18 @@
         "views/mailing_mailing_views.xml",
         "views/utm_campaign_views.xml",
         "wizard/kommune_campaign_invite_views.xml",
+        "data/kommune_consent_purpose_data.xml",
+        "data/kommune_retention_data.xml",
+        "views/kommune_consent_purpose_views.xml",
+        "views/kommune_consent_views.xml",
+        "views/kommune_privacy_log_views.xml",
+        "views/kommune_retention_rule_views.xml",
+        "views/res_partner_privacy_views.xml",
+        "views/res_config_settings_privacy_views.xml",
+        "wizard/kommune_personal_data_export_views.xml",
+        "wizard/kommune_partner_anonymize_views.xml",
+        "report/res_partner_personal_data_reports.xml",
+        "report/res_partner_personal_data_templates.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [
@@ -68,6 +80,7 @@
         "demo/kommune_cooperation_demo.xml",
         "demo/kommune_training_demo.xml",
         "demo/kommune_campaign_demo.xml",
+        "demo/kommune_consent_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -76,4 +89,5 @@
     },
     "application": True,
     "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "uninstall_hook",
 }

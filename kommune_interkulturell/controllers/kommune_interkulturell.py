@@ -134,6 +134,9 @@ class KommuneInvitationController(http.Controller):
         if not training or not training.has_access("read"):
             return self._render_error("invalid", status=404)
         self._set_lang(request.env.user.partner_id)
+        # sudo: the page shows what a public visitor sees (seats left, venue), which
+        # reads registrations and contacts the staff member may not; their read access
+        # to the training itself was checked above.
         return self._render_page(
             "", training.sudo(), request.env.user.partner_id, training.browse(), preview=True
         )

@@ -30,3 +30,8 @@ from . import mailing_mailing
 from . import utm_campaign
 from . import mail_mail
 from . import link_tracker
+from . import res_company
+from . import kommune_consent_purpose
+from . import kommune_consent
+from . import kommune_privacy_log
+from . import kommune_retention_rule

@@ -179,6 +179,7 @@ class KommuneTraining(models.Model):
         store=True,
         readonly=False,
         domain="[('share', '=', False)]",
+        check_company=True,
         help="Whose name and job position appear under the certificates; the "
         "responsible by default.",
     )

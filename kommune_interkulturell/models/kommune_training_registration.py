@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, formatLang
 
+from .kommune_consent_purpose import PURPOSE_TRAINING
+
 REGISTRATION_STATES = [
     ("invited", "Invited"),
     ("registered", "Registered"),
@@ -19,6 +21,9 @@ REGISTRATION_STATES = [
 # States that hold one of the training's seats. Attended and absent people keep theirs:
 # the count of a finished training still shows how full it was.
 SEAT_STATES = ("confirmed", "attended", "absent")
+
+# States of a registration that still waits for the training to take place.
+OPEN_STATES = ("invited", "registered", "confirmed", "waitlist")
 
 REGISTRATION_SOURCES = [
     ("manual", "Manual"),
@@ -105,12 +110,21 @@ class KommuneTrainingRegistration(models.Model):
         copy=False,
         help="Waiting people move up in this order when a seat becomes free.",
     )
+    # The tick is the registration's view of the person's consent record for the
+    # purpose "training administration" (kommune.consent): ticking it records the
+    # consent, unticking it records the withdrawal, and a person whose consent is in
+    # force is ticked on every new registration.
     consent = fields.Boolean(
         string="Consent to Data Processing",
+        compute="_compute_consent",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
         copy=False,
-        help="The person agreed that the network processes their data for this training "
-        "(participant list, attendance, certificate). Required before confirmation.",
+        help="The person agreed that the network processes their data for trainings "
+        "(participant list, attendance, certificate). Required before confirmation. "
+        "Ticking it records their consent, unticking it records its withdrawal.",
     )
     consent_date = fields.Datetime(
         compute="_compute_consent_date",
@@ -119,7 +133,25 @@ class KommuneTrainingRegistration(models.Model):
         precompute=True,  # the row is inserted with its date (CHECK constraint below)
         copy=False,
     )
-    note = fields.Text(string="Notes")
+    consent_id = fields.Many2one(
+        "kommune.consent",
+        string="Consent Record",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        ondelete="restrict",
+        help="The person's consent to the processing of their data for trainings that "
+        "covers this registration.",
+    )
+    # Sensitive: staff write here what a participant needs (child care, accessibility,
+    # health), often special categories of data (Art. 9 DSGVO).
+    note = fields.Text(
+        string="Notes",
+        groups="kommune_interkulturell.group_kommune_sensitive",
+        help="What the participant needs or asked for. Visible to staff with access to "
+        "sensitive data only.",
+    )
     reminder_sent_date = fields.Datetime(string="Reminder Sent", readonly=True, copy=False)
     thanks_sent_date = fields.Datetime(string="Thank-you Sent", readonly=True, copy=False)
 
@@ -191,13 +223,23 @@ class KommuneTrainingRegistration(models.Model):
             parent = registration.partner_id.parent_id
             registration.organization_id = parent if parent.is_company else False
 
+    # training_id rather than company_id: the related company is not precomputed, and
+    # the tick must be known when the row is inserted (CHECK constraint below).
+    @api.depends("partner_id", "training_id")
+    def _compute_consent(self):
+        in_force = self._get_training_consents_in_force()
+        for registration in self:
+            registration.consent = registration._consent_key() in in_force
+
     @api.depends("consent")
     def _compute_consent_date(self):
+        in_force = self._get_training_consents_in_force()
         for registration in self:
             if not registration.consent:
                 registration.consent_date = False
             elif not registration.consent_date:
-                registration.consent_date = fields.Datetime.now()
+                consent = in_force.get(registration._consent_key())
+                registration.consent_date = consent.date_given if consent else fields.Datetime.now()
 
     @api.depends(
         "attendance_ids.present",
@@ -233,13 +275,22 @@ class KommuneTrainingRegistration(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         registrations = super().create(vals_list)
+        registrations._sync_training_consent()
         registrations.training_id._sync_participants()
         return registrations
 
     def write(self, vals):
         if "state" in vals and vals["state"] == "waitlist":
             vals.setdefault("date_waitlist", fields.Datetime.now())
+        withdrawn = self.browse()
+        if "consent" in vals and not vals["consent"]:
+            withdrawn = self.filtered("consent")
         res = super().write(vals)
+        if withdrawn and not self.env.context.get("kommune_consent_withdrawn"):
+            # Unticked by hand: the person withdrew their consent (dated, kept).
+            withdrawn.consent_id.action_withdraw()
+        if vals.keys() & {"consent", "partner_id", "training_id"}:
+            self._sync_training_consent()
         if "state" in vals or "partner_id" in vals:
             self.training_id._sync_participants()
         return res
@@ -297,7 +348,15 @@ class KommuneTrainingRegistration(models.Model):
                 )
             )
         without_consent = self.filtered(
-            lambda registration: not (registration.consent and registration.consent_date)
+            lambda registration: (
+                not (
+                    registration.consent
+                    and registration.consent_date
+                    and registration.consent_id.state == "given"
+                    and registration.consent_id.partner_id == registration.partner_id
+                    and registration.consent_id.company_id == registration.company_id
+                )
+            )
         )
         if without_consent:
             raise UserError(
@@ -307,6 +366,74 @@ class KommuneTrainingRegistration(models.Model):
                     names=", ".join(without_consent.partner_id.mapped("name")),
                 )
             )
+
+    # ------------------------------------------------------------
+    # CONSENT
+    # ------------------------------------------------------------
+
+    def _consent_key(self):
+        return (self.partner_id._origin.id, self.training_id.company_id._origin.id)
+
+    def _get_training_consents_in_force(self):
+        """The consents in force for training administration of these registrations'
+        people, by (person id, company id)."""
+        purpose = self.env["kommune.consent.purpose"]._get_by_code(PURPOSE_TRAINING)
+        partners = self.partner_id._origin
+        if not purpose or not partners:
+            return {}
+        consents = self.env["kommune.consent"].search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("purpose_id", "=", purpose.id),
+                ("company_id", "in", self.training_id.company_id._origin.ids),
+                ("state", "=", "given"),
+            ]
+        )
+        return {(consent.partner_id.id, consent.company_id.id): consent for consent in consents}
+
+    def _sync_training_consent(self):
+        """Link each ticked registration to the person's consent in force for training
+        administration, recording that consent first when there is none: the tick on a
+        registration is how staff (and the registration forms) record it. A consent
+        recorded here is dated with the registration's consent date; registrations
+        keep their own date when they join a consent recorded earlier."""
+        self.filtered(
+            lambda registration: (
+                registration.consent_id
+                and registration.consent_id.partner_id != registration.partner_id
+            )
+        ).consent_id = False
+        ticked = self.filtered(
+            lambda registration: (
+                registration.consent
+                and not (
+                    registration.consent_id.state == "given"
+                    and registration.consent_id.partner_id == registration.partner_id
+                    and registration.consent_id.company_id == registration.company_id
+                )
+            )
+        )
+        purpose = self.env["kommune.consent.purpose"]._get_by_code(PURPOSE_TRAINING)
+        if not ticked or not purpose:
+            return
+        in_force = ticked._get_training_consents_in_force()
+        Consent = self.env["kommune.consent"]
+        for registration in ticked:
+            key = registration._consent_key()
+            consent = in_force.get(key)
+            if not consent:
+                consent = in_force[key] = Consent.create(
+                    {
+                        "partner_id": registration.partner_id.id,
+                        "purpose_id": purpose.id,
+                        "legal_basis": purpose.legal_basis,
+                        "company_id": registration.company_id.id,
+                        "date_given": registration.consent_date or fields.Datetime.now(),
+                        "channel": "web" if registration.source == "web" else "form",
+                        "registration_id": registration.id,
+                    }
+                )
+            registration.consent_id = consent
 
     def _take_seat(self):
         """Give each registration a seat if its training has one free, else a place on
@@ -364,6 +491,23 @@ class KommuneTrainingRegistration(models.Model):
                 by_state[state] |= registration
         for state, registrations in by_state.items():
             registrations.write({"state": state})
+
+    # ------------------------------------------------------------
+    # DATA PROTECTION
+    # ------------------------------------------------------------
+
+    def _kommune_anonymize(self):
+        """Part of the erasure of their person: the registration stays as an anonymous
+        row for the statistics (training, topic, organisation, its type and district,
+        dates, state, attendance); its notes go, and a seat or waitlist place in a
+        training that has not ended is given up."""
+        still_open = self.filtered(
+            lambda registration: (
+                registration.state in OPEN_STATES and not registration.training_id.is_finished
+            )
+        )
+        still_open.action_cancel()
+        self.write({"note": False})
 
     # ------------------------------------------------------------
     # CERTIFICATES

@@ -38,3 +38,20 @@ class MailMail(models.Model):
         return super(
             MailMail, self.with_context(filters=[("id", "in", allowed.ids)])
         ).process_email_queue(batch_size=batch_size)
+
+    def _kommune_cancel_for(self, partners):
+        """Delete the mails still waiting to go to these persons (part of the erasure):
+        an invitation queued for somebody who was just erased must not go out, and the
+        queued copy holds their name and address. Sent mails are gone already (mail
+        deletes them after sending) or kept as messages, which the erasure cleans.
+
+        :return: the number of mails deleted
+        """
+        emails = [email for email in partners.mapped("email_normalized") if email]
+        recipients = Domain("recipient_ids", "in", partners.ids)
+        if emails:
+            recipients |= Domain.OR(Domain("email_to", "ilike", email) for email in emails)
+        mails = self.search(Domain("state", "in", ("outgoing", "exception")) & recipients)
+        count = len(mails)
+        mails.unlink()
+        return count

@@ -1,9 +1,30 @@
+import re
+
+from markupsafe import Markup, escape
+
 from odoo import api, models
 from odoo.fields import Domain
 
 # Messages written by people or received from them. Outgoing mass mailings
 # ('email_outgoing') and system notifications are not a dialogue.
 DIALOGUE_MESSAGE_TYPES = ("comment", "email")
+
+# Messages with a text somebody wrote or a mail somebody received; the others are
+# system notifications (tracking, logs) without personal content of their own.
+TEXT_MESSAGE_TYPES = ("comment", "email", "email_outgoing", "auto_comment")
+
+
+def _replace_terms(text, terms, replacement, html=False):
+    """Replace each term (a name, an e-mail address) where it stands as a whole word, in
+    any case: "Ana Li" is replaced, "Ana Lisa" is not. In HTML, the escaped forms are
+    matched."""
+    if html:
+        terms = [str(escape(term)) for term in terms]
+        replacement = str(escape(replacement))
+    for term in terms:
+        pattern = re.compile(rf"(?<![\w@.]){re.escape(term)}(?![\w@])", re.IGNORECASE)
+        text = pattern.sub(lambda _match: replacement, text)
+    return text
 
 
 class MailMessage(models.Model):
@@ -36,3 +57,112 @@ class MailMessage(models.Model):
             self.message_type in DIALOGUE_MESSAGE_TYPES
             and self.subtype_id.id in self._kommune_dialogue_subtype_ids()
         )
+
+    # ------------------------------------------------------------
+    # DATA PROTECTION: what the subject access lists and the erasure cleans
+    # ------------------------------------------------------------
+
+    @api.model
+    def _kommune_message_models(self):
+        """The models whose chatters the network's work writes to: the reach of subject
+        access and erasure in messages."""
+        return [
+            "res.partner",
+            "calendar.event",
+            "kommune.training",
+            "kommune.training.registration",
+            "kommune.cooperation",
+            "kommune.consent",
+        ]
+
+    @api.model
+    def _kommune_domain_about(self, partners, records_list=()):
+        """Messages about these persons: on their own chatter, on records that concern
+        only them (their registrations and consents, ``records_list``), and those they
+        wrote on the network's records."""
+        domain = Domain("model", "=", "res.partner") & Domain("res_id", "in", partners.ids)
+        for records in records_list:
+            if records:
+                domain |= Domain("model", "=", records._name) & Domain("res_id", "in", records.ids)
+        domain |= Domain("author_id", "in", partners.ids) & Domain(
+            "model", "in", self._kommune_message_models()
+        )
+        return domain
+
+    @api.model
+    def _kommune_scrub(self, partners, identities, records_list=()):
+        """Remove the persons from the network's messages (part of the erasure; called
+        with sudo by res.partner._kommune_anonymize).
+
+        - what they wrote, and the texts on records about them only (notes on their
+          registrations and consents, mails sent to them), is blanked, with its
+          attachments;
+        - their name and e-mail address are replaced in the other messages and in the
+          tracking of the network's records.
+
+        :param identities: the persons' ``(name, normalized e-mail)`` before erasure
+        :return: number of messages changed
+        """
+        anonymous = self.env["res.partner"]._kommune_anonymous_name()
+        removed = Markup("<p>%s</p>") % self.env._("Removed: the personal data was erased.")
+        models = self._kommune_message_models()
+        about = self.search(self._kommune_domain_about(partners, records_list))
+        texts = about.filtered(lambda message: message.message_type in TEXT_MESSAGE_TYPES)
+        texts.attachment_ids.unlink()
+        texts.write({"body": removed, "subject": False})
+        about.filtered(lambda message: message.author_id & partners).write(
+            {"email_from": False, "reply_to": False}
+        )
+        changed = texts
+
+        # Full names only: a single word ("Anna") would also hit other people.
+        terms = [email for _name, email in identities if email] + [
+            name for name, _email in identities if name and len(name.split()) > 1
+        ]
+        if terms:
+            mentions = self.search(
+                Domain("model", "in", models)
+                & Domain("id", "not in", texts.ids)
+                & Domain.OR(
+                    Domain("body", "ilike", str(escape(term))) | Domain("subject", "ilike", term)
+                    for term in terms
+                )
+            )
+            for message in mentions:
+                message.write(
+                    {
+                        "body": Markup(
+                            _replace_terms(str(message.body or ""), terms, anonymous, html=True)
+                        ),
+                        "subject": _replace_terms(message.subject or "", terms, anonymous) or False,
+                    }
+                )
+            changed |= mentions
+
+            trackings = self.env["mail.tracking.value"].search(
+                Domain("mail_message_id.model", "in", models)
+                & Domain.OR(
+                    Domain("old_value_char", "ilike", term)
+                    | Domain("new_value_char", "ilike", term)
+                    for term in terms
+                )
+            )
+            for tracking in trackings:
+                tracking.write(
+                    {
+                        fname: _replace_terms(tracking[fname] or "", terms, anonymous) or False
+                        for fname in ("old_value_char", "new_value_char")
+                    }
+                )
+            changed |= trackings.mail_message_id
+        return len(changed)
+
+    @api.model
+    def _kommune_refresh_record_names(self, records_list):
+        """Messages keep the name of their record from when they were posted: after an
+        erasure, the records about the person are named anew."""
+        for records in records_list:
+            messages = self.search([("model", "=", records._name), ("res_id", "in", records.ids)])
+            names = {record.id: record.display_name for record in records}
+            for message in messages:
+                message.record_name = names.get(message.res_id, message.record_name)

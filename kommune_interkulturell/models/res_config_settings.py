@@ -60,3 +60,10 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("The mails per minute cannot be negative: enter 0 for no limit.")
                 )
+
+    # ------------------------------------------------------------
+    # Data protection
+    # ------------------------------------------------------------
+    kommune_invitation_basis = fields.Selection(
+        related="company_id.kommune_invitation_basis", readonly=False
+    )

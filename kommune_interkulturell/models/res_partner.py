@@ -1,8 +1,13 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date, format_datetime, html2plaintext, is_html_empty
+
+from .kommune_consent_purpose import PURPOSE_INVITATION
 
 NETWORK_ROLES = [
     ("fulltime", "Full-time staff"),
@@ -454,3 +459,539 @@ class ResPartner(models.Model):
 
     def mail_allowed_qweb_expressions(self):
         return super().mail_allowed_qweb_expressions() + (self.TRAINING_INVITATION_LINK_EXPRESSION,)
+
+    # ==================================================================
+    # DATA PROTECTION (DSGVO): consents, who may be invited, subject
+    # access, erasure, and the activity that retention rules measure.
+    # Each model erases its own part of a person (_kommune_anonymize);
+    # the person orchestrates.
+    # ==================================================================
+
+    kommune_consent_ids = fields.One2many(
+        "kommune.consent",
+        "partner_id",
+        string="Consents",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    kommune_consent_count = fields.Integer(
+        string="Consents in Force",
+        compute="_compute_kommune_consent_count",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    kommune_invitation_allowed = fields.Boolean(
+        string="May Be Invited",
+        compute="_compute_kommune_invitation_allowed",
+        search="_search_kommune_invitation_allowed",
+        groups="kommune_interkulturell.group_kommune_user",
+        help="The network's invitations and newsletters may reach this contact: a "
+        "consent to invitations is in force, or, where the company relies on legitimate "
+        "interest, it is an organisation of the network that did not object.",
+    )
+    kommune_anonymized_date = fields.Datetime(
+        string="Anonymised On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="kommune_interkulturell.group_kommune_user",
+        help="When the person's data was erased. Their registrations and attendance "
+        "remain as anonymous rows for the statistics.",
+    )
+    kommune_last_activity_date = fields.Datetime(
+        string="Last Activity",
+        compute="_compute_kommune_last_activity_date",
+        groups="kommune_interkulturell.group_kommune_manager",
+        help="Latest trace of the person in the network: registration or training, "
+        "consent, meeting, message, action item or cooperation contact. Retention rules "
+        "count from this date.",
+    )
+
+    def _compute_kommune_consent_count(self):
+        counts = dict(
+            self.env["kommune.consent"]._read_group(
+                [("partner_id", "in", self._origin.ids), ("state", "=", "given")],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.kommune_consent_count = counts.get(partner._origin, 0)
+
+    def _compute_kommune_invitation_allowed(self):
+        allowed = self.browse()
+        if self._origin.ids:
+            allowed = self.with_context(active_test=False).search(
+                Domain("id", "in", self._origin.ids) & self._kommune_invitation_domain()
+            )
+        for partner in self:
+            partner.kommune_invitation_allowed = partner._origin in allowed
+
+    def _search_kommune_invitation_allowed(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        return self._kommune_invitation_domain()
+
+    def _compute_kommune_last_activity_date(self):
+        activity = self._origin._kommune_get_last_activity()
+        for partner in self:
+            partner.kommune_last_activity_date = activity.get(partner._origin.id, False)
+
+    # ------------------------------------------------------------------
+    # Consents: the domains campaigns and registrations rely on
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kommune_consent_domain(self, purpose_code, company=None, legal_bases=None):
+        """Partners with a consent in force for the purpose of this technical code (see
+        kommune.consent.purpose) given to ``company``.
+
+        :param str purpose_code: e.g. ``"invitation"``, ``"training"``, ``"photo"``
+        :param company: ``res.company``; the current company when omitted
+        :param legal_bases: only these legal bases, e.g. ``["consent"]``
+        :return: a ``Domain`` on res.partner
+        """
+        company = company or self.env.company
+        consent = (
+            Domain("purpose_id.code", "=", purpose_code)
+            & Domain("company_id", "=", company.id)
+            & Domain("state", "=", "given")
+        )
+        if legal_bases:
+            consent &= Domain("legal_basis", "in", list(legal_bases))
+        return Domain("kommune_consent_ids", "any", consent)
+
+    @api.model
+    def _kommune_invitation_domain(self, company=None):
+        """Partners the network's invitations and newsletters may reach, by the setting
+        ``kommune_invitation_basis`` of ``company`` (the current company when omitted):
+
+        - opt-in required: a consent (legal basis "consent") to invitations is in force;
+        - legitimate interest: in addition, organisations of the network (their
+          functional address, e.g. info@) unless they objected, i.e. have a withdrawn
+          invitation record and none in force. People always need their consent.
+
+        Blacklisted addresses and opt-outs are the mailing's business (Odoo's mass
+        mailing excludes them); this domain decides the legal basis only.
+
+        :return: a ``Domain`` on res.partner
+        """
+        company = company or self.env.company
+        opted_in = self._kommune_consent_domain(
+            PURPOSE_INVITATION, company, legal_bases=["consent"]
+        )
+        if company.kommune_invitation_basis != "legitimate_interest":
+            return opted_in
+        organization = Domain("is_company", "=", True) & Domain("organization_type_id", "!=", False)
+        in_force = self._kommune_consent_domain(PURPOSE_INVITATION, company)
+        objected = Domain(
+            "kommune_consent_ids",
+            "any",
+            Domain("purpose_id.code", "=", PURPOSE_INVITATION)
+            & Domain("company_id", "=", company.id)
+            & Domain("state", "=", "withdrawn"),
+        )
+        return opted_in | (organization & (in_force | ~objected))
+
+    def action_kommune_open_consents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell.kommune_consent_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Subject access (Art. 15 DSGVO) and erasure (Art. 17)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kommune_check_privacy_manager(self):
+        # The buttons are hidden from others; this is the guard (RPC, report URLs).
+        if not self.env.user.has_group("kommune_interkulturell.group_kommune_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only managers of Kommune Interkulturell may export or erase a person's data."
+                )
+            )
+
+    def action_kommune_personal_data(self):
+        """Open the subject access dialog: what the network holds about the person, as
+        JSON download and readable PDF."""
+        self.ensure_one()
+        self._kommune_check_privacy_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Personal Data of %(person)s", person=self.display_name),
+            "res_model": "kommune.personal.data.export",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
+    def action_kommune_anonymize(self):
+        """Open the erasure dialog: it asks for confirmation before anything happens."""
+        self._kommune_check_privacy_manager()
+        self._kommune_check_anonymizable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Erase Personal Data"),
+            "res_model": "kommune.partner.anonymize",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_ids": self.ids},
+        }
+
+    def _kommune_check_anonymizable(self):
+        """Erasure concerns people: not organisations (their history is the network's
+        and they are no data subjects), not users of the database (their partner belongs
+        to the user account), not a company's own address, and nobody twice."""
+        # sudo: every company's address counts, also of companies the user cannot open.
+        companies = set(
+            self.env["res.company"].sudo().search([("partner_id", "in", self.ids)]).partner_id.ids
+        )
+        for partner in self.with_context(active_test=False):
+            if partner.is_company:
+                reason = self.env._("%(name)s is an organisation.", name=partner.display_name)
+            elif partner.user_ids or partner.id in companies:
+                reason = self.env._(
+                    "%(name)s is a user or a company of this database.",
+                    name=partner.display_name,
+                )
+            elif partner.kommune_anonymized_date:
+                reason = self.env._("%(name)s is already anonymised.", name=partner.display_name)
+            else:
+                continue
+            raise UserError(
+                self.env._("This person's data cannot be erased: %(reason)s", reason=reason)
+            )
+
+    @api.model
+    def _kommune_anonymous_name(self):
+        # In the company's language, whoever erases: the data reads the same for all.
+        lang = self.env.company.partner_id.lang or self.env.lang
+        return self.with_context(lang=lang).env._("Anonymised person")
+
+    def _kommune_anonymize(self, rule=None):
+        """Erase the personal data of these persons, irreversibly, and log it.
+
+        The one entry point of erasure: the confirmation dialog and the retention cron
+        call it. What identifies the person goes: name, contact data, address, image,
+        notes, tags, the link to their organisation, their own chatter, attachments,
+        activities and followers, mails still waiting for them, the details of their
+        consents; their name and e-mail are replaced in the messages and tracking of the
+        network's records, and what they wrote there is blanked. What the funders'
+        statistics need stays as anonymous rows: registrations (training, topic,
+        organisation with its type and district, dates, state) and attendance. Consents
+        in force are withdrawn and kept as dated evidence; open registrations are
+        cancelled (the waitlist moves up). The mail blacklist keeps the address, so an
+        objection stays honoured.
+
+        Runs in every company (sudo after the manager check): a half-erased person is
+        worse than none, and nothing is read back to the user but counts.
+
+        :param rule: the ``kommune.retention.rule`` that found them, for the log
+        :return: dict of counts, also written to the privacy log
+        """
+        self._kommune_check_privacy_manager()
+        self._kommune_check_anonymizable()
+        persons = self.sudo().with_context(active_test=False, tracking_disable=True)
+        env = persons.env
+        identities = [(partner.name, partner.email_normalized) for partner in persons]
+        registrations = persons.training_registration_ids
+        consents = persons.kommune_consent_ids
+        counts = {
+            "person_count": len(persons),
+            "registration_count": len(registrations),
+            "consent_count": consents._kommune_anonymize(),
+        }
+        registrations._kommune_anonymize()
+        env["kommune.cooperation.member"].search([("contact_id", "in", persons.ids)]).write(
+            {"contact_id": False}
+        )
+        counts["mail_count"] = env["mail.mail"]._kommune_cancel_for(persons)
+        counts["message_count"] = env["mail.message"]._kommune_scrub(
+            persons, identities, [registrations, consents]
+        )
+
+        # The person's own traces.
+        own = Domain("res_model", "=", self._name) & Domain("res_id", "in", persons.ids)
+        env["ir.attachment"].search(own).unlink()
+        env["mail.activity"].search(own).unlink()
+        env["mail.followers"].search([("partner_id", "in", persons.ids)]).unlink()
+        env["mail.notification"].search([("res_partner_id", "in", persons.ids)]).write(
+            {"mail_email_address": False, "failure_reason": False}
+        )
+        persons.bank_ids.unlink()
+        values = dict.fromkeys(self._kommune_anonymized_fields(), False)
+        values.update(
+            {
+                "name": self._kommune_anonymous_name(),
+                "kommune_anonymized_date": fields.Datetime.now(),
+                "active": False,
+                "parent_id": False,
+                "category_id": [Command.clear()],
+                "active_district_ids": [Command.clear()],
+            }
+        )
+        persons.write(values)
+        # The person's chatter goes completely, the tracking of what was just erased
+        # included; registrations and consents keep theirs under their new names.
+        env["mail.message"].search(
+            [("model", "=", self._name), ("res_id", "in", persons.ids)]
+        ).unlink()
+        env["mail.message"]._kommune_refresh_record_names([registrations, consents])
+        if rule:
+            # An automatic run: the manager who approved the rule authorised it.
+            env["kommune.privacy.log"]._log(
+                "retention", rule=rule, user=rule.approved_user_id, **counts
+            )
+        else:
+            env["kommune.privacy.log"]._log(
+                "erasure", partner=persons if len(persons) == 1 else None, **counts
+            )
+        return counts
+
+    @api.model
+    def _kommune_anonymized_fields(self):
+        """Fields of a person the erasure clears: contact data, address, notes and image,
+        and the network data that could single them out in a small organisation."""
+        names = [
+            *("email", "phone", "website", "street", "street2", "zip", "city"),
+            *("state_id", "country_id", "function", "title", "comment", "image_1920"),
+            *("vat", "ref", "user_id", "lang", "tz"),
+            *("network_role", "organization_type_id", "district_id"),
+        ]
+        return [name for name in names if name in self._fields]
+
+    def _kommune_get_personal_data(self):
+        """Everything the network holds about the person, by section: what the subject
+        access exports as JSON and prints as PDF.
+
+        Read with the current user's rights (a manager), in all of their companies.
+
+        :return: list of ``(key, title, rows)``; each row a list of
+            ``(field name, label, value, display)`` (see _kommune_export_row)
+        """
+        self.ensure_one()
+        self._kommune_check_privacy_manager()
+        person = self.with_context(
+            active_test=False, allowed_company_ids=self.env.user.company_ids.ids
+        )
+        env = person.env
+        registrations = person.training_registration_ids
+        consents = person.kommune_consent_ids
+        Message = env["mail.message"]
+        sections = [
+            ("person", env._("Person"), person),
+            ("consents", env._("Consents"), consents),
+            ("training_registrations", env._("Training Registrations"), registrations),
+            ("training_attendance", env._("Attendance"), registrations.attendance_ids),
+            (
+                "trainings_as_trainer",
+                env._("Trainings Led"),
+                env["kommune.training"].search([("trainer_ids", "in", person.ids)]),
+            ),
+            (
+                "cooperation_contacts",
+                env._("Contact Person in Cooperations"),
+                env["kommune.cooperation.member"].search([("contact_id", "in", person.ids)]),
+            ),
+            (
+                "action_items",
+                env._("Action Items"),
+                env["kommune.cooperation.action.item"].search([("partner_id", "in", person.ids)]),
+            ),
+            (
+                "meetings",
+                env._("Meetings and Sessions"),
+                env["calendar.event"].search([("partner_ids", "in", person.ids)], order="start"),
+            ),
+            (
+                "messages",
+                env._("Messages and Notes"),
+                Message.search(
+                    Message._kommune_domain_about(person, [registrations, consents]), order="date"
+                ),
+            ),
+            (
+                "mail_delivery",
+                env._("Mails to the Person"),
+                env["mail.notification"].search([("res_partner_id", "in", person.ids)]),
+            ),
+            (
+                "mailing_traces",
+                env._("Mailing Traces"),
+                env["mailing.trace"].search(
+                    [("model", "=", self._name), ("res_id", "in", person.ids)]
+                ),
+            ),
+        ]
+        exported = self._kommune_exported_fields()
+        return [
+            (
+                key,
+                title,
+                [self._kommune_export_row(record, exported[records._name]) for record in records],
+            )
+            for key, title, records in sections
+        ]
+
+    @api.model
+    def _kommune_exported_fields(self):
+        """What the subject access exports of each kind of record, by model."""
+        return {
+            "res.partner": [
+                fname
+                for fname in (
+                    *("name", "title", "function", "parent_id", "email", "phone", "website"),
+                    *("street", "street2", "zip", "city", "country_id", "lang", "category_id"),
+                    *("comment", "network_role", "organization_type_id", "district_id"),
+                    *("active_district_ids", "is_blacklisted", "create_date"),
+                    "kommune_anonymized_date",
+                )
+                if fname in self._fields
+            ],
+            "kommune.consent": [
+                *("purpose_id", "legal_basis", "date_given", "channel", "date_withdrawn"),
+                *("state", "company_id", "note"),
+            ],
+            "kommune.training.registration": [
+                *("training_id", "topic_id", "training_date_begin", "organization_id"),
+                *("state", "source", "date_registered", "consent", "consent_date"),
+                *("attended_session_count", "attended_hours", "note", "company_id"),
+            ],
+            "kommune.training.attendance": ["training_id", "session_id", "present"],
+            "kommune.training": ["name", "topic_id", "date_begin", "date_end", "company_id"],
+            "kommune.cooperation.member": [
+                *("cooperation_id", "partner_id", "role", "stage_id", "company_id"),
+            ],
+            "kommune.cooperation.action.item": [
+                *("name", "cooperation_id", "event_id", "date_deadline", "is_done"),
+            ],
+            "calendar.event": ["name", "start", "stop", "location", "cooperation_id", "res_model"],
+            "mail.message": [
+                *("date", "record_name", "message_type", "subject", "body", "author_id"),
+                "email_from",
+            ],
+            "mail.notification": [
+                *("mail_message_id", "notification_type", "notification_status", "failure_type"),
+            ],
+            "mailing.trace": [
+                *("mass_mailing_id", "email", "trace_status", "sent_datetime", "open_datetime"),
+                *("links_click_datetime", "reply_datetime", "failure_type"),
+            ],
+        }
+
+    @api.model
+    def _kommune_export_row(self, record, fnames):
+        """One record as ``[(field name, label, value, display)]``: labels in the user's
+        language, values ready for JSON, display texts for the PDF. The building block
+        of every section of the export."""
+        return [
+            (
+                fname,
+                record._fields[fname]._description_string(self.env),
+                self._kommune_export_value(record, fname),
+                self._kommune_export_display(record, fname),
+            )
+            for fname in fnames
+            if fname in record._fields
+        ]
+
+    @api.model
+    def _kommune_export_display(self, record, fname):
+        field = record._fields[fname]
+        value = record[fname]
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if not value and field.type not in ("integer", "float", "monetary"):
+            return "–"
+        if field.type == "datetime":
+            return format_datetime(self.env, value, tz=self.env.user.tz, dt_format="short")
+        if field.type == "date":
+            return format_date(self.env, value)
+        if field.type in ("one2many", "many2many"):
+            return ", ".join(value.mapped("display_name"))
+        return str(self._kommune_export_value(record, fname))
+
+    @api.model
+    def _kommune_export_value(self, record, fname):
+        field = record._fields[fname]
+        value = record[fname]
+        if field.type == "many2one":
+            return value.display_name or None
+        if field.type in ("one2many", "many2many"):
+            return value.mapped("display_name")
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value) if value else None
+        if field.type in ("date", "datetime"):
+            return value.isoformat() if value else None
+        if field.type == "html":
+            return None if is_html_empty(value) else html2plaintext(value)
+        if field.type in ("boolean", "integer", "float", "monetary"):
+            return value
+        return value or None
+
+    # ------------------------------------------------------------------
+    # Retention: the person's last activity
+    # ------------------------------------------------------------------
+
+    def _kommune_get_last_activity(self):
+        """The latest activity of each person, by id: their creation, registrations (the
+        registration and the end of the training), consents given or withdrawn, meetings
+        and sessions that took place, messages they wrote and the dialogue with their
+        organisation, action items, cooperations they are the contact person of,
+        trainings they led.
+
+        Read in every company (sudo): a rule of one company must never erase somebody
+        another company still works with. Only dates are read."""
+        persons = self.sudo().with_context(active_test=False)
+        ids = set(persons.ids)
+        if not ids:
+            return {}
+        env = persons.env
+        dates = defaultdict(list)
+        for person in persons:
+            dates[person.id] += [person.create_date, person.date_last_contact]
+
+        def collect(model, domain, groupby, aggregate):
+            for partners, value in env[model]._read_group(domain, [groupby], [aggregate]):
+                for partner_id in set(partners.ids) & ids:
+                    dates[partner_id].append(value)
+
+        person_ids = list(ids)
+        now = fields.Datetime.now()
+        Registration = env["kommune.training.registration"]
+        registration_domain = [("partner_id", "in", person_ids)]
+        collect(Registration._name, registration_domain, "partner_id", "date_registered:max")
+        for partner, training in Registration._read_group(
+            registration_domain, ["partner_id", "training_id"]
+        ):
+            dates[partner.id].append(training.date_end)
+        consent_domain = [("partner_id", "in", person_ids)]
+        collect("kommune.consent", consent_domain, "partner_id", "date_given:max")
+        collect("kommune.consent", consent_domain, "partner_id", "date_withdrawn:max")
+        collect(
+            "calendar.event",
+            [("partner_ids", "in", person_ids), ("start", "<=", now)],
+            "partner_ids",
+            "start:max",
+        )
+        collect("mail.message", [("author_id", "in", person_ids)], "author_id", "date:max")
+        collect(
+            "kommune.cooperation.action.item",
+            [("partner_id", "in", person_ids)],
+            "partner_id",
+            "date_deadline:max",
+        )
+        member_domain = [("contact_id", "in", person_ids)]
+        collect("kommune.cooperation.member", member_domain, "contact_id", "date_last_contact:max")
+        collect("kommune.cooperation.member", member_domain, "contact_id", "write_date:max")
+        for training in env["kommune.training"].search([("trainer_ids", "in", person_ids)]):
+            for trainer_id in set(training.trainer_ids.ids) & ids:
+                dates[trainer_id].append(training.date_end or training.create_date)
+        return {
+            partner_id: max(fields.Datetime.to_datetime(value) for value in values if value)
+            for partner_id, values in dates.items()
+            if any(values)
+        }

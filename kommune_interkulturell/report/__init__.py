@@ -1,1 +1,2 @@
 from . import kommune_training_certificate
+from . import res_partner_personal_data

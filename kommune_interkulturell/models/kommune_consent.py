@@ -1,0 +1,280 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .kommune_consent_purpose import LEGAL_BASES, PURPOSE_TRAINING
+
+CONSENT_CHANNELS = [
+    ("form", "Registration form"),
+    ("paper", "Signed paper form"),
+    ("mail", "E-mail or letter"),
+    ("web", "Web page"),
+]
+
+CONSENT_STATES = [
+    ("given", "Given"),
+    ("withdrawn", "Withdrawn"),
+]
+
+# Written once, then history: a consent is never edited into another one. A new
+# decision of the person is a new record (or the withdrawal of this one).
+IMMUTABLE_FIELDS = ("partner_id", "purpose_id", "company_id")
+
+# A consent "given" a little in the future is a clock difference, not a typo.
+CLOCK_TOLERANCE = timedelta(minutes=5)
+
+
+class KommuneConsent(models.Model):
+    """A person's consent to one purpose of processing, or the other legal basis the
+    network relies on for it (Art. 6 DSGVO), with when and how it was given and when it
+    was withdrawn.
+
+    Consents are history: they are never deleted, and withdrawing one dates it and
+    keeps it. Giving consent again after a withdrawal records a new consent. At most one
+    consent per person, purpose and company is in force at a time."""
+
+    _name = "kommune.consent"
+    _inherit = ["mail.thread"]
+    _description = "Consent"
+    _order = "date_given desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        # A consent is evidence: the person is anonymised, never deleted under it.
+        ondelete="restrict",
+    )
+    purpose_id = fields.Many2one(
+        "kommune.consent.purpose",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    purpose_code = fields.Char(related="purpose_id.code")
+    legal_basis = fields.Selection(
+        LEGAL_BASES,
+        compute="_compute_legal_basis",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help="Art. 6 (1) DSGVO. For a legitimate interest, the withdrawal is the "
+        "person's objection (Art. 21).",
+    )
+    date_given = fields.Datetime(
+        string="Given On",
+        required=True,
+        default=fields.Datetime.now,
+        tracking=True,
+        help="When the person gave their consent (or since when the other legal basis applies).",
+    )
+    channel = fields.Selection(
+        CONSENT_CHANNELS,
+        string="Given Through",
+        required=True,
+        default="form",
+        tracking=True,
+    )
+    date_withdrawn = fields.Datetime(
+        string="Withdrawn On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the person withdrew their consent or objected. From then on the "
+        "purpose no longer covers them; the record stays as history.",
+    )
+    state = fields.Selection(
+        CONSENT_STATES,
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        help="The controller (the association or project) the consent was given to.",
+    )
+    registration_id = fields.Many2one(
+        "kommune.training.registration",
+        string="Given With Registration",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        readonly=True,
+        copy=False,
+        help="The training registration on which the consent was ticked.",
+    )
+    note = fields.Text(
+        string="Details",
+        groups="kommune_interkulturell.group_kommune_sensitive",
+        help="Wording the person agreed to, where the signed form is filed, why they "
+        "withdrew: visible to staff with access to sensitive data only.",
+    )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    _one_in_force = models.UniqueIndex(
+        "(partner_id, purpose_id, company_id) WHERE date_withdrawn IS NULL",
+        "This person already has a consent in force for this purpose: withdraw it before "
+        "recording a new one.",
+    )
+    _withdrawn_after_given = models.Constraint(
+        "CHECK (date_withdrawn IS NULL OR date_withdrawn >= date_given)",
+        "A consent cannot be withdrawn before it was given.",
+    )
+
+    @api.constrains("date_given")
+    def _check_date_given(self):
+        latest = fields.Datetime.now() + CLOCK_TOLERANCE
+        for consent in self:
+            if consent.date_given > latest:
+                raise ValidationError(
+                    self.env._(
+                        "The consent of %(person)s cannot be dated in the future: enter the "
+                        "day it was actually given.",
+                        person=consent.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("partner_id", "purpose_id")
+    def _check_training_consent_person(self):
+        for consent in self:
+            if consent.purpose_id.code == PURPOSE_TRAINING and consent.partner_id.is_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(organization)s is an organisation: trainings need the consent of "
+                        "the person taking part.",
+                        organization=consent.partner_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("purpose_id")
+    def _compute_legal_basis(self):
+        for consent in self:
+            if not consent.legal_basis or not consent._origin:
+                consent.legal_basis = consent.purpose_id.legal_basis or "consent"
+
+    @api.depends("date_withdrawn")
+    def _compute_state(self):
+        for consent in self:
+            consent.state = "withdrawn" if consent.date_withdrawn else "given"
+
+    @api.depends("partner_id", "purpose_id")
+    def _compute_display_name(self):
+        for consent in self:
+            consent.display_name = " – ".join(
+                name for name in (consent.purpose_id.name, consent.partner_id.name) if name
+            )
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if changed := [name for name in IMMUTABLE_FIELDS if name in vals]:
+            for consent in self:
+                if any(consent[name].id != vals[name] for name in changed):
+                    raise UserError(
+                        self.env._(
+                            "A recorded consent keeps its person, purpose and company. "
+                            "Withdraw “%(consent)s” and record a new consent instead.",
+                            consent=consent.display_name,
+                        )
+                    )
+        if (
+            "date_withdrawn" in vals
+            and not vals["date_withdrawn"]
+            and self.filtered("date_withdrawn")
+        ):
+            raise UserError(
+                self.env._(
+                    "A withdrawal cannot be undone: record a new consent if the person "
+                    "agrees again."
+                )
+            )
+        res = super().write(vals)
+        if vals.get("date_withdrawn"):
+            self._propagate_withdrawal()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Consents are evidence and are never deleted: withdraw the consent instead. "
+                "Erasing a person anonymises their consents."
+            )
+        )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_withdraw(self):
+        """Record the withdrawal (or objection) now. One click: a withdrawal must be as
+        easy as giving consent (Art. 7 (3) DSGVO)."""
+        self.filtered(lambda consent: consent.state == "given").write(
+            {"date_withdrawn": fields.Datetime.now()}
+        )
+        return True
+
+    def action_open_registration(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kommune.training.registration",
+            "res_id": self.registration_id.id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _propagate_withdrawal(self):
+        """Registrations covered by a withdrawn training consent lose their consent tick:
+        they can no longer be confirmed, and nobody moves up from the waitlist without a
+        new consent."""
+        training = self.filtered(
+            lambda consent: (
+                consent.state == "withdrawn" and consent.purpose_code == PURPOSE_TRAINING
+            )
+        )
+        if not training:
+            return
+        registrations = self.env["kommune.training.registration"].search(
+            [("consent_id", "in", training.ids), ("consent", "=", True)]
+        )
+        registrations.with_context(kommune_consent_withdrawn=True).write({"consent": False})
+
+    def _kommune_anonymize(self):
+        """Part of the erasure of their person: consents in force are withdrawn, every
+        consent loses its details; the dated records stay as evidence.
+
+        :return: the number of consents withdrawn
+        """
+        in_force = self.filtered(lambda consent: consent.state == "given")
+        in_force.action_withdraw()
+        self.write({"note": False})
+        return len(in_force)

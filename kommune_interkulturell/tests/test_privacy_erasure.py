@@ -1,0 +1,229 @@
+import base64
+import json
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common_privacy import PrivacyCommon
+
+# What funder reports count registrations by.
+REPORT_GROUPBY = ["topic_id", "district_id", "organization_type_id", "training_date_begin:month"]
+
+
+@tagged("post_install", "-at_install")
+class TestErasure(PrivacyCommon):
+    """Art. 17: erasure anonymises the person, keeps the anonymous counts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.person = cls.persons[0]
+        cls.name, cls.email = cls.person.name, cls.person.email
+        cls.person.write(
+            {
+                "phone": "+49 30 1234567",
+                "street": "Hermannstraße 1",
+                "comment": "<p>Spricht Arabisch und Kurdisch.</p>",
+            }
+        )
+        cls.traces = cls.make_traces(cls.person)
+        cls.registration = cls.traces["registration"]
+
+    def erase(self, partners=None, user=None):
+        partners = partners or self.person
+        action = partners.with_user(user or self.manager).action_kommune_anonymize()
+        with Form(
+            self.env[action["res_model"]]
+            .with_user(user or self.manager)
+            .with_context(**action["context"])
+        ) as form:
+            form.confirm = True
+        return form.record.action_anonymize()
+
+    def report_counts(self):
+        return self.env["kommune.training.registration"]._read_group(
+            [("training_id", "=", self.training.id)], REPORT_GROUPBY, ["__count"]
+        )
+
+    def test_person_is_anonymised(self):
+        self.erase()
+        person = self.person.with_context(active_test=False)
+        self.assertEqual(person.name, self.anonymous)
+        for fname in (
+            "email",
+            "phone",
+            "street",
+            "comment",
+            "image_1920",
+            "parent_id",
+            "function",
+            "network_role",
+            "organization_type_id",
+        ):
+            with self.subTest(field=fname):
+                self.assertFalse(person[fname])
+        self.assertFalse(person.active, "archived: out of every list and audience")
+        self.assertTrue(person.kommune_anonymized_date)
+        self.assertFalse(person.message_follower_ids)
+        self.assertFalse(
+            self.env["mail.followers"].search([("partner_id", "=", person.id)]),
+            "follows nothing any more",
+        )
+
+    def test_statistics_survive(self):
+        waiting = self.register(self.persons[1:3])
+        self.assertEqual(waiting.mapped("state"), ["confirmed", "waitlist"])
+        before = self.report_counts()
+        attendance = self.registration.attendance_ids
+        self.erase()
+        self.assertEqual(self.report_counts(), before, "counted as before, anonymously")
+        self.assertTrue(self.registration.exists())
+        self.assertEqual(self.registration.partner_id, self.person)
+        self.assertEqual(self.registration.organization_id, self.mo, "organisation stays")
+        self.assertEqual(self.registration.organization_type_id, self.type_mo)
+        self.assertEqual(self.registration.attendance_ids, attendance)
+        self.assertEqual(self.registration.attendance_ids.mapped("present"), [True, False])
+        self.assertFalse(self.registration.note)
+        self.assertEqual(
+            self.registration.state, "cancelled", "the seat of a coming training is freed"
+        )
+        self.assertEqual(waiting.mapped("state"), ["confirmed", "confirmed"])
+
+    def test_consents_withdrawn_and_kept(self):
+        consents = self.person.kommune_consent_ids
+        self.assertEqual(consents.mapped("state"), ["given", "given"])
+        self.erase()
+        self.assertEqual(consents.exists(), consents, "evidence is kept")
+        self.assertEqual(consents.mapped("state"), ["withdrawn", "withdrawn"])
+        self.assertFalse(any(consents.mapped("note")))
+        self.assertFalse(self.registration.consent)
+
+    def test_messages_cleaned(self):
+        traces = self.traces
+        own_chatter = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", self.person.id)]
+        )
+        self.assertTrue(own_chatter)
+        # A tracked change of participant that names the person.
+        other = self.env["kommune.training.registration"].create(
+            {
+                "training_id": self.env["kommune.training"].create({"name": "Andere"}).id,
+                "partner_id": self.persons[1].id,
+            }
+        )
+        self.env.flush_all()
+        self.cr.flush()
+        other.partner_id = self.person
+        self.env.flush_all()
+        self.cr.flush()
+        tracking = other.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "partner_id"
+        )
+        self.assertIn(self.name, tracking.new_value_char)
+
+        self.erase()
+        self.assertFalse(own_chatter.exists(), "the person's chatter is gone")
+        reply = traces["reply"]
+        self.assertNotIn("030 1234567", str(reply.body), "what they wrote is blanked")
+        self.assertFalse(reply.email_from)
+        mention = traces["mention"]
+        self.assertNotIn(self.name, str(mention.body))
+        self.assertNotIn(self.email, str(mention.body))
+        self.assertIn(self.anonymous, str(mention.body))
+        self.assertIn("über den Flyer", str(mention.body), "the rest of the note stays")
+        self.assertNotIn("bestätigt", str(traces["mail_to_person"].body))
+        self.assertNotIn(self.name, traces["mail_to_person"].record_name)
+        self.assertNotIn(self.name, tracking.new_value_char)
+        everything = (
+            self.env["mail.message"]
+            .search([("model", "like", "kommune.%")])
+            .mapped(lambda message: f"{message.body} {message.subject} {message.record_name}")
+        )
+        self.assertFalse([text for text in everything if self.name in text])
+
+    def test_queued_mails_cancelled(self):
+        queued = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.person.ids), ("state", "=", "outgoing")]
+        )
+        self.assertTrue(queued, "the confirmation waits in the queue")
+        self.erase()
+        self.assertFalse(queued.exists())
+        log = self.env["kommune.privacy.log"].search([], limit=1)
+        self.assertEqual(log.mail_count, len(queued))
+
+    def test_erasure_is_logged_without_personal_data(self):
+        self.erase()
+        log = self.env["kommune.privacy.log"].search([], limit=1)
+        self.assertEqual(log.operation, "erasure")
+        self.assertEqual(log.user_id, self.manager)
+        self.assertEqual(log.partner_id, self.person, "the now anonymous record")
+        self.assertEqual((log.person_count, log.registration_count, log.consent_count), (1, 1, 2))
+        self.assertGreaterEqual(log.message_count, 3)
+        texts = " ".join(str(value) for value in log.read()[0].values())
+        self.assertNotIn(self.name, texts)
+        self.assertNotIn(self.email, texts)
+
+    def test_nothing_left_to_export(self):
+        self.erase()
+        wizard = (
+            self.env["kommune.personal.data.export"]
+            .with_user(self.manager)
+            .create({"partner_id": self.person.id})
+        )
+        exported = base64.b64decode(wizard.json_file).decode()
+        self.assertNotIn(self.name, exported)
+        self.assertNotIn(self.email, exported)
+        self.assertNotIn("Kinderbetreuung", exported)
+        self.assertNotIn("Aufenthaltsstatus", exported)
+        self.assertEqual(json.loads(exported)["data"]["person"]["name"], self.anonymous)
+
+    def test_blacklist_keeps_the_objection(self):
+        self.env["mail.blacklist"]._add(self.email)
+        self.erase()
+        self.assertTrue(self.env["mail.blacklist"].search([("email", "=", self.email)]))
+
+    def test_irreversible_and_confirmed(self):
+        action = self.person.with_user(self.manager).action_kommune_anonymize()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({})
+        )
+        with self.assertRaises(UserError):
+            wizard.action_anonymize()  # not confirmed
+        self.assertEqual(self.person.name, self.name)
+        self.erase()
+        with self.assertRaises(UserError):
+            self.person.with_user(self.manager).action_kommune_anonymize()
+        with self.assertRaises(UserError):
+            self.person._kommune_anonymize()
+
+    def test_only_people(self):
+        for partner in (self.mo, self.user.partner_id, self.env.company.partner_id):
+            with self.subTest(partner=partner.name), self.assertRaises(UserError):
+                partner.with_user(self.manager).action_kommune_anonymize()
+
+    def test_only_managers(self):
+        for user in (self.user, self.sensitive_user):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    self.person.with_user(user).action_kommune_anonymize()
+                with self.assertRaises(AccessError):
+                    self.person.with_user(user)._kommune_anonymize()
+                with self.assertRaises(AccessError):
+                    self.env["kommune.partner.anonymize"].with_user(user).create(
+                        {"partner_ids": self.person.ids, "confirm": True}
+                    )
+        self.assertEqual(self.person.name, self.name)
+
+    def test_several_at_once(self):
+        result = self.erase(self.persons[1:3])
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(
+            self.persons[1:3].with_context(active_test=False).mapped("name"),
+            [self.anonymous] * 2,
+        )
+        log = self.env["kommune.privacy.log"].search([], limit=1)
+        self.assertEqual(log.person_count, 2)
+        self.assertFalse(log.partner_id, "no single person to point to")
