@@ -994,9 +994,19 @@ class KommuneTraining(models.Model):
     # Audience and campaign
 
     def _get_invitation_exclusion_domain(self):
-        """Who never receives an invitation to this training: people already registered
-        (invitations and cancellations aside), blacklisted or opted out, and people
-        without an e-mail address."""
+        """Who never receives an invitation to this training: people the training's
+        company has no legal basis to invite (no invitation consent in force, see
+        res.partner._kommune_invitation_domain), and those out of reach (see
+        _get_invitation_reach_domain)."""
+        self.ensure_one()
+        return self.env["res.partner"]._kommune_invitation_domain(
+            self.company_id
+        ) & self._get_invitation_reach_domain()
+
+    def _get_invitation_reach_domain(self):
+        """People an invitation could reach, the legal basis aside: not yet registered
+        (invitations and cancellations aside), with an e-mail address, neither
+        blocklisted nor opted out."""
         self.ensure_one()
         return Domain.AND(
             [
@@ -1130,7 +1140,8 @@ class KommuneTraining(models.Model):
             raise UserError(
                 self.env._(
                     "Nobody in this audience can be invited to “%(training)s”: everyone is "
-                    "already registered, has no e-mail address or does not want invitations.",
+                    "already registered, has no e-mail address, does not want invitations "
+                    "or has not consented to them.",
                     training=self.name,
                 )
             )

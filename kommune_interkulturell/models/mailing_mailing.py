@@ -23,6 +23,17 @@ class MailingMailing(models.Model):
         "languages are in the campaign's other mailings.",
     )
 
+    def _get_recipients_domain(self):
+        # Consents change between the campaign's creation and its sending (a person
+        # withdraws, an organisation objects, the company switches to opt-in only): the
+        # legal basis is checked again when the mails are built, for every batch.
+        domain = super()._get_recipients_domain()
+        if self.training_id and self.mailing_model_real == "res.partner":
+            domain &= self.env["res.partner"]._kommune_invitation_domain(
+                self.training_id.company_id
+            )
+        return domain
+
     def _render_field(self, field, res_ids, *args, **kwargs):
         # Test mails, "view in browser" and previews render the mailing itself, for any
         # contact: they show the training's preview instead of a personal link.

@@ -409,6 +409,15 @@ class ResPartner(models.Model):
         their name."""
         partners = self.filtered(lambda partner: not partner.invitation_opt_out)
         partners.write({"invitation_opt_out": True})
+        # Unsubscribing withdraws the consent to invitations (Art. 7 (3) DSGVO): the
+        # consent records show it too, dated, for every company it was given to.
+        self.env["kommune.consent"].search(
+            [
+                ("partner_id", "in", self.ids),
+                ("purpose_id.code", "=", PURPOSE_INVITATION),
+                ("state", "=", "given"),
+            ]
+        ).action_withdraw()
         if reason:
             for partner in partners:
                 partner.message_post(

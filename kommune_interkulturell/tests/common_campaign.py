@@ -200,7 +200,22 @@ class KommuneCampaignCommon(KommuneTrainingCommon):
             | cls.registered
             | cls.cancelled
         )
-        cls.excluded = cls.opted_out | cls.blocklisted | cls.no_email | cls.registered
+        # Invitations need a consent in force: everybody has one but this person, whose
+        # consent was withdrawn.
+        cls.no_consent = person("Test Wanda Widerruf", cls.mo_arabic, "volunteer")
+        cls.purpose_invitation = ref("kommune_interkulturell.consent_purpose_invitation")
+        Consent = cls.env["kommune.consent"]
+        Consent.create(
+            [
+                {"partner_id": partner.id, "purpose_id": cls.purpose_invitation.id}
+                for partner in cls.network | cls.no_consent
+            ]
+        )
+        Consent.search([("partner_id", "=", cls.no_consent.id)]).action_withdraw()
+        cls.network |= cls.no_consent
+        cls.excluded = (
+            cls.opted_out | cls.blocklisted | cls.no_email | cls.registered | cls.no_consent
+        )
 
     def invite_form(self, user=None, **values):
         """The Invite wizard of the training, as a user opens it."""

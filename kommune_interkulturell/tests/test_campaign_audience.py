@@ -111,7 +111,8 @@ class TestCampaignAudience(KommuneCampaignCommon):
         )
 
     def test_exclusions_with_and_without(self):
-        """Opted out, blocklisted, without e-mail, registered: skipped while it holds."""
+        """Opted out, blocklisted, without e-mail, registered, without consent: skipped
+        while it holds."""
         domain = self.invite_form(role_volunteer=True).save()._get_recipient_domain()
         self.assertFalse(self.recipients(domain) & self.excluded)
         self.opted_out.with_user(self.manager).invitation_opt_out = False
@@ -120,6 +121,9 @@ class TestCampaignAudience(KommuneCampaignCommon):
         self.training.registration_ids.filtered(
             lambda registration: registration.partner_id == self.registered
         ).action_cancel()
+        self.env["kommune.consent"].create(
+            {"partner_id": self.no_consent.id, "purpose_id": self.purpose_invitation.id}
+        )
         self.assertEqual(self.recipients(domain) & self.excluded, self.excluded)
 
     def test_live_count_sample_and_languages(self):

@@ -115,6 +115,18 @@ class KommuneCampaignInvite(models.TransientModel):
     unreachable_count = fields.Integer(
         string="Organisations Not Reachable", compute="_compute_audience"
     )
+    no_consent_partner_ids = fields.Many2many(
+        "res.partner",
+        relation="kommune_campaign_invite_no_consent_rel",
+        string="Without Consent",
+        compute="_compute_audience",
+    )
+    no_consent_count = fields.Integer(
+        string="People Without Invitation Consent",
+        compute="_compute_audience",
+        help="People of the audience the invitation could reach but who have no "
+        "invitation consent in force: ask for their consent to invite them.",
+    )
 
     # ------------------------------------------------------------
     # DEFAULTS AND COMPUTES
@@ -173,12 +185,19 @@ class KommuneCampaignInvite(models.TransientModel):
                 wizard.lang_summary = False
                 wizard.unreachable_organization_ids = Partner
                 wizard.unreachable_count = 0
+                wizard.no_consent_partner_ids = Partner
+                wizard.no_consent_count = 0
                 continue
             # The audience's query once; counting, sampling and grouping reuse it.
             domain = Domain("id", "in", Partner._search(wizard._get_recipient_domain()))
             wizard.recipient_count = Partner.search_count(domain)
             wizard.sample_partner_ids = Partner.search(domain, limit=SAMPLE_SIZE, order="name, id")
             wizard.lang_summary = wizard._get_lang_summary(domain)
+            no_consent_domain = wizard._get_no_consent_domain()
+            wizard.no_consent_count = Partner.search_count(no_consent_domain)
+            wizard.no_consent_partner_ids = Partner.search(
+                no_consent_domain, limit=UNREACHABLE_LIMIT, order="name, id"
+            )
             unreachable_domain = wizard._get_unreachable_domain()
             if unreachable_domain is None:
                 wizard.unreachable_organization_ids = Partner
@@ -260,6 +279,16 @@ class KommuneCampaignInvite(models.TransientModel):
         """Who gets the campaign: the audience without the training's exclusions."""
         self.ensure_one()
         return self.training_id._get_invitation_recipient_domain(self._get_audience_domain())
+
+    def _get_no_consent_domain(self):
+        """People of the audience left out only for lack of an invitation consent."""
+        self.ensure_one()
+        training = self.training_id
+        return (
+            self._get_audience_domain()
+            & training._get_invitation_reach_domain()
+            & ~self.env["res.partner"]._kommune_invitation_domain(training.company_id)
+        )
 
     def _get_unreachable_domain(self):
         """Organisations of the audience without a single person with an e-mail address,
