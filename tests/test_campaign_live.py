@@ -56,6 +56,13 @@ def test_campaign_to_fifty_persons(campaign_server, smtp_sink):
             ]
         ],
     )
+    # They agreed to receive the network's invitations (campaigns need it).
+    purpose = xmlid(admin, "kommune_interkulturell.consent_purpose_invitation")
+    admin(
+        "kommune.consent",
+        "create",
+        [[{"partner_id": person, "purpose_id": purpose} for person in person_ids]],
+    )
     training = admin(
         "kommune.training",
         "create",
