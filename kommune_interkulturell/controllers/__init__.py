@@ -1,1 +1,3 @@
+from . import kommune_public
 from . import kommune_interkulturell
+from . import kommune_subscription

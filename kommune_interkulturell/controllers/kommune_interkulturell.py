@@ -6,9 +6,12 @@ plain POST forms carrying Odoo's CSRF token. Public users have no access to the
 network's records, so each handler checks the personal link first (an HMAC, compared in
 constant time, see kommune.training._get_invitation_from_token), validates every input
 and only then works with sudo() on the records the link stands for. A bad link gets the
-same friendly page whatever was wrong with it, in the browser's language."""
+same friendly page whatever was wrong with it, in the browser's language. Rate limits,
+input limits and the error pages are shared with the other public pages (see
+kommune_public.py)."""
 
 import re
+from urllib.parse import quote as url_quote
 
 from markupsafe import Markup
 
@@ -18,8 +21,9 @@ from odoo.http import request
 from odoo.tools import is_html_empty
 
 from ..models.res_partner import NETWORK_ROLES
+from .kommune_public import MAX_FORM_BYTES, KommunePublicController
 
-# What the registration form accepts (issue 6 tightens the public routes further).
+# What the registration form accepts.
 PHONE_RE = re.compile(r"[0-9+()/.\- ]{3,32}")
 ORGANIZATION_MAX_LENGTH = 128
 # States in which submitting the form again changes nothing.
@@ -28,7 +32,7 @@ SETTLED_STATES = ("confirmed", "waitlist", "attended", "absent")
 CANCELLABLE_STATES = ("registered", "confirmed", "waitlist")
 
 
-class KommuneInvitationController(http.Controller):
+class KommuneInvitationController(KommunePublicController):
     # ------------------------------------------------------------
     # Pages
     # ------------------------------------------------------------
@@ -44,6 +48,8 @@ class KommuneInvitationController(http.Controller):
         """The training and, depending on the person's registration, the registration
         form, their status or the way to cancel. Extra parameters (e.g. the UTM
         parameters the link tracker adds) are ignored."""
+        if limited := self._check_rate_limit():
+            return limited
         invitation = self._get_invitation(token)
         if not invitation:
             return self._render_error("invalid", status=404)
@@ -57,10 +63,15 @@ class KommuneInvitationController(http.Controller):
         "/kommune/invitation/<string:token>/register",
         type="http",
         auth="public",
-        methods=["POST"],
+        methods=["GET", "POST"],
         sitemap=False,
+        max_content_length=MAX_FORM_BYTES,
     )
     def invitation_register(self, token, **post):
+        if request.httprequest.method == "GET":
+            return self._redirect_to_page(token)
+        if refused := self._check_rate_limit(token) or self._check_form(post):
+            return refused
         invitation = self._get_invitation(token)
         if not invitation:
             return self._render_error("invalid", status=404)
@@ -94,10 +105,15 @@ class KommuneInvitationController(http.Controller):
         "/kommune/invitation/<string:token>/cancel",
         type="http",
         auth="public",
-        methods=["POST"],
+        methods=["GET", "POST"],
         sitemap=False,
+        max_content_length=MAX_FORM_BYTES,
     )
     def invitation_cancel(self, token, **post):
+        if request.httprequest.method == "GET":
+            return self._redirect_to_page(token)
+        if refused := self._check_rate_limit(token) or self._check_form(post):
+            return refused
         invitation = self._get_invitation(token)
         if not invitation:
             return self._render_error("invalid", status=404)
@@ -144,6 +160,11 @@ class KommuneInvitationController(http.Controller):
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
+
+    def _redirect_to_page(self, token):
+        """The address of a submitted form opened again (a bookmark, a reload in a new
+        tab): back to the page, which checks the link."""
+        return request.redirect(f"/kommune/invitation/{url_quote(token, safe='')}", code=303)
 
     def _get_invitation(self, token):
         """(training, partner, mailing) with sudo, or None for a bad link."""
@@ -200,45 +221,6 @@ class KommuneInvitationController(http.Controller):
                 errors["organization"] = True
         return {"partner": partner_vals}, errors
 
-    def _wake_up_mail_queue(self):
-        # sudo: waking the mail queue up is technical; the confirmation should not wait
-        # for the queue's next scheduled run.
-        request.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
-
-    def _set_lang(self, partner=None):
-        """Speak the person's language, else the browser's, among the installed ones
-        (German, the network's language, when neither fits)."""
-        installed = [code for code, _name in request.env["res.lang"].get_installed()]
-        lang = partner.lang if partner and partner.lang in installed else None
-        if not lang:
-            for accepted, _quality in request.httprequest.accept_languages:
-                prefix = accepted.replace("-", "_").split("_")[0].lower()
-                exact = accepted.replace("-", "_")
-                lang = next(
-                    (
-                        code
-                        for code in installed
-                        if code.lower() == exact.lower() or code.split("_")[0] == prefix
-                    ),
-                    None,
-                )
-                if lang:
-                    break
-        if not lang:
-            lang = "de_DE" if "de_DE" in installed else installed[0]
-        request.update_context(lang=lang)
-        return lang
-
-    def _get_layout_values(self, training=None):
-        company = training.company_id if training else request.env.company
-        lang = request.env.lang
-        return {
-            # sudo: the company's name, logo and address are public on every page.
-            "company": company.sudo(),
-            "html_data": {"lang": lang.replace("_", "-")},
-            "title": training.name if training else company.sudo().name,
-        }
-
     def _get_seats_text(self, training):
         if not training.seats_max:
             return request.env._("Seats are not limited.")
@@ -249,13 +231,6 @@ class KommuneInvitationController(http.Controller):
             free=training.seats_available,
             total=training.seats_max,
         )
-
-    def _render_error(self, error, training=None, status=404):
-        if training is None:
-            self._set_lang()
-        values = self._get_layout_values(training)
-        values.update(error=error, training=training)
-        return request.render("kommune_interkulturell.invitation_error_page", values, status=status)
 
     def _render_page(self, token, training, partner, mailing, status=200, **values):
         training = training.with_context(lang=request.env.lang)

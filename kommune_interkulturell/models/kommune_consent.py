@@ -1,7 +1,11 @@
-from datetime import timedelta
+import re
+import time
+from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
 
 from .kommune_consent_purpose import LEGAL_BASES, PURPOSE_TRAINING
 
@@ -13,6 +17,7 @@ CONSENT_CHANNELS = [
 ]
 
 CONSENT_STATES = [
+    ("pending", "Awaiting Confirmation"),
     ("given", "Given"),
     ("withdrawn", "Withdrawn"),
 ]
@@ -23,6 +28,13 @@ IMMUTABLE_FIELDS = ("partner_id", "purpose_id", "company_id")
 
 # A consent "given" a little in the future is a clock difference, not a typo.
 CLOCK_TOLERANCE = timedelta(minutes=5)
+
+# Double opt-in: how long the confirmation link of a sign-up works; unconfirmed
+# sign-ups are deleted after that.
+CONFIRMATION_DAYS = 7
+CONFIRMATION_TOKEN_SCOPE = "kommune_interkulturell-consent-confirmation"
+CONFIRMATION_TOKEN_RE = re.compile(r"([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})")
+CONFIRMATION_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_consent_confirmation"
 
 
 class KommuneConsent(models.Model):
@@ -109,6 +121,19 @@ class KommuneConsent(models.Model):
         default=lambda self: self.env.company,
         help="The controller (the association or project) the consent was given to.",
     )
+    confirmation_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Given on a public page and not yet confirmed through the link sent to the "
+        "person's address (double opt-in): until then, the consent does not count.",
+    )
+    signup_created_partner = fields.Boolean(
+        string="Contact Created by Sign-Up",
+        readonly=True,
+        copy=False,
+        help="Technical: the person's contact was created by this sign-up and is "
+        "deleted with it if the sign-up is never confirmed.",
+    )
     registration_id = fields.Many2one(
         "kommune.training.registration",
         string="Given With Registration",
@@ -175,10 +200,15 @@ class KommuneConsent(models.Model):
             if not consent.legal_basis or not consent._origin:
                 consent.legal_basis = consent.purpose_id.legal_basis or "consent"
 
-    @api.depends("date_withdrawn")
+    @api.depends("date_withdrawn", "confirmation_pending")
     def _compute_state(self):
         for consent in self:
-            consent.state = "withdrawn" if consent.date_withdrawn else "given"
+            if consent.date_withdrawn:
+                consent.state = "withdrawn"
+            elif consent.confirmation_pending:
+                consent.state = "pending"
+            else:
+                consent.state = "given"
 
     @api.depends("partner_id", "purpose_id")
     def _compute_display_name(self):
@@ -220,6 +250,9 @@ class KommuneConsent(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
+        # A sign-up never confirmed is no consent: it is deleted, not kept as evidence.
+        if all(consent.state == "pending" for consent in self):
+            return
         raise UserError(
             self.env._(
                 "Consents are evidence and are never deleted: withdraw the consent instead. "
@@ -234,8 +267,8 @@ class KommuneConsent(models.Model):
     def action_withdraw(self):
         """Record the withdrawal (or objection) now. One click: a withdrawal must be as
         easy as giving consent (Art. 7 (3) DSGVO)."""
-        self.filtered(lambda consent: consent.state == "given").write(
-            {"date_withdrawn": fields.Datetime.now()}
+        self.filtered(lambda consent: consent.state in ("given", "pending")).write(
+            {"date_withdrawn": fields.Datetime.now(), "confirmation_pending": False}
         )
         return True
 
@@ -274,7 +307,108 @@ class KommuneConsent(models.Model):
 
         :return: the number of consents withdrawn
         """
-        in_force = self.filtered(lambda consent: consent.state == "given")
+        in_force = self.filtered(lambda consent: consent.state in ("given", "pending"))
         in_force.action_withdraw()
         self.write({"note": False})
         return len(in_force)
+
+    # ------------------------------------------------------------
+    # DOUBLE OPT-IN
+    # ------------------------------------------------------------
+    # A consent given on a public page counts once the person confirmed it through a
+    # link sent to their address: "<consent id>-<expiry>-<hmac>", keyed with the
+    # database secret over the consent, its person and the expiry, so that it can be
+    # neither forged, nor moved, nor prolonged.
+
+    def _get_confirmation_expiry(self):
+        self.ensure_one()
+        # From the sign-up, which date_given is not once confirmed.
+        expiry = self.create_date.replace(tzinfo=UTC) + timedelta(days=CONFIRMATION_DAYS)
+        return int(expiry.timestamp())
+
+    def _get_confirmation_token(self):
+        self.ensure_one()
+        expiry = self._get_confirmation_expiry()
+        signature = hmac(
+            self.env(su=True), CONFIRMATION_TOKEN_SCOPE, (self.id, self.partner_id.id, expiry)
+        )
+        return f"{self.id}-{expiry}-{signature}"
+
+    def _get_confirmation_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/kommune/subscribe/confirm/{self._get_confirmation_token()}"
+
+    @api.model
+    def _get_from_confirmation_token(self, token):
+        """The consent a confirmation link stands for, and whether the link expired.
+
+        Anything not signed by this database (malformed, altered, for a consent that was
+        deleted or withdrawn since) gives an empty recordset - the same answer for every
+        case, the signature compared in constant time.
+
+        :return: ``(consent, expired)``
+        """
+        match = isinstance(token, str) and CONFIRMATION_TOKEN_RE.fullmatch(token)
+        if not match:
+            return self.browse(), False
+        consent_id, expiry = int(match.group(1)), int(match.group(2))
+        consent = self.browse(consent_id).exists()
+        expected = hmac(
+            self.env(su=True),
+            CONFIRMATION_TOKEN_SCOPE,
+            (consent_id, consent.partner_id.id if consent else 0, expiry),
+        )
+        if not consteq(expected, match.group(3)) or not consent or consent.date_withdrawn:
+            return self.browse(), False
+        if consent._get_confirmation_expiry() != expiry:
+            return self.browse(), False
+        return consent, consent.state == "pending" and expiry < time.time()
+
+    def _send_confirmation_request(self):
+        """Mail the confirmation link to the person (queued, deleted once sent: it holds
+        the link)."""
+        template = self.env.ref(CONFIRMATION_TEMPLATE_XMLID)
+        for consent in self.filtered(lambda consent: consent.state == "pending"):
+            template.with_context(
+                kommune_confirmation_url=consent._get_confirmation_url()
+            ).send_mail(consent.id, email_layout_xmlid="mail.mail_notification_light")
+
+    def _action_confirm(self):
+        """The person confirmed through their link: the consent counts from now, and a
+        contact created by the sign-up becomes an ordinary, active contact."""
+        pending = self.filtered(lambda consent: consent.state == "pending")
+        if not pending:
+            return False
+        pending.write(
+            {"confirmation_pending": False, "date_given": fields.Datetime.now(), "channel": "web"}
+        )
+        for consent in pending:
+            partner = consent.partner_id
+            if not partner.active:
+                partner.active = True
+            partner.message_post(
+                body=self.env._(
+                    "Confirmed their consent “%(purpose)s” through the link sent to their "
+                    "address (double opt-in).",
+                    purpose=consent.purpose_id.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+                author_id=partner.id,
+            )
+        return True
+
+    @api.autovacuum
+    def _gc_unconfirmed(self):
+        """Sign-ups never confirmed are deleted once their link expired, with the contact
+        they created (data minimisation: nothing of it was ever used)."""
+        limit = fields.Datetime.now() - timedelta(days=CONFIRMATION_DAYS, hours=1)
+        expired = self.with_context(active_test=False).search(
+            [("confirmation_pending", "=", True), ("create_date", "<", limit)]
+        )
+        partners = expired.filtered(
+            lambda consent: consent.signup_created_partner and not consent.partner_id.active
+        ).partner_id
+        expired.unlink()
+        partners.filtered(
+            lambda partner: not partner.with_context(active_test=False).kommune_consent_ids
+        ).unlink()

@@ -999,9 +999,10 @@ class KommuneTraining(models.Model):
         res.partner._kommune_invitation_domain), and those out of reach (see
         _get_invitation_reach_domain)."""
         self.ensure_one()
-        return self.env["res.partner"]._kommune_invitation_domain(
-            self.company_id
-        ) & self._get_invitation_reach_domain()
+        return (
+            self.env["res.partner"]._kommune_invitation_domain(self.company_id)
+            & self._get_invitation_reach_domain()
+        )
 
     def _get_invitation_reach_domain(self):
         """People an invitation could reach, the legal basis aside: not yet registered

@@ -1,55 +1,16 @@
-import re
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
-from .common_campaign import KommuneCampaignCommon
-
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+from .common_public import CSRF_RE, PublicPagesCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignPublic(HttpCase, KommuneCampaignCommon):
+class TestCampaignPublic(PublicPagesCommon):
     """The public page of the personal link, over HTTP without login or JavaScript:
     registration (idempotent, waitlist when full), cancellation until the cut-off,
     friendly 4xx pages for bad, foreign and expired links, the unsubscribe link."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.mailing = cls.env["mailing.mailing"].create(
-            {
-                "subject": "Test Einladung",
-                "body_html": "<p>Hallo</p>",
-                "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
-                "email_from": "netzwerk@test-campaign.example.org",
-                "training_id": cls.training.id,
-                "campaign_id": cls.env["utm.campaign"]
-                .create({"title": "Test Kampagne", "training_id": cls.training.id})
-                .id,
-            }
-        )
-
-    def link(self, partner, training=None, mailing=None):
-        training = training or self.training
-        token = training._get_invitation_token(
-            partner, self.mailing if mailing is None else mailing
-        )
-        return f"/kommune/invitation/{token}"
-
-    def get(self, url, lang=None):
-        headers = {"Accept-Language": lang} if lang else None
-        return self.url_open(url, headers=headers)
-
-    def post(self, url, action, data=None, lang=None):
-        """Submit a form of the page at ``url`` the way a browser does (CSRF token)."""
-        page = self.get(url, lang=lang)
-        token = CSRF_RE.search(page.text).group(1)
-        headers = {"Accept-Language": lang} if lang else None
-        return self.url_open(
-            f"{url}/{action}", data={"csrf_token": token, **(data or {})}, headers=headers
-        )
 
     def registration(self, partner):
         self.env.invalidate_all()

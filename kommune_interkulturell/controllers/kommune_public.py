@@ -1,0 +1,120 @@
+"""What every public page of Kommune Interkulturell shares: the visitor's language, the
+layout values, the friendly error page, the rate limits and the limits on form input.
+
+The public pages (personal invitation links, the sign-up for invitations and its
+confirmation) work without login. Each handler first counts the request against the
+rate limits, then checks the link or the form, and only then works with sudo() on the
+records the checked input stands for."""
+
+from odoo import http
+from odoo.http import request
+
+# Public paths: their errors get the friendly page and their responses the security
+# headers (see ir.http).
+PUBLIC_PATH_PREFIX = "/kommune/"
+# The largest form a public page accepts; Odoo refuses larger bodies with 413 before
+# reading them (the route's max_content_length).
+MAX_FORM_BYTES = 16 * 1024
+# No single form value is longer (names, e-mail addresses, organisations, tokens).
+MAX_VALUE_LENGTH = 1024
+# Form submissions per personal link and minute: a person clicks a few times, a script
+# trying values on one link is stopped.
+TOKEN_POST_LIMIT = 10
+
+
+def render_public_error(error, status, training=None, headers=None, values=None, partner=None):
+    """The friendly error page of the public pages, rendered now (usable from
+    ir.http's error handling, where no controller runs), in the language of the
+    training's page, else the person's, else the browser's."""
+    if training is None:
+        set_public_lang(partner)
+    page_values = get_layout_values(training)
+    page_values.update(values or {}, error=error, training=training)
+    response = request.render(
+        "kommune_interkulturell.invitation_error_page",
+        page_values,
+        status=status,
+        headers=headers,
+    )
+    response.flatten()
+    return response
+
+
+def set_public_lang(partner=None):
+    """Speak the person's language, else the browser's, among the installed ones
+    (German, the network's language, when neither fits)."""
+    installed = [code for code, _name in request.env["res.lang"].get_installed()]
+    lang = partner.lang if partner and partner.lang in installed else None
+    if not lang:
+        for accepted, _quality in request.httprequest.accept_languages:
+            prefix = accepted.replace("-", "_").split("_")[0].lower()
+            exact = accepted.replace("-", "_")
+            lang = next(
+                (
+                    code
+                    for code in installed
+                    if code.lower() == exact.lower() or code.split("_")[0] == prefix
+                ),
+                None,
+            )
+            if lang:
+                break
+    if not lang:
+        lang = "de_DE" if "de_DE" in installed else installed[0]
+    request.update_context(lang=lang)
+    return lang
+
+
+def get_layout_values(training=None):
+    company = training.company_id if training else request.env.company
+    lang = request.env.lang or "de_DE"
+    return {
+        # sudo: the company's name, logo and address are public on every page.
+        "company": company.sudo(),
+        "html_data": {"lang": lang.replace("_", "-")},
+        "title": training.name if training else company.sudo().name,
+    }
+
+
+class KommunePublicController(http.Controller):
+    """Helpers of the public pages' controllers (no routes of its own)."""
+
+    def _set_lang(self, partner=None):
+        return set_public_lang(partner)
+
+    def _get_layout_values(self, training=None):
+        return get_layout_values(training)
+
+    def _render_error(
+        self, error, training=None, status=404, headers=None, values=None, partner=None
+    ):
+        return render_public_error(
+            error, status, training=training, headers=headers, values=values, partner=partner
+        )
+
+    def _check_rate_limit(self, token=None):
+        """The 429 page when this address (or this personal link) sent too many
+        requests, else None. Counted before anything is checked, so that guessing links
+        costs requests too."""
+        # sudo: the counters are technical and kept away from every user.
+        RateLimit = request.env["kommune.rate.limit"].sudo()
+        wait = RateLimit._hit("ip", request.httprequest.remote_addr, RateLimit._get_limit())
+        if not wait and token and request.httprequest.method == "POST":
+            wait = RateLimit._hit("token", token[:MAX_VALUE_LENGTH], TOKEN_POST_LIMIT)
+        if not wait:
+            return None
+        return self._render_error("rate_limited", status=429, headers={"Retry-After": str(wait)})
+
+    def _check_form(self, post):
+        """The 400 page when the submitted form cannot come from our pages (files,
+        overlong values), else None. The form's own fields are checked by each page."""
+        if request.httprequest.files or any(
+            not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH for value in post.values()
+        ):
+            return self._render_error("bad_request", status=400)
+        return None
+
+    def _wake_up_mail_queue(self):
+        # sudo: waking the mail queue up is technical; the confirmation should not wait
+        # for the queue's next scheduled run.
+        request.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()

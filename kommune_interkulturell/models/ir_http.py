@@ -1,0 +1,74 @@
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    NotFound,
+    RequestEntityTooLarge,
+)
+
+from odoo import models
+from odoo.http import request
+
+# Errors of the public pages that get the friendly page, by the page's error code.
+FRIENDLY_ERRORS = (
+    (RequestEntityTooLarge, "too_large"),
+    (NotFound, "invalid"),
+    (BadRequest, "bad_request"),
+)
+# The headers of every public page: no caching of personal pages, no framing, no
+# sniffing, and no personal link leaking to other sites in the Referer header.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+}
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _is_kommune_public_path(cls):
+        from ..controllers.kommune_public import PUBLIC_PATH_PREFIX
+
+        return bool(request) and request.httprequest.path.startswith(PUBLIC_PATH_PREFIX)
+
+    @classmethod
+    def _handle_error(cls, exception):
+        """The public pages answer what Odoo refuses before their handler runs (a form
+        whose CSRF token expired, a body too large, an unknown path) with their own
+        friendly page, in the visitor's language, never a bare error."""
+        if not (
+            isinstance(exception, HTTPException)
+            and exception.code
+            and 400 <= exception.code < 500
+            and cls._is_kommune_public_path()
+            and request.env
+        ):
+            return super()._handle_error(exception)
+        from ..controllers.kommune_public import render_public_error
+
+        error = next(
+            (code for kind, code in FRIENDLY_ERRORS if isinstance(exception, kind)), "bad_request"
+        )
+        if error == "bad_request" and "CSRF" in str(exception.description):
+            error = "session_expired"
+        if not request.env.uid:
+            cls._auth_method_public()
+        if not hasattr(request, "params"):
+            # The body could not be read (too large): post-dispatch hooks read params.
+            request.params = {}
+        try:
+            response = render_public_error(error, exception.code)
+        except Exception:
+            return super()._handle_error(exception)
+        cls._post_dispatch(response)
+        return response
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        result = super()._post_dispatch(response)
+        if cls._is_kommune_public_path():
+            response.headers.update(SECURITY_HEADERS)
+        return result
