@@ -169,13 +169,24 @@ def _waiting_mails(admin, mailing):
     )
 
 
-def test_campaign_resumes_after_smtp_outage(outage_server, outage_smtp):
+@pytest.fixture
+def queued_in_batches(outage_server):
+    """Campaigns go through the queue (not sent within the click), 20 mails a run, so
+    that an outage can hit one halfway. The live database is shared by the suite's
+    live tests: the settings are restored afterwards."""
+    admin = outage_server.rpc()
+    params = {"mail.mail.force.send.limit": "0", "mail.mail.queue.batch.size": str(BATCH)}
+    saved = {key: admin("ir.config_parameter", "get_param", [key]) for key in params}
+    for key, value in params.items():
+        admin("ir.config_parameter", "set_param", [key, value])
+    yield
+    for key, value in saved.items():
+        admin("ir.config_parameter", "set_param", [key, value])
+
+
+def test_campaign_resumes_after_smtp_outage(outage_server, outage_smtp, queued_in_batches):
     server, smtp = outage_server, outage_smtp
     admin = server.rpc()
-    # The campaign goes through the queue (not sent within the click), 20 mails a run,
-    # so that the outage can hit it halfway.
-    admin("ir.config_parameter", "set_param", ["mail.mail.force.send.limit", "0"])
-    admin("ir.config_parameter", "set_param", ["mail.mail.queue.batch.size", str(BATCH)])
     tag = uuid.uuid4().hex[:8]
     emails = {f"outage.{tag}.{index:02d}@example.org" for index in range(PERSONS)}
     mailing = _campaign(admin, tag)

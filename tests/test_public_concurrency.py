@@ -30,7 +30,12 @@ RATE_LIMIT_PARAM = "kommune_interkulturell.public_rate_limit"
 @pytest.fixture
 def prefork_server():
     server = LiveServer(workers=4).wait_ready()
+    admin = server.rpc()
+    saved = admin("ir.config_parameter", "get_param", [RATE_LIMIT_PARAM])
+    admin("ir.config_parameter", "set_param", [RATE_LIMIT_PARAM, "1000"])
     yield server
+    # The live database is shared by the suite's live tests.
+    admin("ir.config_parameter", "set_param", [RATE_LIMIT_PARAM, saved])
     server.stop()
 
 
@@ -117,7 +122,6 @@ def test_fifty_simultaneous_registrations_for_ten_seats(prefork_server):
 
     server = prefork_server
     admin = server.rpc()
-    admin("ir.config_parameter", "set_param", [RATE_LIMIT_PARAM, "1000"])
     tag = uuid.uuid4().hex[:8]
     training, person_ids = _create_training(admin, tag)
     tokens = _invitation_tokens(server.db, training, person_ids)
