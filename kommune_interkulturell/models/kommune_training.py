@@ -1014,6 +1014,7 @@ class KommuneTraining(models.Model):
                 Domain("email_normalized", "!=", False),
                 Domain("is_blacklisted", "=", False),
                 Domain("invitation_opt_out", "=", False),
+                Domain("message_bounce", "=", 0),  # bounced: likely dead (reset on reply)
                 Domain(
                     "training_registration_ids",
                     "not any",

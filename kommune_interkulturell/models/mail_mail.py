@@ -3,6 +3,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+# Mails that could not leave because the mail server was unreachable are put back into
+# the queue at its next runs for this long after they were created; afterwards they stay
+# failed (staff can still retry them by hand) instead of being retried forever.
+MAIL_SMTP_RETRY_HOURS = 24
+
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
@@ -12,7 +17,12 @@ class MailMail(models.Model):
         """Apply the throttle (Settings: mails per minute) where the queue is processed:
         each run sends what the current minute still allows, oldest mails first, and
         wakes the queue up again at the next minute while mails wait. Mails still go
-        through Odoo's own sending, in its batches (mail.session.batch.size)."""
+        through Odoo's own sending, in its batches (mail.session.batch.size).
+
+        Mails that failed because the mail server was unreachable are queued again first
+        (see _kommune_requeue_connection_failures): an outage delays a campaign instead
+        of losing the rest of it."""
+        self._kommune_requeue_connection_failures(email_ids)
         Throttle = self.env["kommune.mail.throttle"]
         limit = Throttle._get_limit()
         if not limit:
@@ -38,6 +48,55 @@ class MailMail(models.Model):
         return super(
             MailMail, self.with_context(filters=[("id", "in", allowed.ids)])
         ).process_email_queue(batch_size=batch_size)
+
+    def _postprocess_sent_message(
+        self, success_pids, success_emails, failure_reason=False, failure_type=None
+    ):
+        # When Odoo cannot connect to the mail server (mail.mail.send) it marks the mails'
+        # notifications and mailing traces "mail_smtp" but leaves the mails' own failure
+        # type empty: record it, so that these mails can be told from mails the server
+        # refused (invalid recipient, rejected sender), which must not be sent again.
+        if failure_type == "mail_smtp":
+            self.write({"failure_type": "mail_smtp"})
+        return super()._postprocess_sent_message(
+            success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
+        )
+
+    @api.model
+    def _kommune_requeue_connection_failures(self, email_ids=()):
+        """Put mails that failed only because the mail server was unreachable back into
+        the queue, for MAIL_SMTP_RETRY_HOURS after their creation.
+
+        Odoo's queue sends outgoing mails only and never retries failed ones by itself:
+        after an outage, the rest of a campaign would stay failed. Such a mail was never
+        handed over (Odoo connects before sending anything), so sending it again cannot
+        reach anybody twice. Its mailing trace goes back to outgoing as well, so that
+        the mailing's statistics do not count it as failed while it waits. Each run of
+        the queue (hourly, and whenever mails are queued) retries them once.
+
+        :param email_ids: only these mails (as ``process_email_queue``), all if empty
+        :return: the mails queued again
+        """
+        domain = (
+            Domain("state", "=", "exception")
+            & Domain("failure_type", "=", "mail_smtp")
+            & Domain(
+                "create_date", ">=", fields.Datetime.now() - timedelta(hours=MAIL_SMTP_RETRY_HOURS)
+            )
+        )
+        if email_ids:
+            domain &= Domain("id", "in", list(email_ids))
+        if self.env.context.get("filters"):  # the queue's own restriction (see super)
+            domain &= Domain(self.env.context["filters"])
+        # Not bounded: failed mails of the last day, a handful unless an outage hit a
+        # campaign - and then all of them must go back into the queue.
+        mails = self.search(domain)
+        if mails:
+            mails.write({"state": "outgoing", "failure_type": False, "failure_reason": False})
+            mails.mailing_trace_ids.filtered(lambda trace: trace.trace_status == "error").write(
+                {"trace_status": "outgoing", "failure_type": False}
+            )
+        return mails
 
     def _kommune_cancel_for(self, partners):
         """Delete the mails still waiting to go to these persons (part of the erasure):
