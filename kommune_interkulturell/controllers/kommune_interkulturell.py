@@ -213,7 +213,7 @@ class KommuneInvitationController(KommunePublicController):
                 errors["network_role"] = True
         organization = " ".join((post.get("organization") or "").split())
         if organization and not partner.parent_id and not partner.company_name:
-            if len(organization) <= ORGANIZATION_MAX_LENGTH:
+            if len(organization) <= ORGANIZATION_MAX_LENGTH and organization.isprintable():
                 # Staff link the person to the organisation (Contacts suggests creating it
                 # from the company name).
                 partner_vals["company_name"] = organization

@@ -370,6 +370,14 @@ class ResPartner(models.Model):
     def write(self, vals):
         if "invitation_opt_out" in vals and not vals["invitation_opt_out"]:
             self._check_invitation_opt_out_withdrawal()
+        if vals.get("email") and "message_bounce" not in vals:
+            # A corrected address is a new chance: its bounces were the old address's,
+            # and bounced addresses get no invitations (kommune.training).
+            changed = self.filtered(
+                lambda partner: partner.message_bounce and partner.email != vals["email"]
+            )
+            if changed:
+                super(ResPartner, changed).write({"message_bounce": 0})
         return super().write(vals)
 
     def _check_invitation_opt_out_withdrawal(self):

@@ -158,3 +158,12 @@ class TestCampaignBounce(KommuneTrainingCommon):
     def test_bounce_counter_on_person_form(self):
         arch = self.env["res.partner"].get_view(view_type="form")["arch"]
         self.assertIn('name="message_bounce"', arch)
+
+    def test_corrected_address_is_invited_again(self):
+        self.bouncing.message_bounce = 2
+        self.bouncing.email = self.bouncing.email  # unchanged: still bounced
+        self.assertEqual(self.bouncing.message_bounce, 2)
+        self.bouncing.email = "korrigiert@test-bounce.example.org"
+        self.assertEqual(self.bouncing.message_bounce, 0)
+        campaign = self.other_training._create_invitation_campaign(self.audience)
+        self.assertIn(self.bouncing, self.recipients(campaign))
