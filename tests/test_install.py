@@ -59,6 +59,12 @@ ref('kommune_interkulturell.consent_purpose_photo').name = 'KI-Install-Fotos'
 ref('kommune_interkulturell.training_stage_open').name = 'KI-Install-Offen'
 env['ir.config_parameter'].set_param('kommune_interkulturell.training_reminder_days', '5')
 env.company.kommune_invitation_basis = 'legitimate_interest'
+# An invitation campaign, sent (the mails fail without a mail server: traces all the same).
+env.user.email = env.user.email or 'admin@install.example.org'
+next_training = env['kommune.training'].create({'name': 'KI-Install-Training-2'})
+campaign = next_training._create_invitation_campaign(
+    [('parent_id', '=', mo.id)], title='KI-Install-Campaign')
+campaign.mailing_mail_ids.action_send_mail()
 env.cr.commit()
 """
 
@@ -99,6 +105,11 @@ print('SNAPSHOT' + json.dumps({
     'consents': rows('kommune.consent', [('partner_id.name', 'like', 'KI-Install-')],
         ['partner_id', 'purpose_id', 'legal_basis', 'state', 'date_given', 'date_withdrawn',
          'channel', 'note', 'registration_id']),
+    'mailings': rows('mailing.mailing', [('campaign_id.name', '=', 'KI-Install-Campaign')],
+        ['subject', 'campaign_id', 'mailing_model_real', 'state']),
+    'traces': rows('mailing.trace',
+        [('mass_mailing_id.campaign_id.name', '=', 'KI-Install-Campaign')],
+        ['mass_mailing_id', 'model', 'res_id', 'email', 'trace_status']),
     'purpose': ref('kommune_interkulturell.consent_purpose_photo').name,
     'stage': ref('kommune_interkulturell.training_stage_open').name,
     'reminder_days': env['ir.config_parameter'].get_param(
@@ -131,6 +142,13 @@ print('AFTER' + json.dumps({
          event.res_model or None]
         for event in env['calendar.event'].with_context(active_test=False).search(
             [('name', 'like', 'KI-Install-')])),
+    'mailings': [[m.subject, sorted(m.campaign_id.mapped('display_name')), m.mailing_model_real,
+                  m.state] for m in env['mailing.mailing'].search(
+                      [('campaign_id.name', '=', 'KI-Install-Campaign')], order='id')],
+    'traces': [[sorted(t.mass_mailing_id.mapped('display_name')), t.model, str(t.res_id),
+                t.email, t.trace_status] for t in env['mailing.trace'].search(
+                    [('mass_mailing_id.campaign_id.name', '=', 'KI-Install-Campaign')],
+                    order='id')],
     'tables': q("SELECT tablename FROM pg_tables WHERE tablename LIKE 'kommune%%'"),
     'orphan_columns': orphan_columns,
     'models': q("SELECT model FROM ir_model WHERE model LIKE 'kommune.%%'"),
@@ -232,6 +250,10 @@ env.cr.commit()
     for name, start, _stop, attendees, _model, _coop in before["meetings"]:
         assert events[(name, start)] == (attendees, None)
     assert len(after["events"]) == len(before["sessions"]) + len(before["meetings"])
+    # The invitation mailings stay, with their campaign and their traces.
+    assert before["mailings"] and before["traces"]
+    assert after["mailings"] == before["mailings"]
+    assert after["traces"] == before["traces"]
     # The addon is gone, and nothing points to it any more.
     assert after["tables"] == []
     assert after["orphan_columns"] == []
