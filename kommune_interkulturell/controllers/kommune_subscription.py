@@ -146,6 +146,8 @@ class KommuneSubscriptionController(KommunePublicController):
     def _sign_up(self, values):
         """The pending consent of the sign-up (created, or the one still waiting), or
         None when the person's consent is in force already."""
+        # Superuser: the visitor may not read or create contacts and consents; the form
+        # was validated by the caller, and an existing contact is only read here.
         env = request.env(su=True)
         purpose = self._get_purpose()
         company = request.env.company
