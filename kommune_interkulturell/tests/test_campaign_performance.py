@@ -24,7 +24,7 @@ class TestCampaignPerformance(KommuneCampaignCommon):
                 for index in range(20)
             ]
         )
-        cls.env["res.partner"].create(
+        persons = cls.env["res.partner"].create(
             [
                 {
                     "name": f"Perf Person {index}",
@@ -34,6 +34,14 @@ class TestCampaignPerformance(KommuneCampaignCommon):
                     "lang": "en_US" if index % 3 else "de_DE",
                 }
                 for index in range(300)
+            ]
+        )
+        # Two in three agreed to invitations; the others are listed as without consent.
+        cls.env["kommune.consent"].create(
+            [
+                {"partner_id": person.id, "purpose_id": cls.purpose_invitation.id}
+                for index, person in enumerate(persons)
+                if index % 3
             ]
         )
 
@@ -54,9 +62,11 @@ class TestCampaignPerformance(KommuneCampaignCommon):
         )
         wizard.invalidate_recordset()
         # The wizard's criteria (read cold here), then one query each for the count, the
-        # sample and its names, the split by language, the unreachable organisations.
-        with self.assertQueryCount(ki_user=18):
-            self.assertGreaterEqual(wizard.recipient_count, 150)
+        # sample and its names, the split by language, the unreachable organisations,
+        # the people without consent (count and list).
+        with self.assertQueryCount(ki_user=23):
+            self.assertGreaterEqual(wizard.recipient_count, 100)
             self.assertEqual(len(wizard.sample_partner_ids), 10)
             self.assertTrue(wizard.lang_summary)
             wizard.unreachable_organization_ids.mapped("name")
+            self.assertGreaterEqual(wizard.no_consent_count, 50)
