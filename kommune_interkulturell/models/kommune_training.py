@@ -351,7 +351,9 @@ class KommuneTraining(models.Model):
         )
         res = super().write(vals)
         if "stage_id" in vals:
-            (self.filtered("is_cancelled") - was_cancelled)._cancel_sessions()
+            called_off = self.filtered("is_cancelled") - was_cancelled
+            called_off._cancel_sessions()
+            called_off._notify_cancellation()
         if "seats_max" in vals:
             # More seats (or none limited any more): the waitlist moves up at once.
             self.filtered(
@@ -617,6 +619,20 @@ class KommuneTraining(models.Model):
     def _cancel_sessions(self):
         """Calling a training off takes its sessions out of the calendar."""
         self.session_ids.action_cancel()
+
+    def _notify_cancellation(self):
+        """Tell everybody who expects to come (registered, confirmed, on the waitlist)
+        that the training is called off, in their language. Trainings already over
+        are only archived, nobody is told.
+
+        :return: the queued ``mail.mail`` records
+        """
+        registrations = self.filtered(lambda training: not training.is_finished).mapped(
+            "registration_ids"
+        )
+        return registrations.filtered(
+            lambda registration: registration.state in ("registered", "confirmed", "waitlist")
+        )._send_training_mail("kommune_interkulturell.mail_template_training_cancelled")
 
     def _sync_participants(self, notify=False):
         """Make every session follow the seat holders: its calendar attendees are the

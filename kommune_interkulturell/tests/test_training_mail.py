@@ -64,6 +64,23 @@ class TestTrainingMail(KommuneTrainingCommon):
         self.assertTrue(promotion.attachment_ids)
         self.assertNotIn("moved up", self.mails(second).body_html)
 
+    def test_calling_off_tells_everybody_who_expects_to_come(self):
+        first, second, waiting = self.register(self.persons[:3])
+        (german,) = self.register(self.german)
+        gone = self.register(self.persons[3])
+        gone.action_cancel()
+        self.training.action_cancel()
+        for registration in (first, second, waiting):
+            (mail,) = self.mails(registration, "Called off")
+            self.assertEqual(mail.recipient_ids, registration.partner_id)
+            self.assertIn("has been called off", mail.body_html)
+        (mail,) = self.mails(german, "Abgesagt")
+        self.assertIn("wurde abgesagt", mail.body_html)
+        self.assertFalse(self.mails(gone, "Called off"), "cancelled before: not told")
+        # Calling off again (or another stage change) tells nobody twice.
+        self.training.write({"stage_id": self.training.stage_id.id})
+        self.assertEqual(len(self.mails(first, "Called off")), 1)
+
     def test_promotion_order_and_consent(self):
         """First come, first served; who withdrew consent while waiting stays waiting."""
         first, _second, early, late = self.register(self.persons[:4])
