@@ -269,14 +269,19 @@ class KommuneInvitationController(KommunePublicController):
 
 
 class KommuneMassMailController(MassMailController):
-    """The unsubscribe link of mailings on contacts (the network's campaigns) records an
-    opt-out from invitations instead of blocklisting the address: the person can still
+    """The unsubscribe link of the network's invitation campaigns (mailings of a training)
+    records an opt-out from invitations instead of blocklisting the address: the person can still
     receive the mails they asked for (confirmations, reminders), and Odoo's page still
     lets them block every mailing if they wish. Odoo's checks of the mailing and of the
-    link's signature (hash_token) run before this method, unchanged."""
+    link's signature (hash_token) run before this method, unchanged. Other mailings on
+    contacts keep Odoo's behaviour (the address is blocklisted)."""
 
     def _mailing_unsubscribe_from_document(self, mailing, document_id, email, hash_token):
-        if mailing.mailing_model_real != "res.partner" or not document_id:
+        if (
+            mailing.mailing_model_real != "res.partner"
+            or not mailing.training_id
+            or not document_id
+        ):
             return super()._mailing_unsubscribe_from_document(
                 mailing, document_id, email, hash_token
             )

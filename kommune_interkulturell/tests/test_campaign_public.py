@@ -219,3 +219,22 @@ class TestCampaignPublic(PublicPagesCommon):
         self.assertFalse(partner.is_blacklisted, "an opt-out, not the blocklist")
         note = partner.message_ids.filtered(lambda message: "Test Einladung" in message.body)
         self.assertEqual(note.author_id, partner, "why, on the chatter, in her name")
+
+    def test_other_mailings_on_contacts_keep_odoos_unsubscribe(self):
+        """A mailing on contacts that is no invitation campaign: Odoo's own behaviour,
+        the address is blocklisted (Odoo's tests of mass mailing rely on it)."""
+        newsletter = self.mailing.copy({"training_id": False, "subject": "Test Newsletter"})
+        partner = self.nadi_manager
+        email = partner.email_normalized
+        query = urlencode(
+            {
+                "document_id": partner.id,
+                "email": email,
+                "hash_token": newsletter._generate_mailing_recipient_token(partner.id, email),
+            }
+        )
+        response = self.url_open(f"/mailing/{newsletter.id}/unsubscribe?{query}")
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertTrue(partner.is_blacklisted)
+        self.assertFalse(partner.invitation_opt_out)
