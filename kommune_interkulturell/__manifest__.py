@@ -78,6 +78,7 @@
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/kommune_cooperation_demo.xml",
         "demo/kommune_training_demo.xml",
