@@ -1,7 +1,10 @@
 import time
 from datetime import UTC, datetime, timedelta
 
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
 from odoo import api, fields, models
+from odoo.sql_db import Cursor
 from odoo.tools import SQL
 from odoo.tools.misc import hmac
 
@@ -58,6 +61,12 @@ class KommuneRateLimit(models.Model):
         # transaction (which may fail or roll back), and its row lock is held only for
         # the upsert, not for the whole request.
         with self.env.registry.cursor() as cr:
+            if isinstance(cr, Cursor):  # not the test cursor, which shares a transaction
+                # Read committed: concurrent upserts of one key (a burst from one
+                # address) wait for each other and count on, where Odoo's repeatable
+                # read would fail them with serialization errors. The next cursor on this
+                # connection sets Odoo's level again.
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
             cr.execute(
                 SQL(
                     "INSERT INTO kommune_rate_limit (key, window_start, hits) "
