@@ -48,16 +48,10 @@ class KommuneInvitationController(KommunePublicController):
         """The training and, depending on the person's registration, the registration
         form, their status or the way to cancel. Extra parameters (e.g. the UTM
         parameters the link tracker adds) are ignored."""
-        if limited := self._check_rate_limit():
-            return limited
-        invitation = self._get_invitation(token)
-        if not invitation:
-            return self._render_error("invalid", status=404)
-        training, partner, mailing = invitation
-        self._set_lang(partner)
-        if error := self._get_closed_error(training, partner):
-            return self._render_error(error, training=training, status=410)
-        return self._render_page(token, training, partner, mailing)
+        opened = self._open_invitation(token)
+        if not isinstance(opened, tuple):
+            return opened
+        return self._render_page(token, *opened)
 
     @http.route(
         "/kommune/invitation/<string:token>/register",
@@ -70,15 +64,10 @@ class KommuneInvitationController(KommunePublicController):
     def invitation_register(self, token, **post):
         if request.httprequest.method == "GET":
             return self._redirect_to_page(token)
-        if refused := self._check_rate_limit(token) or self._check_form(post):
-            return refused
-        invitation = self._get_invitation(token)
-        if not invitation:
-            return self._render_error("invalid", status=404)
-        training, partner, mailing = invitation
-        self._set_lang(partner)
-        if error := self._get_closed_error(training, partner):
-            return self._render_error(error, training=training, status=410)
+        opened = self._open_invitation(token, post)
+        if not isinstance(opened, tuple):
+            return opened
+        training, partner, mailing = opened
         registration = self._get_registration(training, partner)
         if registration.state in SETTLED_STATES:
             # Submitted twice (or already registered by staff): nothing changes.
@@ -112,15 +101,10 @@ class KommuneInvitationController(KommunePublicController):
     def invitation_cancel(self, token, **post):
         if request.httprequest.method == "GET":
             return self._redirect_to_page(token)
-        if refused := self._check_rate_limit(token) or self._check_form(post):
-            return refused
-        invitation = self._get_invitation(token)
-        if not invitation:
-            return self._render_error("invalid", status=404)
-        training, partner, mailing = invitation
-        self._set_lang(partner)
-        if error := self._get_closed_error(training, partner):
-            return self._render_error(error, training=training, status=410)
+        opened = self._open_invitation(token, post)
+        if not isinstance(opened, tuple):
+            return opened
+        training, partner, mailing = opened
         registration = self._get_registration(training, partner)
         if registration.state in CANCELLABLE_STATES:
             if not training._can_cancel_online():
@@ -160,6 +144,28 @@ class KommuneInvitationController(KommunePublicController):
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
+
+    def _open_invitation(self, token, post=None):
+        """What every page of the personal link checks first: the rate limits, the
+        submitted form's limits, the link itself, then - in the person's language -
+        whether the link still works.
+
+        :return: ``(training, partner, mailing)`` with sudo, or the page refusing the
+            request
+        """
+        refused = self._check_rate_limit(token)
+        if not refused and post is not None:
+            refused = self._check_form(post)
+        if refused:
+            return refused
+        invitation = self._get_invitation(token)
+        if not invitation:
+            return self._render_error("invalid", status=404)
+        training, partner, _mailing = invitation
+        self._set_lang(partner)
+        if error := self._get_closed_error(training, partner):
+            return self._render_error(error, training=training, status=410)
+        return invitation
 
     def _redirect_to_page(self, token):
         """The address of a submitted form opened again (a bookmark, a reload in a new

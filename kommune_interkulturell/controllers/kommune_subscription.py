@@ -65,36 +65,22 @@ class KommuneSubscriptionController(KommunePublicController):
         "/kommune/subscribe/confirm/<string:token>",
         type="http",
         auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    def confirm_page(self, token, **kwargs):
-        """A page with a button rather than confirming on GET: mail scanners open the
-        links of incoming mails, and must not confirm in the person's place."""
-        if limited := self._check_rate_limit():
-            return limited
-        consent, expired = self._get_consent(token)
-        if error := self._get_confirm_error(consent, expired):
-            return error
-        self._set_lang(consent.partner_id)
-        return self._render_confirm_page(token, consent)
-
-    @http.route(
-        "/kommune/subscribe/confirm/<string:token>",
-        type="http",
-        auth="public",
-        methods=["POST"],
+        methods=["GET", "POST"],
         sitemap=False,
         max_content_length=MAX_FORM_BYTES,
     )
     def confirm(self, token, **post):
-        if refused := self._check_rate_limit(token) or self._check_form(post):
+        """GET shows a button, its POST confirms: mail scanners open the links of
+        incoming mails, and must not confirm in the person's place."""
+        submitted = request.httprequest.method == "POST"
+        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
             return refused
         consent, expired = self._get_consent(token)
         if error := self._get_confirm_error(consent, expired):
             return error
         self._set_lang(consent.partner_id)
-        consent._action_confirm()
+        if submitted:
+            consent._action_confirm()
         return self._render_confirm_page(token, consent)
 
     # ------------------------------------------------------------
