@@ -61,6 +61,41 @@ def scratch_db():
     odoo_bin("db", "drop", name, check=False)
 
 
+def open_training(admin, name, seats):
+    """An open training (registration open) with one session in three weeks, over RPC.
+
+    :return: the training's id
+    """
+    from datetime import datetime, timedelta
+
+    from .test_live_rpc import xmlid
+
+    training = admin(
+        "kommune.training",
+        "create",
+        [
+            {
+                "name": name,
+                "seats_max": seats,
+                "stage_id": xmlid(admin, "kommune_interkulturell.training_stage_open"),
+            }
+        ],
+    )
+    start = (datetime.now() + timedelta(days=20)).replace(microsecond=0)
+    admin(
+        "kommune.training.session",
+        "create",
+        [
+            {
+                "training_id": training,
+                "start": f"{start:%Y-%m-%d %H:%M:%S}",
+                "stop": f"{start + timedelta(hours=3):%Y-%m-%d %H:%M:%S}",
+            }
+        ],
+    )
+    return training
+
+
 LIVE_DB = os.environ.get("KI_LIVE_DB", "ki_test_live")
 
 

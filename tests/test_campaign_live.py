@@ -4,11 +4,10 @@ and registers with the form, over plain HTTP; she gets the confirmation by mail.
 
 import re
 import uuid
-from datetime import datetime, timedelta
 
 import pytest
 
-from .conftest import LiveServer
+from .conftest import LiveServer, open_training
 from .test_live_rpc import xmlid
 
 PERSONS = 50
@@ -63,29 +62,7 @@ def test_campaign_to_fifty_persons(campaign_server, smtp_sink):
         "create",
         [[{"partner_id": person, "purpose_id": purpose} for person in person_ids]],
     )
-    training = admin(
-        "kommune.training",
-        "create",
-        [
-            {
-                "name": f"Live Schulung {tag}",
-                "seats_max": 10,
-                "stage_id": xmlid(admin, "kommune_interkulturell.training_stage_open"),
-            }
-        ],
-    )
-    start = (datetime.now() + timedelta(days=20)).replace(microsecond=0)
-    admin(
-        "kommune.training.session",
-        "create",
-        [
-            {
-                "training_id": training,
-                "start": f"{start:%Y-%m-%d %H:%M:%S}",
-                "stop": f"{start + timedelta(hours=3):%Y-%m-%d %H:%M:%S}",
-            }
-        ],
-    )
+    training = open_training(admin, f"Live Schulung {tag}", 10)
 
     # The Invite wizard with the organisation's people as audience, then the campaign.
     wizard = admin(

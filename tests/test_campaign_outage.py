@@ -9,11 +9,10 @@ people would never get their invitation."""
 
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta
 
 import pytest
 
-from .conftest import LiveServer, SmtpSink, free_port
+from .conftest import LiveServer, SmtpSink, free_port, open_training
 from .test_live_rpc import xmlid
 
 PERSONS = 50
@@ -108,29 +107,7 @@ def _campaign(admin, tag):
             ]
         ],
     )
-    training = admin(
-        "kommune.training",
-        "create",
-        [
-            {
-                "name": f"Outage Schulung {tag}",
-                "seats_max": 10,
-                "stage_id": xmlid(admin, "kommune_interkulturell.training_stage_open"),
-            }
-        ],
-    )
-    start = (datetime.now() + timedelta(days=20)).replace(microsecond=0)
-    admin(
-        "kommune.training.session",
-        "create",
-        [
-            {
-                "training_id": training,
-                "start": f"{start:%Y-%m-%d %H:%M:%S}",
-                "stop": f"{start + timedelta(hours=3):%Y-%m-%d %H:%M:%S}",
-            }
-        ],
-    )
+    training = open_training(admin, f"Outage Schulung {tag}", 10)
     wizard = admin(
         "kommune.campaign.invite",
         "create",

@@ -10,13 +10,11 @@ import re
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 from threading import Barrier
 
 import pytest
 
-from .conftest import LiveServer, odoo_shell
-from .test_live_rpc import xmlid
+from .conftest import LiveServer, odoo_shell, open_training
 
 PERSONS = 50
 SEATS = 10
@@ -54,29 +52,7 @@ def _create_training(admin, tag):
             ]
         ],
     )
-    training = admin(
-        "kommune.training",
-        "create",
-        [
-            {
-                "name": f"Load Schulung {tag}",
-                "seats_max": SEATS,
-                "stage_id": xmlid(admin, "kommune_interkulturell.training_stage_open"),
-            }
-        ],
-    )
-    start = (datetime.now() + timedelta(days=20)).replace(microsecond=0)
-    admin(
-        "kommune.training.session",
-        "create",
-        [
-            {
-                "training_id": training,
-                "start": f"{start:%Y-%m-%d %H:%M:%S}",
-                "stop": f"{start + timedelta(hours=3):%Y-%m-%d %H:%M:%S}",
-            }
-        ],
-    )
+    training = open_training(admin, f"Load Schulung {tag}", SEATS)
     return training, person_ids
 
 

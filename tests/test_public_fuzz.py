@@ -9,14 +9,13 @@ The examples are derandomized, so that a failure shows again on the next run."""
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import odoo_shell
+from .conftest import odoo_shell, open_training
 from .test_live_rpc import xmlid
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -69,29 +68,7 @@ def fuzz_target(live_server):
         "create",
         [{"name": f"Fuzz Person {tag}", "email": f"fuzz.{tag}@example.org", "lang": "de_DE"}],
     )
-    training = admin(
-        "kommune.training",
-        "create",
-        [
-            {
-                "name": f"Fuzz Schulung {tag}",
-                "seats_max": 5,
-                "stage_id": xmlid(admin, "kommune_interkulturell.training_stage_open"),
-            }
-        ],
-    )
-    start = (datetime.now() + timedelta(days=30)).replace(microsecond=0)
-    admin(
-        "kommune.training.session",
-        "create",
-        [
-            {
-                "training_id": training,
-                "start": f"{start:%Y-%m-%d %H:%M:%S}",
-                "stop": f"{start + timedelta(hours=2):%Y-%m-%d %H:%M:%S}",
-            }
-        ],
-    )
+    training = open_training(admin, f"Fuzz Schulung {tag}", 5)
     consent = admin(
         "kommune.consent",
         "create",
