@@ -138,7 +138,11 @@ class KommuneInvitationController(KommunePublicController):
         # reads registrations and contacts the staff member may not; their read access
         # to the training itself was checked above.
         return self._render_page(
-            "", training.sudo(), request.env.user.partner_id, training.browse(), preview=True
+            "",
+            training.sudo(),
+            request.env.user.partner_id,
+            request.env["mailing.mailing"],
+            preview=True,
         )
 
     # ------------------------------------------------------------
@@ -179,9 +183,11 @@ class KommuneInvitationController(KommunePublicController):
         return request.env["kommune.training"].sudo()._get_invitation_from_token(token)
 
     def _get_registration(self, training, partner):
-        return training.registration_ids.filtered(
-            lambda registration: registration.partner_id == partner
-        )[:1]
+        # One row, not all of the training's registrations (a unique index holds one
+        # per person and training).
+        return training.env["kommune.training.registration"].search(
+            [("training_id", "=", training.id), ("partner_id", "=", partner.id)], limit=1
+        )
 
     def _get_closed_error(self, training, partner):
         """Why the link no longer works, or None. A registered person keeps seeing their
@@ -251,8 +257,10 @@ class KommuneInvitationController(KommunePublicController):
                 "settled": registration.state in SETTLED_STATES,
                 "can_register": training._is_registration_open()
                 and registration.state not in SETTLED_STATES,
+                # Not in the staff preview: it has no personal link to cancel through.
                 "can_cancel": registration.state in CANCELLABLE_STATES
-                and training._can_cancel_online(),
+                and training._can_cancel_online()
+                and not values.get("preview"),
                 "cancel_deadline": training._format_datetime_local(training._get_cancel_deadline()),
                 "registration_close": training._format_datetime_local(
                     training.date_registration_close

@@ -375,7 +375,8 @@ class KommuneConsent(models.Model):
 
     def _action_confirm(self):
         """The person confirmed through their link: the consent counts from now, and a
-        contact created by the sign-up becomes an ordinary, active contact."""
+        contact created by the sign-up becomes an ordinary, active contact (a contact
+        staff archived stays archived)."""
         pending = self.filtered(lambda consent: consent.state == "pending")
         if not pending:
             return False
@@ -384,7 +385,7 @@ class KommuneConsent(models.Model):
         )
         for consent in pending:
             partner = consent.partner_id
-            if not partner.active:
+            if consent.signup_created_partner and not partner.active:
                 partner.active = True
             partner.message_post(
                 body=self.env._(
@@ -402,13 +403,9 @@ class KommuneConsent(models.Model):
         """Sign-ups never confirmed are deleted once their link expired, with the contact
         they created (data minimisation: nothing of it was ever used)."""
         limit = fields.Datetime.now() - timedelta(days=CONFIRMATION_DAYS, hours=1)
-        expired = self.with_context(active_test=False).search(
-            [("confirmation_pending", "=", True), ("create_date", "<", limit)]
-        )
+        expired = self.search([("confirmation_pending", "=", True), ("create_date", "<", limit)])
         partners = expired.filtered(
             lambda consent: consent.signup_created_partner and not consent.partner_id.active
         ).partner_id
         expired.unlink()
-        partners.filtered(
-            lambda partner: not partner.with_context(active_test=False).kommune_consent_ids
-        ).unlink()
+        partners.filtered(lambda partner: not partner.kommune_consent_ids).unlink()

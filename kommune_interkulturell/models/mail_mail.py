@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools import email_normalize_all
 
 # Mails that could not leave because the mail server was unreachable are put back into
 # the queue at its next runs for this long after they were created; afterwards they stay
@@ -111,6 +112,15 @@ class MailMail(models.Model):
         if emails:
             recipients |= Domain.OR(Domain("email_to", "ilike", email) for email in emails)
         mails = self.search(Domain("state", "in", ("outgoing", "exception")) & recipients)
+        # "ilike" only narrows the search down: erasing anna@ must not delete the mails
+        # waiting for johanna@.
+        wanted = set(emails)
+        mails = mails.filtered(
+            lambda mail: (
+                (mail.recipient_ids & partners)
+                or wanted & set(email_normalize_all(mail.email_to or ""))
+            )
+        )
         count = len(mails)
         mails.unlink()
         return count

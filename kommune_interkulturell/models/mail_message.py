@@ -156,13 +156,3 @@ class MailMessage(models.Model):
                 )
             changed |= trackings.mail_message_id
         return len(changed)
-
-    @api.model
-    def _kommune_refresh_record_names(self, records_list):
-        """Messages keep the name of their record from when they were posted: after an
-        erasure, the records about the person are named anew."""
-        for records in records_list:
-            messages = self.search([("model", "=", records._name), ("res_id", "in", records.ids)])
-            names = {record.id: record.display_name for record in records}
-            for message in messages:
-                message.record_name = names.get(message.res_id, message.record_name)

@@ -557,20 +557,21 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _kommune_consent_domain(self, purpose_code, company=None, legal_bases=None):
+    def _kommune_consent_domain(self, purpose_code, company=None, legal_bases=None, state="given"):
         """Partners with a consent in force for the purpose of this technical code (see
         kommune.consent.purpose) given to ``company``.
 
         :param str purpose_code: e.g. ``"invitation"``, ``"training"``, ``"photo"``
         :param company: ``res.company``; the current company when omitted
         :param legal_bases: only these legal bases, e.g. ``["consent"]``
+        :param str state: ``"withdrawn"`` for the consents withdrawn (objections)
         :return: a ``Domain`` on res.partner
         """
         company = company or self.env.company
         consent = (
             Domain("purpose_id.code", "=", purpose_code)
             & Domain("company_id", "=", company.id)
-            & Domain("state", "=", "given")
+            & Domain("state", "=", state)
         )
         if legal_bases:
             consent &= Domain("legal_basis", "in", list(legal_bases))
@@ -599,13 +600,7 @@ class ResPartner(models.Model):
             return opted_in
         organization = Domain("is_company", "=", True) & Domain("organization_type_id", "!=", False)
         in_force = self._kommune_consent_domain(PURPOSE_INVITATION, company)
-        objected = Domain(
-            "kommune_consent_ids",
-            "any",
-            Domain("purpose_id.code", "=", PURPOSE_INVITATION)
-            & Domain("company_id", "=", company.id)
-            & Domain("state", "=", "withdrawn"),
-        )
+        objected = self._kommune_consent_domain(PURPOSE_INVITATION, company, state="withdrawn")
         return opted_in | (organization & (in_force | ~objected))
 
     def action_kommune_open_consents(self):
@@ -752,11 +747,11 @@ class ResPartner(models.Model):
         )
         persons.write(values)
         # The person's chatter goes completely, the tracking of what was just erased
-        # included; registrations and consents keep theirs under their new names.
+        # included; registrations and consents keep theirs (messages name their record
+        # by its current display name: the new, anonymous one).
         env["mail.message"].search(
             [("model", "=", self._name), ("res_id", "in", persons.ids)]
         ).unlink()
-        env["mail.message"]._kommune_refresh_record_names([registrations, consents])
         if rule:
             # An automatic run: the manager who approved the rule authorised it.
             env["kommune.privacy.log"]._log(

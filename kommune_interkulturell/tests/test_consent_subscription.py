@@ -128,6 +128,16 @@ class TestConsentSubscription(HttpCase):
         self.assertFalse(consent.signup_created_partner)
         self.assertFalse(self.invitable(self.known), "not before the owner confirmed")
 
+    def test_confirming_keeps_an_archived_contact_archived(self):
+        """A contact staff archived is not brought back by a sign-up in its name."""
+        self.known.active = False
+        self.sign_up(self.known.email)
+        consent = self.consents(self.known.email)
+        self.assertEqual(consent.partner_id, self.known)
+        consent._action_confirm()
+        self.assertEqual(consent.state, "given")
+        self.assertFalse(self.known.active)
+
     def test_consent_in_force_sends_nothing(self):
         self.env["kommune.consent"].create(
             {"partner_id": self.known.id, "purpose_id": self.purpose.id}

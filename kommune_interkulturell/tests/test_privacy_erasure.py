@@ -151,6 +151,27 @@ class TestErasure(PrivacyCommon):
         log = self.env["kommune.privacy.log"].search([], limit=1)
         self.assertEqual(log.mail_count, len(queued))
 
+    def test_mails_of_similar_addresses_stay(self):
+        """Only the person's own address counts: erasing anna@ keeps johanna@'s mail."""
+        local, domain = self.person.email_normalized.split("@")
+        similar = self.env["mail.mail"].create(
+            {
+                "subject": "Test ähnliche Adresse",
+                "body_html": "<p>Hallo</p>",
+                "email_to": f"jo{local}@{domain}",
+            }
+        )
+        own = self.env["mail.mail"].create(
+            {
+                "subject": "Test eigene Adresse",
+                "body_html": "<p>Hallo</p>",
+                "email_to": f'"Irgendwer" <{self.person.email_normalized}>',
+            }
+        )
+        self.erase()
+        self.assertTrue(similar.exists())
+        self.assertFalse(own.exists())
+
     def test_erasure_is_logged_without_personal_data(self):
         self.erase()
         log = self.env["kommune.privacy.log"].search([], limit=1)

@@ -49,6 +49,7 @@ class TestPublicHardening(PublicPagesCommon):
         for header, value in SECURITY_HEADERS.items():
             self.assertEqual(page.headers.get(header), value, header)
         self.assertEqual(page.headers["Referrer-Policy"], "no-referrer", "no link leaks")
+        self.assertEqual(page.headers["X-Content-Type-Options"], "nosniff", "Odoo's own")
 
     def test_other_pages_keep_their_headers(self):
         self.assertNotIn("Referrer-Policy", self.url_open("/web/login").headers)
