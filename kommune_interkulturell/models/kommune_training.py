@@ -263,16 +263,17 @@ class KommuneTraining(models.Model):
     # COMPUTES
     # ------------------------------------------------------------
 
-    @api.depends("session_ids.start", "session_ids.stop", "session_ids.active")
+    @api.depends(
+        "session_ids.start", "session_ids.stop", "session_ids.duration", "session_ids.active"
+    )
     def _compute_session_dates(self):
         for training in self:
             sessions = training.session_ids.filtered("active")
             training.session_count = len(sessions)
             training.date_begin = min(sessions.mapped("start")) if sessions else False
             training.date_end = max(sessions.mapped("stop")) if sessions else False
-            training.duration_hours = sum(
-                (session.stop - session.start).total_seconds() / 3600 for session in sessions
-            )
+            # The calendar keeps each event's length in hours (calendar.event.duration).
+            training.duration_hours = sum(sessions.mapped("duration"))
 
     @api.depends("date_end")
     def _compute_is_finished(self):

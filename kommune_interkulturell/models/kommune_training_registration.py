@@ -244,8 +244,7 @@ class KommuneTrainingRegistration(models.Model):
     @api.depends(
         "attendance_ids.present",
         "attendance_ids.session_id.active",
-        "attendance_ids.session_id.start",
-        "attendance_ids.session_id.stop",
+        "attendance_ids.session_id.duration",
         "training_id.session_count",
     )
     def _compute_attendance(self):
@@ -256,10 +255,7 @@ class KommuneTrainingRegistration(models.Model):
             total = registration.training_id.session_count
             registration.attended_session_count = len(attended)
             registration.attendance_rate = 100.0 * len(attended) / total if total else 0.0
-            registration.attended_hours = sum(
-                (session.stop - session.start).total_seconds() / 3600
-                for session in attended.session_id
-            )
+            registration.attended_hours = sum(attended.session_id.mapped("duration"))
 
     @api.depends("partner_id", "training_id")
     def _compute_display_name(self):
