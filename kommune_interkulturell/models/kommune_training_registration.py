@@ -348,9 +348,7 @@ class KommuneTrainingRegistration(models.Model):
                 not (
                     registration.consent
                     and registration.consent_date
-                    and registration.consent_id.state == "given"
-                    and registration.consent_id.partner_id == registration.partner_id
-                    and registration.consent_id.company_id == registration.company_id
+                    and registration._has_consent_in_force()
                 )
             )
         )
@@ -366,6 +364,17 @@ class KommuneTrainingRegistration(models.Model):
     # ------------------------------------------------------------
     # CONSENT
     # ------------------------------------------------------------
+
+    def _has_consent_in_force(self):
+        """The linked consent covers this registration: given (not withdrawn or
+        pending), by its participant, to its training's company."""
+        self.ensure_one()
+        consent = self.consent_id
+        return (
+            consent.state == "given"
+            and consent.partner_id == self.partner_id
+            and consent.company_id == self.company_id
+        )
 
     def _consent_key(self):
         return (self.partner_id._origin.id, self.training_id.company_id._origin.id)
@@ -400,14 +409,7 @@ class KommuneTrainingRegistration(models.Model):
             )
         ).consent_id = False
         ticked = self.filtered(
-            lambda registration: (
-                registration.consent
-                and not (
-                    registration.consent_id.state == "given"
-                    and registration.consent_id.partner_id == registration.partner_id
-                    and registration.consent_id.company_id == registration.company_id
-                )
-            )
+            lambda registration: registration.consent and not registration._has_consent_in_force()
         )
         purpose = self.env["kommune.consent.purpose"]._get_by_code(PURPOSE_TRAINING)
         if not ticked or not purpose:
