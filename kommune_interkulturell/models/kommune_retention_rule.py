@@ -217,30 +217,35 @@ class KommuneRetentionRule(models.Model):
         """The people the rule can concern: persons of the network (of its company or
         shared by all companies), not yet anonymised, without a user account."""
         self.ensure_one()
-        # A company's own address is nobody to erase. Companies are a handful of records.
-        companies = self.env["res.company"].with_context(active_test=False).search([])  # pylint: disable=no-search-all
         network = (
             Domain("organization_type_id", "!=", False)
             | Domain("training_registration_ids", "!=", False)
             | Domain("kommune_consent_ids", "!=", False)
-            | Domain("id", "in", self._get_network_roles())
+            | self._get_network_roles()
         )
         return (
-            Domain("is_company", "=", False)
-            & Domain("kommune_anonymized_date", "=", False)
-            & Domain("user_ids", "=", False)
+            self.env["res.partner"]._kommune_anonymizable_domain()
             & Domain("company_id", "in", [self.company_id.id, False])
-            & Domain("id", "not in", companies.partner_id.ids)
             & network
         )
 
     def _get_network_roles(self):
         """Persons in the network by a role other than their organisation's type:
-        cooperation contact persons, action item owners, trainers."""
-        members = self.env["kommune.cooperation.member"].search([("contact_id", "!=", False)])
-        items = self.env["kommune.cooperation.action.item"].search([("partner_id", "!=", False)])
-        trainings = self.env["kommune.training"].search([("trainer_ids", "!=", False)])
-        return (members.contact_id | items.partner_id | trainings.trainer_ids).ids
+        cooperation contact persons, action item owners, trainers.
+
+        :return: a ``Domain`` on res.partner
+        """
+        # Sub-queries and one grouped query: no cooperation or training is loaded.
+        members = self.env["kommune.cooperation.member"]._search([("contact_id", "!=", False)])
+        items = self.env["kommune.cooperation.action.item"]._search([("partner_id", "!=", False)])
+        trainers = self.env["kommune.training"]._read_group(
+            [("trainer_ids", "!=", False)], ["trainer_ids"]
+        )
+        return (
+            Domain("id", "in", members.subselect("contact_id"))
+            | Domain("id", "in", items.subselect("partner_id"))
+            | Domain("id", "in", [trainer.id for (trainer,) in trainers])
+        )
 
     def _get_due_partners(self, limit=None):
         """The persons the rule erases now: last activity before the cut-off.

@@ -653,26 +653,37 @@ class ResPartner(models.Model):
             "context": {"default_partner_ids": self.ids},
         }
 
-    def _kommune_check_anonymizable(self):
-        """Erasure concerns people: not organisations (their history is the network's
-        and they are no data subjects), not users of the database (their partner belongs
-        to the user account), not a company's own address, and nobody twice."""
-        # sudo: every company's address counts, also of companies the user cannot open.
-        companies = set(
-            self.env["res.company"].sudo().search([("partner_id", "in", self.ids)]).partner_id.ids
+    @api.model
+    def _kommune_anonymizable_domain(self):
+        """Who an erasure can concern (the manual erasure checks it, the retention rules
+        search with it): people, not organisations (their history is the network's and
+        they are no data subjects), not users of the database (their partner belongs to
+        the user account), not a company's own address, and nobody twice."""
+        # sudo: every company's address counts, also of companies the user cannot open;
+        # companies are a handful of records.
+        companies = self.env["res.company"].sudo().with_context(active_test=False).search([])  # pylint: disable=no-search-all
+        return (
+            Domain("is_company", "=", False)
+            & Domain("user_ids", "=", False)
+            & Domain("id", "not in", companies.partner_id.ids)
+            & Domain("kommune_anonymized_date", "=", False)
         )
-        for partner in self.with_context(active_test=False):
+
+    def _kommune_check_anonymizable(self):
+        """Refuse the erasure of anybody _kommune_anonymizable_domain leaves out, saying
+        why."""
+        partners = self.with_context(active_test=False)
+        refused = partners - partners.filtered_domain(self._kommune_anonymizable_domain())
+        for partner in refused[:1]:
             if partner.is_company:
                 reason = self.env._("%(name)s is an organisation.", name=partner.display_name)
-            elif partner.user_ids or partner.id in companies:
+            elif partner.kommune_anonymized_date:
+                reason = self.env._("%(name)s is already anonymised.", name=partner.display_name)
+            else:
                 reason = self.env._(
                     "%(name)s is a user or a company of this database.",
                     name=partner.display_name,
                 )
-            elif partner.kommune_anonymized_date:
-                reason = self.env._("%(name)s is already anonymised.", name=partner.display_name)
-            else:
-                continue
             raise UserError(
                 self.env._("This person's data cannot be erased: %(reason)s", reason=reason)
             )
