@@ -790,10 +790,26 @@ class ResPartner(models.Model):
         """Everything the network holds about the person, by section: what the subject
         access exports as JSON and prints as PDF.
 
-        Read with the current user's rights (a manager), in all of their companies.
-
         :return: list of ``(key, title, rows)``; each row a list of
             ``(field name, label, value, display)`` (see _kommune_export_row)
+        """
+        exported = self._kommune_exported_fields()
+        return [
+            (
+                key,
+                title,
+                [self._kommune_export_row(record, exported[records._name]) for record in records],
+            )
+            for key, title, records in self._kommune_get_personal_records()
+        ]
+
+    def _kommune_get_personal_records(self):
+        """The records behind the subject access, by section, not yet formatted (the
+        export dialog counts them).
+
+        Read with the current user's rights (a manager), in all of their companies.
+
+        :return: list of ``(key, title, records)``
         """
         self.ensure_one()
         self._kommune_check_privacy_manager()
@@ -804,7 +820,7 @@ class ResPartner(models.Model):
         registrations = person.training_registration_ids
         consents = person.kommune_consent_ids
         Message = env["mail.message"]
-        sections = [
+        return [
             ("person", env._("Person"), person),
             ("consents", env._("Consents"), consents),
             ("training_registrations", env._("Training Registrations"), registrations),
@@ -848,15 +864,6 @@ class ResPartner(models.Model):
                     [("model", "=", self._name), ("res_id", "in", person.ids)]
                 ),
             ),
-        ]
-        exported = self._kommune_exported_fields()
-        return [
-            (
-                key,
-                title,
-                [self._kommune_export_row(record, exported[records._name]) for record in records],
-            )
-            for key, title, records in sections
         ]
 
     @api.model

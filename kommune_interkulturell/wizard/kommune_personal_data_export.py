@@ -30,9 +30,9 @@ class KommunePersonalDataExport(models.TransientModel):
                 wizard.summary = False
                 continue
             lines = Markup("").join(
-                Markup("<li>%s: %s</li>") % (title, len(rows))
-                for _key, title, rows in wizard.partner_id._kommune_get_personal_data()
-                if len(rows)
+                Markup("<li>%s: %s</li>") % (title, len(records))
+                for _key, title, records in wizard.partner_id._kommune_get_personal_records()
+                if records
             )
             wizard.summary = Markup("<ul>%s</ul>") % lines
 
