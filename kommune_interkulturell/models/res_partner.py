@@ -984,10 +984,10 @@ class ResPartner(models.Model):
         for person in persons:
             dates[person.id] += [person.create_date, person.date_last_contact]
 
-        def collect(model, domain, groupby, aggregate):
-            for partners, value in env[model]._read_group(domain, [groupby], [aggregate]):
+        def collect(model, domain, groupby, *aggregates):
+            for partners, *values in env[model]._read_group(domain, [groupby], aggregates):
                 for partner_id in set(partners.ids) & ids:
-                    dates[partner_id].append(value)
+                    dates[partner_id].extend(values)
 
         person_ids = list(ids)
         now = fields.Datetime.now()
@@ -999,8 +999,9 @@ class ResPartner(models.Model):
         ):
             dates[partner.id].append(training.date_end)
         consent_domain = [("partner_id", "in", person_ids)]
-        collect("kommune.consent", consent_domain, "partner_id", "date_given:max")
-        collect("kommune.consent", consent_domain, "partner_id", "date_withdrawn:max")
+        collect(
+            "kommune.consent", consent_domain, "partner_id", "date_given:max", "date_withdrawn:max"
+        )
         collect(
             "calendar.event",
             [("partner_ids", "in", person_ids), ("start", "<=", now)],
@@ -1015,8 +1016,13 @@ class ResPartner(models.Model):
             "date_deadline:max",
         )
         member_domain = [("contact_id", "in", person_ids)]
-        collect("kommune.cooperation.member", member_domain, "contact_id", "date_last_contact:max")
-        collect("kommune.cooperation.member", member_domain, "contact_id", "write_date:max")
+        collect(
+            "kommune.cooperation.member",
+            member_domain,
+            "contact_id",
+            "date_last_contact:max",
+            "write_date:max",
+        )
         for training in env["kommune.training"].search([("trainer_ids", "in", person_ids)]):
             for trainer_id in set(training.trainer_ids.ids) & ids:
                 dates[trainer_id].append(training.date_end or training.create_date)
