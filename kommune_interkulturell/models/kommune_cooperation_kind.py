@@ -7,14 +7,9 @@ class KommuneCooperationKind(models.Model):
     the dialogue follow-up reminds the responsible person."""
 
     _name = "kommune.cooperation.kind"
+    _inherit = ["kommune.tag.mixin"]
     _description = "Cooperation Kind"
-    _order = "sequence, name, id"
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    color = fields.Integer()
-    active = fields.Boolean(default=True)
-    description = fields.Text(translate=True)
     dialogue_interval = fields.Integer(
         string="Dialogue Interval (days)",
         default=60,

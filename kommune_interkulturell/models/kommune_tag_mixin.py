@@ -5,7 +5,8 @@ from odoo import fields, models
 
 class KommuneTagMixin(models.AbstractModel):
     """Small configurable vocabularies of the network (communities, languages, fields
-    of activity, target groups): a translatable name, an order, a colour for tags."""
+    of activity, target groups, cooperation kinds): a translatable name, an order, a
+    colour for tags."""
 
     _name = "kommune.tag.mixin"
     _description = "Kommune Interkulturell vocabulary"
