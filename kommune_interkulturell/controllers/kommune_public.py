@@ -42,25 +42,16 @@ def render_public_error(error, status, training=None, headers=None, values=None,
 
 def set_public_lang(partner=None):
     """Speak the person's language, else the browser's, among the installed ones
-    (German, the network's language, when neither fits)."""
-    installed = [code for code, _name in request.env["res.lang"].get_installed()]
-    lang = partner.lang if partner and partner.lang in installed else None
+    (German, the network's language, when neither fits). Odoo's nearest-language match
+    (ir.http.get_nearest_lang: exact, else the same language of another country)
+    decides for each candidate."""
+    IrHttp = request.env["ir.http"]
+    lang = IrHttp.get_nearest_lang(partner.lang) if partner else None
     if not lang:
         for accepted, _quality in request.httprequest.accept_languages:
-            prefix = accepted.replace("-", "_").split("_")[0].lower()
-            exact = accepted.replace("-", "_")
-            lang = next(
-                (
-                    code
-                    for code in installed
-                    if code.lower() == exact.lower() or code.split("_")[0] == prefix
-                ),
-                None,
-            )
-            if lang:
+            if lang := IrHttp.get_nearest_lang(accepted.replace("-", "_")):
                 break
-    if not lang:
-        lang = "de_DE" if "de_DE" in installed else installed[0]
+    lang = lang or IrHttp.get_nearest_lang("de_DE") or IrHttp._get_default_lang().code
     request.update_context(lang=lang)
     return lang
 
