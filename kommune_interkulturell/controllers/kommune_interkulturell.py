@@ -46,9 +46,9 @@ class KommuneInvitationController(KommunePublicController):
     )
     def invitation_page(self, token, **kwargs):
         """The training and, depending on the person's registration, the registration
-        form, their status or the way to cancel. Extra parameters (e.g. the UTM
-        parameters the link tracker adds) are ignored."""
-        opened = self._open_invitation(token)
+        form, their status or the way to cancel. Opening it from a mailing's mail counts
+        as a click in the mailing's statistics. Extra parameters are ignored."""
+        opened = self._open_invitation(token, count_click=True)
         if not isinstance(opened, tuple):
             return opened
         return self._render_page(token, *opened)
@@ -149,11 +149,13 @@ class KommuneInvitationController(KommunePublicController):
     # Helpers
     # ------------------------------------------------------------
 
-    def _open_invitation(self, token, post=None):
+    def _open_invitation(self, token, post=None, count_click=False):
         """What every page of the personal link checks first: the rate limits, the
         submitted form's limits, the link itself, then - in the person's language -
         whether the link still works.
 
+        :param bool count_click: the link was opened from a mail: count the click of a
+            valid link (see _set_mailing_clicked), also when the training is closed
         :return: ``(training, partner, mailing)`` with sudo, or the page refusing the
             request
         """
@@ -165,7 +167,9 @@ class KommuneInvitationController(KommunePublicController):
         invitation = self._get_invitation(token)
         if not invitation:
             return self._render_error("invalid", status=404)
-        training, partner, _mailing = invitation
+        training, partner, mailing = invitation
+        if count_click and mailing:
+            self._set_mailing_clicked(partner, mailing)
         self._set_lang(partner)
         if error := self._get_closed_error(training, partner):
             return self._render_error(error, training=training, status=410)
@@ -181,6 +185,23 @@ class KommuneInvitationController(KommunePublicController):
         # sudo: the public user may not read trainings or contacts; the records are only
         # looked at once the link's signature has proven who it was made for.
         return request.env["kommune.training"].sudo()._get_invitation_from_token(token)
+
+    def _set_mailing_clicked(self, partner, mailing):
+        """The person opened their personal link from the mailing's mail: Odoo's
+        statistics count it on their trace as a click on a tracked link does (click
+        implies open, see mass_mailing's link.tracker.click.add_click). Personal links
+        are never tracked themselves (see mail.render.mixin), so the page counts."""
+        # The records come with sudo from the checked link: its signature names the
+        # person and the mailing whose trace is marked.
+        traces = mailing.env["mailing.trace"].search(
+            [
+                ("mass_mailing_id", "=", mailing.id),
+                ("model", "=", "res.partner"),
+                ("res_id", "=", partner.id),
+            ]
+        )
+        traces.set_opened()
+        traces.set_clicked()
 
     def _get_registration(self, training, partner):
         # One row, not all of the training's registrations (a unique index holds one

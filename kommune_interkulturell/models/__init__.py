@@ -29,7 +29,7 @@ from . import kommune_mail_throttle
 from . import mailing_mailing
 from . import utm_campaign
 from . import mail_mail
-from . import link_tracker
+from . import mail_render_mixin
 from . import res_company
 from . import kommune_consent_purpose
 from . import kommune_consent

@@ -1,9 +1,18 @@
 import re
 
+from markupsafe import Markup
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..controllers.kommune_public import PUBLIC_PATH_PREFIX
 from .common_campaign import KommuneCampaignCommon, real_smtp
+
+HREF_RE = re.compile(r'href="([^"]+)"')
+# The signed personal links: the registration page (and its forms), the confirmation
+# of a sign-up. Written out here, not taken from the addon, which they check.
+PERSONAL_PATH_RE = re.compile(r"/kommune/(invitation|subscribe/confirm)/")
+PROGRAMME_URL = "https://www.example.org/programm"
 
 
 @tagged("post_install", "-at_install")
@@ -72,12 +81,16 @@ class TestCampaignMailing(KommuneCampaignCommon):
 
     def test_sent_mails_carry_personal_links(self):
         """Sent for real (to a local SMTP server): each mail has the recipient's name and
-        their own link, signed for them, the training and the mailing, counted by Odoo's
-        link tracker; the unsubscribe link is Odoo's personal one."""
+        their own link, signed for them, the training and the mailing, as it is: never
+        behind one of the link tracker's short codes (/r/<code>, a few characters that
+        can be guessed). Other links of the mail are tracked as usual; the unsubscribe
+        link is Odoo's personal one."""
         _wizard, campaign = self.create_campaign()
         german = campaign.mailing_mail_ids.filtered(
             lambda mailing: mailing.campaign_lang == "de_DE"
         )
+        german.body_html += Markup('<p><a href="%s">Das Programm</a></p>') % PROGRAMME_URL
+        last_tracker = self.env["link.tracker"].search([], order="id desc", limit=1)
         with real_smtp(self.env) as sink:
             german.action_send_mail()
         traces = german.mailing_trace_ids
@@ -86,19 +99,27 @@ class TestCampaignMailing(KommuneCampaignCommon):
         self.assertEqual(german.state, "done")
         self.assertEqual(len(sink.messages), 4)
 
-        trackers = self.env["link.tracker"].search([("mass_mailing_id", "=", german.id)])
+        trackers = self.env["link.tracker"].search([("id", ">", last_tracker.id or 0)])
+        self.assertFalse(
+            [url for url in trackers.mapped("url") if PERSONAL_PATH_RE.search(url)],
+            "no personal link behind a short code",
+        )
         Training = self.env["kommune.training"]
         invited = self.env["res.partner"]
         for recipients, message in sink.messages:
             body = message.get_body(("html",)).get_content()
-            (short_url,) = set(re.findall(r"https?://[^\"']+/r/\w+/m/\d+", body))
-            code, trace_id = re.search(r"/r/(\w+)/m/(\d+)", short_url).groups()
-            tracker = trackers.filtered(lambda tracker, code=code: tracker.code == code)
+            (personal_url,) = {url for url in HREF_RE.findall(body) if "/kommune/" in url}
             training, partner, mailing = Training._get_invitation_from_token(
-                tracker.url.rsplit("/", 1)[1]
+                re.fullmatch(r"https?://[^/]+/kommune/invitation/([^/?#]+)", personal_url)[1]
             )
             self.assertEqual((training, mailing), (self.training, german))
             self.assertEqual(recipients, [partner.email_normalized])
+            # The other link is Odoo's tracked one, with the recipient's trace.
+            (short_url,) = set(re.findall(r"https?://[^\"']+/r/\w+/m/\d+", body))
+            code, trace_id = re.search(r"/r/(\w+)/m/(\d+)", short_url).groups()
+            tracker = trackers.filtered(lambda tracker, code=code: tracker.code == code)
+            self.assertEqual(tracker.url, PROGRAMME_URL)
+            self.assertEqual(tracker.mass_mailing_id, german)
             self.assertEqual(
                 int(trace_id), traces.filtered(lambda t, p=partner: t.res_id == p.id).id
             )
@@ -106,6 +127,65 @@ class TestCampaignMailing(KommuneCampaignCommon):
             self.assertIn(f"/mailing/{german.id}/confirm_unsubscribe?", body)
             invited |= partner
         self.assertEqual(invited, self.mailing_recipients(german))
+
+    def test_personal_links_are_never_shortened(self):
+        """Whatever Odoo shortens - a mailing's HTML, its text version (SMS), with or
+        without a blacklist of the caller's - keeps every signed personal link as it
+        is: the registration page and its forms, the confirmation of a sign-up.
+        Other links, including the addon's other public pages, are shortened."""
+        invitation = self.training._get_invitation_url(self.nadi_fulltime)
+        consent = self.env["kommune.consent"].search(
+            [("partner_id", "=", self.nadi_manager.id)], limit=1
+        )
+        personal = [
+            invitation,
+            invitation.replace(self.training.get_base_url(), ""),  # relative
+            f"{invitation}/register",
+            f"{invitation}/cancel",
+            f"{invitation}?utm_source=newsletter",
+            consent._get_confirmation_url(),
+        ]
+        # In HTML, the whole address counts: a redirect holding a personal link too.
+        personal_html = [*personal, f"https://partner.example.org/weiter?to={invitation}"]
+        others = [PROGRAMME_URL, f"{self.training.get_base_url()}/kommune/subscribe"]
+        html = "".join(f'<p><a href="{url}">Link</a></p>' for url in (*personal_html, *others))
+        text = " ".join((*personal, *others))
+        Render = self.env["mail.render.mixin"]
+        Tracker = self.env["link.tracker"]
+        last_tracker = Tracker.search([], order="id desc", limit=1)
+        for blacklist in (None, ["/unsubscribe_from_list", "/view", "/cards"]):
+            hrefs = HREF_RE.findall(Render._shorten_links(html, {}, blacklist=blacklist))
+            self.assertEqual(hrefs[: len(personal_html)], personal_html)
+            self.assertEqual(len(hrefs), len(personal_html) + len(others))
+            for href in hrefs[len(personal_html) :]:
+                self.assertRegex(href, r"/r/\w+$")
+            shortened = Render._shorten_links_text(text, {}, blacklist=blacklist).split(" ")
+            self.assertEqual(shortened[: len(personal)], personal)
+            for url in shortened[len(personal) :]:
+                self.assertRegex(url, r"/r/\w+$")
+        trackers = Tracker.search([("id", ">", last_tracker.id or 0)])
+        self.assertEqual(sorted(set(trackers.mapped("url"))), sorted(others))
+
+    def test_every_personal_route_is_kept_from_the_shortener(self):
+        """A public page of the addon opened with a token in its path is a personal
+        link: one added later without its path among the personal ones fails here."""
+        base_url = self.training.get_base_url()
+        urls = []
+        IrHttp = self.env["ir.http"]
+        for path, endpoint in IrHttp._generate_routing_rules(
+            self.env.registry._init_modules, IrHttp._get_converters()
+        ):
+            if (
+                path.startswith(PUBLIC_PATH_PREFIX)
+                and endpoint.routing["auth"] in ("public", "none")
+                and re.search(r"<[^>]*token>", path)
+            ):
+                urls.append(base_url + re.sub(r"<[^>]+>", "1-2-3-abcdef", path))
+        self.assertGreaterEqual(len(urls), 4, "registration page, register, cancel, confirm")
+        html = "".join(f'<p><a href="{url}">Link</a></p>' for url in urls)
+        self.assertEqual(
+            HREF_RE.findall(self.env["mail.render.mixin"]._shorten_links(html, {})), urls
+        )
 
     def test_test_mail_links_to_the_preview(self):
         """A test mail renders for some contact: it must not carry their personal link."""

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 
 from odoo.tests import tagged
 
+from .common_campaign import real_smtp
 from .common_public import CSRF_RE, PublicPagesCommon
 
 
@@ -67,6 +68,33 @@ class TestCampaignPublic(PublicPagesCommon):
         self.assertEqual(registration.state, "confirmed")
         self.assertEqual(self.mails(registration), confirmation)
         self.assertIn("Ihr Platz ist bestätigt", self.get(url).text)
+
+    def test_opening_the_link_counts_as_a_click_of_the_mail(self):
+        """Personal links are never behind the link tracker's short codes: their page
+        tells Odoo's mailing statistics that the person opened the mail and clicked,
+        on their own trace, as a tracked link would; the campaign counts the click."""
+        self.mailing.mailing_domain = repr(
+            [("id", "in", (self.nadi_fulltime | self.nadi_manager).ids)]
+        )
+        with real_smtp(self.env):
+            self.mailing.action_send_mail()
+        traces = {trace.res_id: trace for trace in self.mailing.mailing_trace_ids}
+        clicked, other = traces[self.nadi_fulltime.id], traces[self.nadi_manager.id]
+        self.assertEqual((clicked | other).mapped("trace_status"), ["sent", "sent"])
+
+        self.assertEqual(self.get(self.link(self.nadi_fulltime)).status_code, 200)
+        self.env.invalidate_all()
+        self.assertTrue(clicked.links_click_datetime)
+        self.assertEqual(clicked.trace_status, "open")
+        self.assertTrue(clicked.open_datetime)
+        self.assertEqual((other.trace_status, other.links_click_datetime), ("sent", False))
+        self.assertEqual(self.mailing.campaign_id.mailing_clicked_count, 1)
+
+        # A link without a mailing (a direct invitation) or a bad one counts nothing.
+        self.get(self.link(self.nadi_manager, mailing=self.env["mailing.mailing"]))
+        self.get(self.link(self.nadi_manager)[:-1])
+        self.env.invalidate_all()
+        self.assertEqual((other.trace_status, other.links_click_datetime), ("sent", False))
 
     def test_missing_data_is_asked_and_validated(self):
         url = self.link(self.nadi_fulltime)
