@@ -49,8 +49,7 @@ class KommuneSubscriptionController(KommunePublicController):
         values, errors = self._validate_subscribe_form(post)
         if errors:
             return self._render_subscribe_page(errors=errors, form=post, status=400)
-        # sudo: a visitor may not read or create contacts and consents; the form was
-        # validated above and nothing of an existing contact is changed.
+        # sudo: the counters are technical and kept away from every user.
         RateLimit = request.env["kommune.rate.limit"].sudo()
         if not RateLimit._hit("signup", values["email"], SIGNUP_MAILS_PER_HOUR, period=3600):
             consent = self._sign_up(values)
@@ -131,27 +130,24 @@ class KommuneSubscriptionController(KommunePublicController):
 
     def _sign_up(self, values):
         """The pending consent of the sign-up (created, or the one still waiting), or
-        None when the person's consent is in force already."""
-        # Superuser: the visitor may not read or create contacts and consents; the form
-        # was validated by the caller, and an existing contact is only read here.
-        env = request.env(su=True)
+        None when the person's consent is in force already.
+
+        Writes only what the form validated (name, address, language, organisation)
+        into a new, archived contact, and a consent awaiting confirmation; an existing
+        contact is only read."""
         purpose = self._get_purpose()
         company = request.env.company
-        # An archived contact too: the one a previous, unconfirmed sign-up created.
-        partner = (
-            env["res.partner"]
-            .with_context(active_test=False)
-            .search(
-                [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
-                order="active desc, id",
-                limit=1,
-            )
+        # sudo: the visitor may not read contacts; the one with the validated address
+        # is looked up, an archived one too (created by an unconfirmed sign-up).
+        Partner = request.env["res.partner"].sudo()
+        partner = Partner.with_context(active_test=False).search(
+            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
+            order="active desc, id",
+            limit=1,
         )
-        Consent = env["kommune.consent"]
-        created = False
-        if not partner:
-            created = True
-            partner = env["res.partner"].create(
+        created = not partner
+        if created:
+            partner = Partner.create(
                 {
                     "name": values["name"],
                     "email": values["email"],
@@ -161,6 +157,9 @@ class KommuneSubscriptionController(KommunePublicController):
                     "active": False,
                 }
             )
+        # sudo: the visitor may not read or create consents; only this person's
+        # consent to invitations is looked at, and a pending one recorded.
+        Consent = request.env["kommune.consent"].sudo()
         consent = Consent.search(
             [
                 ("partner_id", "=", partner.id),

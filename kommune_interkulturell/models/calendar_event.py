@@ -1,9 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import is_html_empty
 from odoo.tools.misc import format_date, format_datetime
 
 COOPERATION_MODEL = "kommune.cooperation"
+# The documents of the addon's events (training sessions, cooperation meetings, meetings
+# planned from a training): their attendees are participants, trainers and the contact
+# persons of organisations.
+KOMMUNE_EVENT_MODELS = ("kommune.training", COOPERATION_MODEL)
 
 
 class CalendarEvent(models.Model):
@@ -15,7 +20,14 @@ class CalendarEvent(models.Model):
     meetings can be searched and grouped by cooperation, district or stage. The generic
     document link of calendar (``res_model``/``res_id``) is kept in sync, so calendar's
     own features work as for any document: the "Meeting" activity on the cooperation,
-    the button back to it, meetings planned from its activities."""
+    the button back to it, meetings planned from its activities.
+
+    Calendar lets every employee read every event. The addon's events name people
+    (participants, trainers, contact persons): global record rules on events and
+    attendees (security/kommune_interkulturell_security.xml) show them only to the
+    project's users of the event's company (``kommune_company_id``), and to whoever
+    organises or attends them. Minutes and action items are fields of the project's
+    users."""
 
     _inherit = "calendar.event"
 
@@ -32,11 +44,24 @@ class CalendarEvent(models.Model):
     )
     cooperation_minutes = fields.Html(
         string="Minutes",
+        groups="kommune_interkulturell.group_kommune_user",
         help="What was discussed and agreed. Saving posts the minutes and the action "
         "items to the cooperation's chatter.",
     )
     cooperation_action_item_ids = fields.One2many(
-        "kommune.cooperation.action.item", "event_id", string="Action Items"
+        "kommune.cooperation.action.item",
+        "event_id",
+        string="Action Items",
+        groups="kommune_interkulturell.group_kommune_user",
+    )
+    kommune_company_id = fields.Many2one(
+        "res.company",
+        string="Project Company",
+        compute="_compute_kommune_company_id",
+        search="_search_kommune_company_id",
+        help="The company of the training or cooperation the event belongs to: only the "
+        "project's users of this company see its attendees, besides the organiser and "
+        "the attendees themselves.",
     )
 
     # ------------------------------------------------------------
@@ -61,6 +86,56 @@ class CalendarEvent(models.Model):
         ):
             defaults["cooperation_id"] = defaults["res_id"]
         return defaults
+
+    # ------------------------------------------------------------
+    # COMPUTE AND SEARCH
+    # ------------------------------------------------------------
+
+    def _compute_kommune_company_id(self):
+        # sudo: the company of the training or cooperation decides who sees the event;
+        # it is read whatever the user's access to trainings and cooperations.
+        sessions = (
+            self.env["kommune.training.session"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("calendar_event_id", "in", self.ids)])
+        )
+        companies = {session.calendar_event_id.id: session.company_id for session in sessions}
+        for event in self:
+            company = companies.get(event.id)
+            if not company and event.res_model in KOMMUNE_EVENT_MODELS and event.res_id:
+                # sudo: see above.
+                company = self.env[event.res_model].sudo().browse(event.res_id).exists().company_id
+            event.kommune_company_id = company
+
+    def _search_kommune_company_id(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        company_ids = [company_id for company_id in value if company_id]
+        domain = Domain.FALSE
+        if company_ids:
+            domain |= self._kommune_event_domain([("company_id", "in", company_ids)])
+        if False in value:
+            domain |= ~self._kommune_event_domain([])
+        return domain
+
+    @api.model
+    def _kommune_event_domain(self, document_domain):
+        """The events of training sessions, and of trainings and cooperations matching
+        ``document_domain``.
+
+        Evaluated inside the record rules of events: the subqueries run with sudo (the
+        rules of sessions include the rules of their events, which would recurse) and
+        on archived records too (a cancelled session keeps its people)."""
+        Session = self.env["kommune.training.session"].sudo().with_context(active_test=False)
+        domain = Domain("id", "in", Session._search(document_domain).subselect("calendar_event_id"))
+        for model in KOMMUNE_EVENT_MODELS:
+            # sudo: see the docstring.
+            documents = self.env[model].sudo().with_context(active_test=False)
+            domain |= Domain("res_model", "=", model) & Domain(
+                "res_id", "in", documents._search(document_domain).subselect()
+            )
+        return domain
 
     # ------------------------------------------------------------
     # CRUD

@@ -190,10 +190,117 @@ class TestMultiCompany(PrivacyCommon):
             self.training.trainer_ids = stranger
 
 
+# A reason names the escalation: "sudo: ..." or "Superuser: ...".
+REASON_WORDS = ("sudo", "superuser")
+# Where the public routes run: no superuser environment there, only sudo() on the
+# records the checked link or form stands for.
+PUBLIC_CODE = ("controllers/", "models/ir_http.py")
+SUPERUSER_NAMES = ("SUPERUSER_ID", "user_root")
+
+
+def _call_name(func):
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+
+
+def _escalation(node, source):
+    """What superuser escalation ``node`` is (``sudo()``, ``env(su=True)``,
+    ``with_user(superuser)``), or None."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = _call_name(node.func)
+    if name == "sudo":
+        flag = node.args[0] if node.args else None
+        return None if isinstance(flag, ast.Constant) and not flag.value else "sudo()"
+    if any(
+        keyword.arg == "su" and isinstance(keyword.value, ast.Constant) and keyword.value.value
+        for keyword in node.keywords
+    ):
+        return "env(su=True)"
+    if name == "with_user" and node.args:
+        user = node.args[0]
+        text = ast.get_source_segment(source, user) or ""
+        if any(word in text for word in SUPERUSER_NAMES) or (
+            isinstance(user, ast.Constant) and user.value == 1
+        ):
+            return "with_user(superuser)"
+    return None
+
+
+def find_unjustified_escalations(source, path=""):
+    """Superuser escalations of a module without a reason: a comment naming sudo or the
+    superuser in the six lines above, or the docstring of the enclosing function.
+
+    One idiom needs none: ``hmac(env(su=True), ...)``, since odoo.tools.misc.hmac asks
+    for a superuser environment to read the database secret and does nothing else with
+    it. In the code of public routes (``PUBLIC_CODE``), a superuser environment is
+    refused even with a reason: sudo() the records instead.
+
+    :return: (number of escalations, ``["path:line kind", ...]`` without a reason)
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    functions = [
+        node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+    hmac_keys = {
+        id(node.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _call_name(node.func) == "hmac" and node.args
+    }
+    public = path.startswith(PUBLIC_CODE)
+    count, unjustified = 0, []
+    calls = sorted(
+        (node for node in ast.walk(tree) if isinstance(node, ast.Call)),
+        key=lambda node: (node.lineno, node.col_offset),
+    )
+    for node in calls:
+        kind = _escalation(node, source)
+        if not kind or id(node) in hmac_keys:
+            continue
+        count += 1
+        where = f"{path}:{node.lineno} {kind}"
+        if public and kind != "sudo()":
+            unjustified.append(f"{where} (public route: sudo() the records instead)")
+            continue
+        enclosing = [f for f in functions if f.lineno <= node.lineno <= f.end_lineno]
+        innermost = max(enclosing, key=lambda f: f.lineno, default=None)
+        docstring = (ast.get_docstring(innermost) or "") if innermost else ""
+        comments = [
+            line for line in lines[max(node.lineno - 7, 0) : node.lineno] if line.strip()[:1] == "#"
+        ]
+        reason = "\n".join([docstring, *comments]).lower()
+        if not any(word in reason for word in REASON_WORDS):
+            unjustified.append(where)
+    return count, unjustified
+
+
+AUDIT_SAMPLE = '''
+def env_su(self):
+    return request.env(su=True)["res.partner"]
+def root(self):
+    return self.with_user(SUPERUSER_ID)
+def root_record(self):
+    return self.with_user(self.env.ref("base.user_root"))
+def plain(self):
+    return self.env["res.partner"].sudo()
+def commented(self):
+    # sudo: the visitor may not read contacts.
+    return self.env["res.partner"].sudo()
+def documented(self):
+    """Superuser: the job runs for every company."""
+    return self.env(su=True)
+def signed(self):
+    return hmac(self.env(su=True), "scope", 1)
+def back(self):
+    return self.sudo(False)
+'''
+
+
 @tagged("post_install", "-at_install")
 class TestSudoAudit(TransactionCase):
-    """Every sudo() in the addon says why: a comment just above it, or the docstring of
-    its method."""
+    """Every superuser escalation in the addon says why: sudo(), a superuser environment
+    (env(su=True)) and with_user(SUPERUSER_ID), with a comment just above it or the
+    docstring of its method. Public routes build no superuser environment at all."""
 
     def test_every_sudo_is_justified(self):
         root = Path(get_module_path("kommune_interkulturell"))
@@ -202,24 +309,28 @@ class TestSudoAudit(TransactionCase):
         for path in sorted(root.rglob("*.py")):
             if "tests" in path.parts:
                 continue
-            source = path.read_text()
-            lines = source.splitlines()
-            tree = ast.parse(source)
-            for function in ast.walk(tree):
-                if not isinstance(function, ast.FunctionDef):
-                    continue
-                docstring = ast.get_docstring(function) or ""
-                for node in ast.walk(function):
-                    if not (
-                        isinstance(node, ast.Call)
-                        and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == "sudo"
-                    ):
-                        continue
-                    count += 1
-                    above = lines[max(node.lineno - 7, 0) : node.lineno]
-                    comments = [line for line in above if line.strip().startswith("#")]
-                    if "sudo" not in docstring and not any("sudo" in c for c in comments):
-                        unjustified.append(f"{path.relative_to(root)}:{node.lineno}")
+            found, missing = find_unjustified_escalations(
+                path.read_text(), path.relative_to(root).as_posix()
+            )
+            count += found
+            unjustified += missing
         self.assertGreater(count, 5, "the audit finds the sudo() calls")
-        self.assertFalse(unjustified, f"sudo() without a reason: {unjustified}")
+        self.assertFalse(unjustified, f"superuser without a reason: {unjustified}")
+
+    def test_audit_catches_every_escalation(self):
+        count, missing = find_unjustified_escalations(AUDIT_SAMPLE, "models/x.py")
+        self.assertEqual(count, 6, "hmac's environment and sudo(False) are no escalation")
+        self.assertEqual(
+            missing,
+            [
+                "models/x.py:3 env(su=True)",
+                "models/x.py:5 with_user(superuser)",
+                "models/x.py:7 with_user(superuser)",
+                "models/x.py:9 sudo()",
+            ],
+        )
+        _count, missing = find_unjustified_escalations(AUDIT_SAMPLE, "controllers/x.py")
+        self.assertIn(
+            "controllers/x.py:15 env(su=True) (public route: sudo() the records instead)", missing
+        )
+        self.assertNotIn("controllers/x.py:12 sudo()", missing)
