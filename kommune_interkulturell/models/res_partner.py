@@ -33,6 +33,18 @@ INVITATION_LINK_STYLE = (
     "border-radius: 4px; text-decoration: none; font-weight: bold;"
 )
 
+# Why somebody may not be invited, in the order the first that applies is named (see
+# ResPartner._kommune_invitation_conditions).
+INVITATION_REFUSALS = [
+    ("opt_out", "Does not want invitations"),
+    ("blocklisted", "Address on the blocklist"),
+    ("no_legal_basis", "No consent to invitations"),
+    ("no_email", "No e-mail address"),
+    ("bounced", "Mails to the address bounced"),
+]
+# The reasons that hold only when an invitation mail goes out.
+MAIL_ONLY_INVITATION_REFUSALS = ("blocklisted", "no_email", "bounced")
+
 # Migrant organisations founded before this year are very unlikely; it catches typos
 # such as "201" or "2109" without pretending to know the history of every association.
 FOUNDING_YEAR_MIN = 1850
@@ -500,9 +512,10 @@ class ResPartner(models.Model):
         compute="_compute_kommune_invitation_allowed",
         search="_search_kommune_invitation_allowed",
         groups="kommune_interkulturell.group_kommune_user",
-        help="The network's invitations and newsletters may reach this contact: a "
-        "consent to invitations is in force, or, where the company relies on legitimate "
-        "interest, it is an organisation of the network that did not object.",
+        help="The network's invitation mails may reach this contact: there is a legal "
+        "basis (a consent to invitations in force, or, where the company relies on "
+        "legitimate interest, an organisation of the network that did not object), no "
+        "opt-out, and an e-mail address that is neither blocklisted nor bounced.",
     )
     kommune_anonymized_date = fields.Datetime(
         string="Anonymised On",
@@ -537,7 +550,7 @@ class ResPartner(models.Model):
         allowed = self.browse()
         if self._origin.ids:
             allowed = self.with_context(active_test=False).search(
-                Domain("id", "in", self._origin.ids) & self._kommune_invitation_domain()
+                Domain("id", "in", self._origin.ids) & self._kommune_invitable_domain()
             )
         for partner in self:
             partner.kommune_invitation_allowed = partner._origin in allowed
@@ -545,7 +558,7 @@ class ResPartner(models.Model):
     def _search_kommune_invitation_allowed(self, operator, value):
         if operator != "in":
             return NotImplemented
-        return self._kommune_invitation_domain()
+        return self._kommune_invitable_domain()
 
     def _compute_kommune_last_activity_date(self):
         activity = self._origin._kommune_get_last_activity()
@@ -578,17 +591,16 @@ class ResPartner(models.Model):
         return Domain("kommune_consent_ids", "any", consent)
 
     @api.model
-    def _kommune_invitation_domain(self, company=None):
-        """Partners the network's invitations and newsletters may reach, by the setting
-        ``kommune_invitation_basis`` of ``company`` (the current company when omitted):
+    def _kommune_invitation_basis_domain(self, company=None):
+        """Partners ``company`` (the current company when omitted) has a legal basis to
+        invite, by its setting ``kommune_invitation_basis``:
 
         - opt-in required: a consent (legal basis "consent") to invitations is in force;
         - legitimate interest: in addition, organisations of the network (their
           functional address, e.g. info@) unless they objected, i.e. have a withdrawn
           invitation record and none in force. People always need their consent.
 
-        Blacklisted addresses and opt-outs are the mailing's business (Odoo's mass
-        mailing excludes them); this domain decides the legal basis only.
+        The legal basis only: who may be invited is _kommune_invitable_domain.
 
         :return: a ``Domain`` on res.partner
         """
@@ -602,6 +614,67 @@ class ResPartner(models.Model):
         in_force = self._kommune_consent_domain(PURPOSE_INVITATION, company)
         objected = self._kommune_consent_domain(PURPOSE_INVITATION, company, state="withdrawn")
         return opted_in | (organization & (in_force | ~objected))
+
+    # ------------------------------------------------------------------
+    # Who may be invited: the one rule of every invitation (campaigns,
+    # direct invitations, invitations sent again)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _kommune_invitation_conditions(self, company=None, mail=True):
+        """The conditions of an invitation from ``company``, each with the reason named
+        when it fails, in the order in which reasons are named (see INVITATION_REFUSALS):
+        no opt-out, no blocklisted address, a legal basis (_kommune_invitation_basis_domain),
+        an e-mail address, no bounces (reset when the address is corrected or mail comes
+        in from it).
+
+        The address conditions hold only for an invitation mail: somebody invited by
+        phone (``mail=False``) needs the legal basis and no opt-out, not an address.
+
+        :return: list of ``(reason, Domain of the partners who meet the condition)``
+        """
+        conditions = [
+            ("opt_out", Domain("invitation_opt_out", "=", False)),
+            ("blocklisted", Domain("is_blacklisted", "=", False)),
+            ("no_legal_basis", self._kommune_invitation_basis_domain(company)),
+            ("no_email", Domain("email_normalized", "!=", False)),
+            ("bounced", Domain("message_bounce", "=", 0)),
+        ]
+        if not mail:
+            conditions = [
+                (reason, domain)
+                for reason, domain in conditions
+                if reason not in MAIL_ONLY_INVITATION_REFUSALS
+            ]
+        return conditions
+
+    @api.model
+    def _kommune_invitable_domain(self, company=None, mail=True):
+        """Partners ``company`` may invite (by mail, or otherwise with ``mail=False``):
+        all of _kommune_invitation_conditions, for counting and mailing in SQL.
+
+        :return: a ``Domain`` on res.partner
+        """
+        return Domain.AND(
+            domain for _reason, domain in self._kommune_invitation_conditions(company, mail)
+        )
+
+    def _kommune_get_invitation_refusals(self, company=None, mail=True):
+        """Why ``company`` may not invite some of these partners: for each partner left
+        out, the first of _kommune_invitation_conditions it fails (one query per
+        condition, on these partners only).
+
+        :return: ``{partner: reason}`` (reasons: see INVITATION_REFUSALS)
+        """
+        refusals = {}
+        pending = self.with_context(active_test=False)
+        for reason, domain in self._kommune_invitation_conditions(company, mail):
+            if not pending:
+                break
+            meeting = pending.search(Domain("id", "in", pending.ids) & domain)
+            refusals.update(dict.fromkeys(pending - meeting, reason))
+            pending = meeting
+        return {partner.with_env(self.env): reason for partner, reason in refusals.items()}
 
     def action_kommune_open_consents(self):
         self.ensure_one()
