@@ -4,7 +4,7 @@
     "name": "Kommune Interkulturell",
     "summary": "Network of migrant organisations, Berlin district administrations "
     "and labour-market actors: contacts, trainings, cooperations, invitation campaigns",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Services",
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",

@@ -13,3 +13,4 @@ from . import test_privacy_access, test_privacy_erasure, test_privacy_retention
 from . import test_privacy_report, test_privacy_security
 from . import test_privacy_ui
 from . import test_invitation_rule
+from . import test_invitation_opt_out
