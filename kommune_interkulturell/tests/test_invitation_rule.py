@@ -103,6 +103,9 @@ class TestInvitationRule(KommuneCampaignCommon):
     def reasons(self, wizard):
         return {line.partner_id: line.reason for line in wizard.exclusion_ids}
 
+    def browse_recipients(self, mailings):
+        return self.env["res.partner"].browse(mailings._get_recipients())
+
     def invitation_mails(self):
         return self.env["mail.mail"].search(
             [
@@ -147,6 +150,9 @@ class TestInvitationRule(KommuneCampaignCommon):
     # ------------------------------------------------------------
 
     def test_campaign(self):
+        """The Invite wizard counts with the rule, and every mailing of the campaign
+        applies it again when it is sent - also after staff edited its recipients in
+        Email Marketing, and for what changed since (a blocklisted address)."""
         form = self.invite_form(user=self.user)
         form.organization_ids.add(self.org)
         wizard = form.save()
@@ -158,32 +164,32 @@ class TestInvitationRule(KommuneCampaignCommon):
         self.assertEqual(wizard.no_consent_partner_ids, self.without_consent)
         campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
         mailings = campaign.with_user(self.user).mailing_mail_ids
-        self.assertEqual(
-            self.env["res.partner"].browse(mailings._get_recipients()),
-            self.invitable | self.invitable_too,
-        )
-        # Between the campaign's creation and its sending Ida's address lands on the
-        # blocklist: the rule is applied again when the mails are built.
+        self.assertEqual(self.browse_recipients(mailings), self.invitable | self.invitable_too)
+        # Staff open the mailing and pick the recipients by hand: the organisation's people.
+        mailings.write({"mailing_domain": repr([("parent_id", "=", self.org.id)])})
+        self.assertEqual(self.browse_recipients(mailings), self.invitable | self.invitable_too)
+        self.assertEqual(sum(mailings.mapped("total")), 2)
+        # Ida's address lands on the blocklist before the campaign goes out.
         self.env["mail.blacklist"]._add(self.invitable_too.email)
         campaign.with_user(self.user).action_send_invitations()
         with real_smtp(self.env) as sink:
             mailings.action_send_mail()
         mailed = {address for recipients, _message in sink.messages for address in recipients}
         self.assertEqual(mailed, {self.invitable.email_normalized})
-        self.assertEqual(
-            set(mailings.mailing_trace_ids.mapped("res_id")), {self.invitable.id}, "no other trace"
-        )
+        self.assertEqual(mailings.mailing_trace_ids.mapped("res_id"), self.invitable.ids)
 
     def test_campaign_to_organisations_under_legitimate_interest(self):
         """Organisations of the network are reached at their functional address unless
-        they objected; their people still need their own consent."""
+        they objected; their people still need their own consent - also in a mailing
+        whose recipients staff changed."""
         self.env.company.kommune_invitation_basis = "legitimate_interest"
         audience = Domain("id", "in", (self.people | self.org | self.objecting_org).ids)
         campaign = self.training.with_user(self.user)._create_invitation_campaign(audience)
-        self.assertEqual(
-            self.env["res.partner"].browse(campaign.mailing_mail_ids._get_recipients()),
-            self.invitable | self.invitable_too | self.org,
-        )
+        mailing = campaign.with_user(self.user).mailing_mail_ids
+        everybody = self.invitable | self.invitable_too | self.org
+        self.assertEqual(self.browse_recipients(mailing), everybody)
+        mailing.write({"mailing_domain": repr(list(audience))})
+        self.assertEqual(self.browse_recipients(mailing), everybody)
 
     # ------------------------------------------------------------
     # Invitations one by one (Invite Persons)
