@@ -277,15 +277,15 @@ class KommuneConsent(models.Model):
         themselves, through the double opt-in, which confirms as superuser once their
         link is checked. And only a consent given after the opt-out: one given before
         was withdrawn by it."""
-        purpose = self.env["kommune.consent.purpose"]._get_by_code(PURPOSE_INVITATION)
+        Purpose = self.env["kommune.consent.purpose"]
         in_force = [
             vals
             for vals in vals_list
-            if purpose
-            and vals.get("purpose_id") == purpose.id
+            if vals.get("purpose_id")
             and vals.get("partner_id")
             and not vals.get("date_withdrawn")
             and not vals.get("confirmation_pending")
+            and Purpose.browse(vals["purpose_id"]).code == PURPOSE_INVITATION
         ]
         Partner = self.env["res.partner"]
         opted_out = Partner.browse([vals["partner_id"] for vals in in_force]).filtered(
