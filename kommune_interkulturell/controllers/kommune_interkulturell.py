@@ -329,7 +329,8 @@ class KommuneMassMailController(MassMailController):
                     "Opted out of invitations through the unsubscribe link of the mailing "
                     "“%(mailing)s”.",
                     mailing=mailing.subject,
-                )
+                ),
+                company=mailing.training_id.company_id,
             )
         return request.render(
             "mass_mailing.page_mailing_unsubscribe",

@@ -3,17 +3,18 @@ import time
 from datetime import UTC, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import consteq, format_datetime
 from odoo.tools.misc import hmac
 
-from .kommune_consent_purpose import LEGAL_BASES, PURPOSE_TRAINING
+from .kommune_consent_purpose import LEGAL_BASES, PURPOSE_INVITATION, PURPOSE_TRAINING
 
 CONSENT_CHANNELS = [
     ("form", "Registration form"),
     ("paper", "Signed paper form"),
     ("mail", "E-mail or letter"),
     ("web", "Web page"),
+    ("staff", "Recorded by staff"),
 ]
 
 CONSENT_STATES = [
@@ -221,6 +222,14 @@ class KommuneConsent(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_invitation_opt_out_taken_back(vals_list)
+        # The index of the one consent in force is checked when the row is inserted: a
+        # withdrawal earlier in the transaction must be in the database by then.
+        self.flush_model(["date_withdrawn"])
+        return super().create(vals_list)
+
     def write(self, vals):
         if changed := [name for name in IMMUTABLE_FIELDS if name in vals]:
             for consent in self:
@@ -259,6 +268,56 @@ class KommuneConsent(models.Model):
                 "Erasing a person anonymises their consents."
             )
         )
+
+    @api.model
+    def _check_invitation_opt_out_taken_back(self, vals_list):
+        """A consent to invitations in force ends the person's opt-out (see
+        res.partner._kommune_get_invitation_opt_out_dates). The opt-out was the person's
+        own decision: only managers record that they agree again - and the person
+        themselves, through the double opt-in, which confirms as superuser once their
+        link is checked. And only a consent given after the opt-out: one given before
+        was withdrawn by it."""
+        Purpose = self.env["kommune.consent.purpose"]
+        in_force = [
+            vals
+            for vals in vals_list
+            if vals.get("purpose_id")
+            and vals.get("partner_id")
+            and not vals.get("date_withdrawn")
+            and not vals.get("confirmation_pending")
+            and Purpose.browse(vals["purpose_id"]).code == PURPOSE_INVITATION
+        ]
+        Partner = self.env["res.partner"]
+        opted_out = Partner.browse([vals["partner_id"] for vals in in_force]).filtered(
+            "invitation_opt_out"
+        )
+        if not opted_out:
+            return
+        if not (
+            self.env.su or self.env.user.has_group("kommune_interkulturell.group_kommune_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "%(names)s objected to invitations. Only a manager of Kommune "
+                    "Interkulturell records their new consent to invitations; they can "
+                    "also sign up again on the network's sign-up page.",
+                    names=", ".join(opted_out.mapped("display_name")),
+                )
+            )
+        now = fields.Datetime.now()
+        for vals in in_force:
+            partner = Partner.browse(vals["partner_id"])
+            given = fields.Datetime.to_datetime(vals.get("date_given")) or now
+            if partner.invitation_opt_out and given < partner.invitation_opt_out_date:
+                raise ValidationError(
+                    self.env._(
+                        "%(person)s objected to invitations on %(date)s: a consent given "
+                        "before cannot take the objection back. Record the consent they "
+                        "gave since.",
+                        person=partner.display_name,
+                        date=format_datetime(self.env, partner.invitation_opt_out_date),
+                    )
+                )
 
     # ------------------------------------------------------------
     # ACTIONS

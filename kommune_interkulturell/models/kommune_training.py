@@ -15,6 +15,7 @@ from odoo.tools import SQL, consteq, format_date, format_time
 from odoo.tools.misc import hmac
 
 from .kommune_training_registration import SEAT_STATES
+from .res_partner import INVITATION_REFUSALS
 
 try:
     import vobject
@@ -54,6 +55,15 @@ CAMPAIGN_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_training_campaig
 INVITATION_TOKEN_SCOPE = "kommune_interkulturell.training_invitation"
 INVITATION_TOKEN_RE = re.compile(r"(\d{1,10})-(\d{1,10})-(\d{1,10})-([0-9a-f]{64})")
 INVITATION_TOKEN_MAX_LENGTH = 100
+
+# Why somebody is not invited to a training one by one: the training's own reasons, then
+# the rule of every invitation (res.partner).
+TRAINING_INVITATION_REFUSALS = [
+    ("organization", "An organisation: invite its people"),
+    ("registered", "Already registered"),
+    ("invited", "Already invited"),
+    *INVITATION_REFUSALS,
+]
 
 
 def _xpath_class(css_class, tag="*"):
@@ -577,9 +587,13 @@ class KommuneTraining(models.Model):
         return registration
 
     def _invite_participants(self, partners, send_mail=True):
-        """Invite persons: one "invited" registration each (people already registered
-        keep theirs; cancelled ones are invited again), plus the invitation mail.
+        """Invite persons: one "invited" registration each, plus the invitation mail.
+        Only who may be invited is (see _get_invitation_refusals): people already
+        registered or invited keep their registration, cancelled ones are invited
+        again.
 
+        :param bool send_mail: mail the invitation; without (invited by phone, say)
+            the person still needs the legal basis and must not have opted out
         :return: the invited registrations
         """
         self.ensure_one()
@@ -590,7 +604,8 @@ class KommuneTraining(models.Model):
                     training=self.name,
                 )
             )
-        persons = partners.filtered(lambda partner: not partner.is_company)
+        refused = self._get_invitation_refusals(partners, send_mail=send_mail)
+        persons = partners.filtered(lambda partner: partner not in refused)
         registrations = self.registration_ids
         reinvited = registrations.filtered(
             lambda registration: (
@@ -1010,40 +1025,51 @@ class KommuneTraining(models.Model):
 
     # Audience and campaign
 
-    def _get_invitation_exclusion_domain(self):
-        """Who never receives an invitation to this training: people the training's
-        company has no legal basis to invite (no invitation consent in force, see
-        res.partner._kommune_invitation_domain), and those out of reach (see
-        _get_invitation_reach_domain)."""
+    def _get_unregistered_domain(self):
+        """People not registered for this training: an invitation would find their
+        registration. Invited people who did not answer and cancelled registrations are
+        no registrations here (invited again)."""
         self.ensure_one()
-        return (
-            self.env["res.partner"]._kommune_invitation_domain(self.company_id)
-            & self._get_invitation_reach_domain()
-        )
-
-    def _get_invitation_reach_domain(self):
-        """People an invitation could reach, the legal basis aside: not yet registered
-        (invitations and cancellations aside), with an e-mail address, neither
-        blocklisted nor opted out."""
-        self.ensure_one()
-        return Domain.AND(
-            [
-                Domain("email_normalized", "!=", False),
-                Domain("is_blacklisted", "=", False),
-                Domain("invitation_opt_out", "=", False),
-                Domain("message_bounce", "=", 0),  # bounced: likely dead (reset on reply)
-                Domain(
-                    "training_registration_ids",
-                    "not any",
-                    [("training_id", "=", self.id), ("state", "not in", ("invited", "cancelled"))],
-                ),
-            ]
+        return Domain(
+            "training_registration_ids",
+            "not any",
+            [("training_id", "=", self.id), ("state", "not in", ("invited", "cancelled"))],
         )
 
     def _get_invitation_recipient_domain(self, audience_domain):
-        """The persons of ``audience_domain`` who get the campaign."""
+        """The persons of ``audience_domain`` who get the campaign: not registered, and
+        invitable by the training's company (res.partner._kommune_invitable_domain)."""
         self.ensure_one()
-        return Domain(audience_domain) & self._get_invitation_exclusion_domain()
+        return (
+            Domain(audience_domain)
+            & self._get_unregistered_domain()
+            & self.env["res.partner"]._kommune_invitable_domain(self.company_id)
+        )
+
+    def _get_invitation_refusals(self, partners, send_mail=True):
+        """Why some of ``partners`` cannot be invited to this training one by one: an
+        organisation (registrations are for persons), a registration already there, or
+        the rule of every invitation (res.partner._kommune_get_invitation_refusals; the
+        address counts only when the invitation is mailed).
+
+        :return: ``{partner: reason}`` for those left out (reasons: see
+            TRAINING_INVITATION_REFUSALS)
+        """
+        self.ensure_one()
+        organizations = partners.filtered("is_company")
+        refusals = dict.fromkeys(organizations, "organization")
+        states = {
+            registration.partner_id.id: registration.state for registration in self.registration_ids
+        }
+        for partner in partners - organizations:
+            state = states.get(partner.id)
+            if state == "invited":
+                refusals[partner] = "invited"
+            elif state and state != "cancelled":
+                refusals[partner] = "registered"
+        persons = partners.filtered(lambda partner: partner not in refusals)
+        refusals.update(persons._kommune_get_invitation_refusals(self.company_id, mail=send_mail))
+        return refusals
 
     @api.model
     def _get_invitation_langs(self, lang_codes=None):

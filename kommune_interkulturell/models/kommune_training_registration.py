@@ -316,10 +316,39 @@ class KommuneTrainingRegistration(models.Model):
         freed._promote_waitlist()
 
     def action_send_invitation(self):
-        """(Re)send the invitation mail to invited people."""
-        self.filtered(lambda r: r.state == "invited")._send_training_mail(
+        """(Re)send the invitation mail to invited people who may still receive it (the
+        rule of every invitation, see res.partner._kommune_invitation_conditions), and
+        say who did not get it and why."""
+        invited = self.filtered(lambda registration: registration.state == "invited")
+        refused = {}
+        for training, registrations in invited.grouped("training_id").items():
+            reasons = registrations.partner_id._kommune_get_invitation_refusals(training.company_id)
+            refused.update(
+                (registration, reasons[registration.partner_id])
+                for registration in registrations
+                if registration.partner_id in reasons
+            )
+        invited.filtered(lambda registration: registration not in refused)._send_training_mail(
             "kommune_interkulturell.mail_template_training_invitation"
         )
+        if not refused:
+            return True
+        labels = self.env["kommune.training.invite.exclusion"]._get_reason_labels()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "message": self.env._(
+                    "The invitation was not sent to: %(people)s.",
+                    people="; ".join(
+                        f"{registration.partner_id.display_name} ({labels[reason]})"
+                        for registration, reason in refused.items()
+                    ),
+                ),
+            },
+        }
 
     def action_open_training(self):
         self.ensure_one()

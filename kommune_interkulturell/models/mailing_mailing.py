@@ -24,14 +24,14 @@ class MailingMailing(models.Model):
     )
 
     def _get_recipients_domain(self):
-        # Consents change between the campaign's creation and its sending (a person
-        # withdraws, an organisation objects, the company switches to opt-in only): the
-        # legal basis is checked again when the mails are built, for every batch.
+        # Between the campaign's creation and its sending people withdraw, opt out,
+        # register, get blocklisted or bounce, and the company may switch to opt-in
+        # only; staff may also have edited the mailing's domain. The rule of every
+        # invitation is applied again whenever the recipients are counted or the mails
+        # built, for every batch.
         domain = super()._get_recipients_domain()
         if self.training_id and self.mailing_model_real == "res.partner":
-            domain &= self.env["res.partner"]._kommune_invitation_domain(
-                self.training_id.company_id
-            )
+            domain = self.training_id._get_invitation_recipient_domain(domain)
         return domain
 
     def _render_field(self, field, res_ids, *args, **kwargs):

@@ -14,3 +14,5 @@ from . import test_privacy_report, test_privacy_security
 from . import test_privacy_ui
 from . import test_privacy_calendar
 from . import test_partner_merge
+from . import test_invitation_rule
+from . import test_invitation_opt_out

@@ -150,7 +150,6 @@ class KommuneCampaignCommon(KommuneTrainingCommon):
 
         # The people every campaign skips.
         cls.opted_out = person("Test Olga Optout", cls.mo_arabic, "volunteer")
-        cls.opted_out.invitation_opt_out = True
         cls.blocklisted = person("Test Bernd Blocklist", cls.mo_arabic, "volunteer")
         cls.env["mail.blacklist"]._add(cls.blocklisted.email)
         cls.no_email = person("Test Nina Ohnemail", cls.mo_arabic, "volunteer", email=False)
@@ -200,19 +199,19 @@ class KommuneCampaignCommon(KommuneTrainingCommon):
             | cls.registered
             | cls.cancelled
         )
-        # Invitations need a consent in force: everybody has one but this person, whose
-        # consent was withdrawn.
-        cls.no_consent = person("Test Wanda Widerruf", cls.mo_arabic, "volunteer")
+        # Invitations need a consent in force: everybody has one but this person, who
+        # never gave one.
+        cls.no_consent = person("Test Wanda Ohnezustimmung", cls.mo_arabic, "volunteer")
         cls.purpose_invitation = ref("kommune_interkulturell.consent_purpose_invitation")
-        Consent = cls.env["kommune.consent"]
-        Consent.create(
+        cls.env["kommune.consent"].create(
             [
                 {"partner_id": partner.id, "purpose_id": cls.purpose_invitation.id}
-                for partner in cls.network | cls.no_consent
+                for partner in cls.network
             ]
         )
-        Consent.search([("partner_id", "=", cls.no_consent.id)]).action_withdraw()
         cls.network |= cls.no_consent
+        # Olga ticked her opt-out: her consent is withdrawn.
+        cls.opted_out.invitation_opt_out = True
         cls.excluded = (
             cls.opted_out | cls.blocklisted | cls.no_email | cls.registered | cls.no_consent
         )

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common_campaign import KommuneCampaignCommon, real_smtp
@@ -32,12 +32,19 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
         self.assertTrue(self.nadi_fulltime.invitation_opt_out)
 
     def test_only_managers_take_an_opt_out_back(self):
+        """Only the person's new consent ends an opt-out, recorded by a manager."""
+        for user in (self.user, self.manager):
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "new consent"):
+                self.opted_out.with_user(user).write({"invitation_opt_out": False})
+        self.assertTrue(self.opted_out.invitation_opt_out)
+        Consent = self.env["kommune.consent"]
+        new_consent = {"partner_id": self.opted_out.id, "purpose_id": self.purpose_invitation.id}
         with self.assertRaisesRegex(AccessError, "Only a manager"):
-            self.opted_out.with_user(self.user).write({"invitation_opt_out": False})
+            Consent.with_user(self.user).create(new_consent)
         self.assertTrue(self.opted_out.invitation_opt_out)
         # Other changes to the person stay open to users.
         self.opted_out.with_user(self.user).write({"phone": "030 555"})
-        self.opted_out.with_user(self.manager).write({"invitation_opt_out": False})
+        Consent.with_user(self.manager).create(new_consent)
         self.assertFalse(self.opted_out.invitation_opt_out)
 
     def test_throttle_is_for_administrators(self):

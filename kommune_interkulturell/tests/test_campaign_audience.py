@@ -115,7 +115,9 @@ class TestCampaignAudience(KommuneCampaignCommon):
         while it holds."""
         domain = self.invite_form(role_volunteer=True).save()._get_recipient_domain()
         self.assertFalse(self.recipients(domain) & self.excluded)
-        self.opted_out.with_user(self.manager).invitation_opt_out = False
+        self.env["kommune.consent"].with_user(self.manager).create(
+            {"partner_id": self.opted_out.id, "purpose_id": self.purpose_invitation.id}
+        )
         self.env["mail.blacklist"]._remove(self.blocklisted.email)
         self.no_email.email = "nina@test-campaign.example.org"
         self.training.registration_ids.filtered(

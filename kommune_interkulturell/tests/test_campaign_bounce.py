@@ -58,7 +58,7 @@ Content-Type: message/rfc822
 class TestCampaignBounce(KommuneTrainingCommon):
     """An invitation that bounces: Odoo's mail gateway counts the bounce on the person
     and marks the mailing's trace bounced; later campaigns no longer invite that address
-    (kommune.training._get_invitation_exclusion_domain), and the person's form shows the
+    (res.partner._kommune_invitation_conditions), and the person's form shows the
     bounce counter."""
 
     @classmethod

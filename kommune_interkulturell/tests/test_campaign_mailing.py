@@ -238,7 +238,10 @@ class TestCampaignMailing(KommuneCampaignCommon):
     def test_opt_out_is_dated_and_tracked(self):
         self.nadi_fulltime.invitation_opt_out = True
         self.assertTrue(self.nadi_fulltime.invitation_opt_out_date)
-        self.nadi_fulltime.with_user(self.manager).invitation_opt_out = False
+        self.env["kommune.consent"].with_user(self.manager).create(
+            {"partner_id": self.nadi_fulltime.id, "purpose_id": self.purpose_invitation.id}
+        )
+        self.assertFalse(self.nadi_fulltime.invitation_opt_out)
         self.assertFalse(self.nadi_fulltime.invitation_opt_out_date)
 
     def test_campaign_of_a_cancelled_training(self):

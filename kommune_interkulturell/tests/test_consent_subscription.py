@@ -64,7 +64,7 @@ class TestConsentSubscription(HttpCase):
         Partner = self.env["res.partner"].with_context(active_test=False)
         return bool(
             Partner.search_count(
-                [("id", "=", partner.id)] + list(Partner._kommune_invitation_domain())
+                [("id", "=", partner.id)] + list(Partner._kommune_invitable_domain())
             )
         )
 

@@ -8,7 +8,7 @@ from .common_privacy import PrivacyCommon
 @tagged("post_install", "-at_install")
 class TestInvitationAudience(PrivacyCommon):
     """Who the network's invitations may reach: the API campaigns build on
-    (res.partner._kommune_invitation_domain and the field kommune_invitation_allowed)."""
+    (res.partner._kommune_invitation_basis_domain and the field kommune_invitation_allowed)."""
 
     @classmethod
     def setUpClass(cls):
@@ -45,7 +45,7 @@ class TestInvitationAudience(PrivacyCommon):
 
     def allowed(self, company=None):
         Partner = self.env["res.partner"]
-        domain = Domain("id", "in", self.candidates.ids) & Partner._kommune_invitation_domain(
+        domain = Domain("id", "in", self.candidates.ids) & Partner._kommune_invitation_basis_domain(
             company
         )
         return Partner.search(domain)

@@ -121,27 +121,54 @@ class TestTrainingMail(KommuneTrainingCommon):
     # ------------------------------------------------------------
 
     def test_invite_wizard(self):
+        """Invite Persons invites only who may be invited - a consent to invitations, no
+        opt-out, an address neither blocklisted nor bounced - and lists the others with
+        the reason; the invited get their registration and the mail."""
+        purpose = self.env.ref("kommune_interkulturell.consent_purpose_invitation")
         already = self.training._register_participant(self.persons[0], consent=True)
         colleague_without_email = self.env["res.partner"].create(
             {"name": "Ohne E-Mail", "parent_id": self.mo.id}
         )
+        blocklisted, without_consent = self.persons[3], self.mo_person
+        self.env["kommune.consent"].create(
+            [
+                {"partner_id": partner.id, "purpose_id": purpose.id}
+                for partner in self.persons | self.trainer | colleague_without_email
+            ]
+        )
+        self.env["mail.blacklist"]._add(blocklisted.email)
         action = self.training.action_invite()
         wizard_form = Form(
             self.env[action["res_model"]].with_user(self.user).with_context(**action["context"])
         )
         wizard_form.organization_ids.add(self.mo)
         wizard_form.partner_ids.add(self.trainer)
-        self.assertEqual(wizard_form.invitee_count, 7)  # 5 persons with e-mail, MO person, trainer
+        self.assertEqual(wizard_form.invitee_count, 4)  # persons 2, 3 and 5, the trainer
         wizard = wizard_form.save()
+        self.assertEqual(
+            {line.partner_id: line.reason for line in wizard.exclusion_ids},
+            {
+                self.persons[0]: "registered",
+                blocklisted: "blocklisted",
+                without_consent: "no_legal_basis",
+                colleague_without_email: "no_email",
+            },
+        )
         wizard.action_invite()
         invited = self.training.registration_ids.filtered(lambda r: r.state == "invited")
-        self.assertEqual(len(invited), 6, "the registered person keeps her registration")
+        self.assertEqual(
+            invited.partner_id, self.persons[1:3] | self.german | self.trainer, "only who may be"
+        )
         self.assertEqual(set(invited.mapped("source")), {"invitation"})
-        self.assertNotIn(colleague_without_email, invited.partner_id)
-        self.assertEqual(already.state, "confirmed")
-        mails = self.mails(invited)
-        self.assertEqual(len(mails), 6)
-        self.assertEqual(mails.recipient_ids, invited.partner_id)
+        self.assertEqual(already.state, "confirmed", "the registered person keeps hers")
+        mails = self.mails(self.training.registration_ids)
+        invitations = mails.filtered(lambda mail: mail.recipient_ids <= invited.partner_id)
+        self.assertEqual(len(invitations), 4)
+        self.assertEqual(invitations.recipient_ids, invited.partner_id)
+        self.assertFalse(
+            mails.recipient_ids & (blocklisted | without_consent | colleague_without_email),
+            "nothing reaches those left out",
+        )
         german = mails.filtered(lambda mail: mail.recipient_ids == self.german)
         self.assertEqual(german.subject, "Einladung: Test Fördermittel beantragen")
         # The invited person registers through the entry point and takes the last seat.

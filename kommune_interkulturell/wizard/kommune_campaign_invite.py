@@ -281,13 +281,19 @@ class KommuneCampaignInvite(models.TransientModel):
         return self.training_id._get_invitation_recipient_domain(self._get_audience_domain())
 
     def _get_no_consent_domain(self):
-        """People of the audience left out only for lack of an invitation consent."""
+        """People of the audience left out only for lack of a legal basis (see
+        res.partner._kommune_invitation_conditions): staff may ask them for consent."""
         self.ensure_one()
         training = self.training_id
+        conditions = dict(
+            self.env["res.partner"]._kommune_invitation_conditions(training.company_id)
+        )
+        basis = conditions.pop("no_legal_basis")
         return (
             self._get_audience_domain()
-            & training._get_invitation_reach_domain()
-            & ~self.env["res.partner"]._kommune_invitation_domain(training.company_id)
+            & training._get_unregistered_domain()
+            & Domain.AND(conditions.values())
+            & ~basis
         )
 
     def _get_unreachable_domain(self):
