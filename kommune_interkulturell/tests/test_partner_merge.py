@@ -68,7 +68,15 @@ class TestPartnerMerge(PrivacyCommon):
     def test_consent_tick_and_notes_carried_over(self):
         """The registration kept lacked the consent the other one had: it takes it
         over, with the person's consent record, and the notes of both."""
-        invited = self.training._invite_participants(self.person, send_mail=False)
+        # Invited by phone before the invitation rule applied: a registration of its own.
+        invited = self.Registration.create(
+            {
+                "training_id": self.training.id,
+                "partner_id": self.person.id,
+                "state": "invited",
+                "source": "invitation",
+            }
+        )
         invited.note = "Braucht Dolmetschung."
         registered = self.silent._register_participant(
             self.duplicate, consent=True, confirm=False, note="Kommt mit Kinderwagen."
