@@ -4,6 +4,8 @@ import json
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..models.mail_render_mixin import PERSONAL_LINK_PATHS
+from ..wizard.privacy_lookup_wizard import PERSONAL_LINK_PATTERNS
 from .common_privacy import PrivacyCommon
 
 # What funder reports count registrations by.
@@ -124,12 +126,23 @@ class TestPrivacyLookup(PrivacyCommon):
     # ------------------------------------------------------------
 
     def test_lookup_finds_links_clicks_and_mentions(self):
-        found = self.found(self.lookup())
         campaign, traces = self.campaign, self.traces
+        # A confirmation link of a sign-up, tracked before personal links stayed out of
+        # the shortener; every kind of personal link is looked up.
+        confirmation = self.env["link.tracker"].create(
+            {"url": traces["photo"]._get_confirmation_url(), "title": "Bestätigung"}
+        )
+        for path in PERSONAL_LINK_PATHS:
+            with self.subTest(path=path):
+                self.assertTrue(
+                    [pattern for pattern, _model in PERSONAL_LINK_PATTERNS if path in pattern]
+                )
+        found = self.found(self.lookup())
         expected = {
             ("res.partner", self.person.id),
             ("mailing.trace", campaign["trace"].id),
             ("link.tracker", campaign["personal_link"].id),
+            ("link.tracker", confirmation.id),
             ("kommune.training.registration", traces["registration"].id),
             ("kommune.consent", traces["photo"].id),
             ("mail.message", traces["reply"].id),

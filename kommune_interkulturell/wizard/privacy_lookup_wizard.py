@@ -9,10 +9,11 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, email_normalize_all
 
-# The signed personal links of the addon, as regular expressions (PostgreSQL and Python)
-# whose group is the id of the record the link stands for, with that record's model:
-# whoever holds such a link acts as its person. Campaigns sent before personal links
-# were kept out of the link shortener left them in link trackers.
+# The signed personal links of the addon (the paths of mail_render_mixin's
+# PERSONAL_LINK_PATHS), as regular expressions (PostgreSQL and Python) whose group is
+# the id of the record the link stands for, with that record's model: whoever holds such
+# a link acts as its person. Campaigns sent before personal links were kept out of the
+# link shortener left them in link trackers.
 PERSONAL_LINK_PATTERNS = [
     # /kommune/invitation/<training>-<person>-<mailing>-<signature>
     (r"/kommune/invitation/[0-9]{1,10}-([0-9]{1,10})-[0-9]{1,10}-[0-9a-f]+", "res.partner"),
