@@ -9,7 +9,7 @@
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",
     "license": "AGPL-3",
-    "depends": ["contacts", "mail", "calendar", "mass_mailing"],
+    "depends": ["contacts", "mail", "calendar", "mass_mailing", "privacy_lookup"],
     "data": [
         "security/kommune_interkulturell_groups.xml",
         "security/ir.model.access.csv",
@@ -73,6 +73,7 @@
         "views/res_config_settings_privacy_views.xml",
         "wizard/kommune_personal_data_export_views.xml",
         "wizard/kommune_partner_anonymize_views.xml",
+        "wizard/privacy_lookup_wizard_views.xml",
         "report/res_partner_personal_data_reports.xml",
         "report/res_partner_personal_data_templates.xml",
         "views/kommune_interkulturell_menus.xml",

@@ -34,6 +34,7 @@ from . import res_company
 from . import kommune_consent_purpose
 from . import kommune_consent
 from . import kommune_privacy_log
+from . import privacy_log
 from . import kommune_retention_rule
 from . import kommune_rate_limit
 from . import ir_http

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 PRIVACY_OPERATIONS = [
     ("access", "Subject access"),
@@ -55,6 +56,14 @@ class KommunePrivacyLog(models.Model):
     consent_count = fields.Integer(string="Consents Withdrawn", readonly=True, aggregator="sum")
     message_count = fields.Integer(string="Messages Cleaned", readonly=True, aggregator="sum")
     mail_count = fields.Integer(string="Mails Cancelled", readonly=True, aggregator="sum")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        # Append-only also where access rights do not apply (sudo), e.g. the delete
+        # action of Odoo's privacy lookup, which finds entries by their person.
+        raise UserError(
+            self.env._("The data-protection log is append-only: its entries are never deleted.")
+        )
 
     @api.model
     def _log(self, operation, partner=None, rule=None, user=None, company=None, **counts):

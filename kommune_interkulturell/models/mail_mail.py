@@ -1,8 +1,11 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.fields import Domain
-from odoo.tools import email_normalize_all
+from odoo.tools import email_normalize, email_normalize_all
+from odoo.tools.mail import email_split_and_format
+
+from .mail_message import replace_terms
 
 # Mails that could not leave because the mail server was unreachable are put back into
 # the queue at its next runs for this long after they were created; afterwards they stay
@@ -99,28 +102,62 @@ class MailMail(models.Model):
             )
         return mails
 
-    def _kommune_cancel_for(self, partners):
-        """Delete the mails still waiting to go to these persons (part of the erasure):
-        an invitation queued for somebody who was just erased must not go out, and the
-        queued copy holds their name and address. Sent mails are gone already (mail
-        deletes them after sending) or kept as messages, which the erasure cleans.
+    def _kommune_cancel_for(self, partners, found=None, identities=()):
+        """Take these persons out of the mails still held (part of the erasure).
 
-        :return: the number of mails deleted
+        - A mail only for them is deleted, whatever its state: an invitation queued for
+          somebody who was just erased must not go out, and a kept copy holds their name,
+          address and personal links.
+        - A mail for them and others goes to the others only.
+        - A mail naming them (``found`` by the privacy lookup) gets their name and
+          address replaced in its body.
+
+        :param found: mails the privacy lookup found for them
+        :param identities: the persons' ``(name, normalized e-mail)`` before erasure
+        :return: the ids of the mails deleted
         """
-        emails = [email for email in partners.mapped("email_normalized") if email]
+        emails = {email for email in partners.mapped("email_normalized") if email}
         recipients = Domain("recipient_ids", "in", partners.ids)
         if emails:
             recipients |= Domain.OR(Domain("email_to", "ilike", email) for email in emails)
-        mails = self.search(Domain("state", "in", ("outgoing", "exception")) & recipients)
-        # "ilike" only narrows the search down: erasing anna@ must not delete the mails
-        # waiting for johanna@.
-        wanted = set(emails)
-        mails = mails.filtered(
-            lambda mail: (
-                (mail.recipient_ids & partners)
-                or wanted & set(email_normalize_all(mail.email_to or ""))
-            )
+        mails = (found or self.browse()) | self.search(
+            Domain("state", "in", ("outgoing", "exception")) & recipients
         )
-        count = len(mails)
-        mails.unlink()
-        return count
+        # "ilike" only narrows the search down: erasing anna@ must not touch the mails
+        # waiting for johanna@.
+        to_them, for_others = self.browse(), self.browse()
+        for mail in mails:
+            addresses = email_normalize_all(f"{mail.email_to or ''},{mail.email_cc or ''}")
+            if not (mail.recipient_ids & partners or emails & set(addresses)):
+                continue
+            if mail.recipient_ids - partners or set(addresses) - emails:
+                for_others |= mail
+            else:
+                to_them |= mail
+        for mail in for_others:
+            mail.write(
+                {
+                    "recipient_ids": [Command.unlink(partner.id) for partner in partners],
+                    **{
+                        fname: ", ".join(
+                            address
+                            for address in email_split_and_format(mail[fname] or "")
+                            if email_normalize(address) not in emails
+                        )
+                        or False
+                        for fname in ("email_to", "email_cc")
+                    },
+                }
+            )
+        # Their name and address in the mails to others.
+        anonymous = self.env["res.partner"]._kommune_anonymous_name()
+        terms = [email for _name, email in identities if email] + [
+            name for name, _email in identities if name and len(name.split()) > 1
+        ]
+        for mail in (mails - to_them).filtered("body_html"):
+            body = replace_terms(mail.body_html, terms, anonymous, html=True)
+            if body != mail.body_html:
+                mail.body_html = body
+        deleted = to_them.ids
+        to_them.unlink()
+        return deleted

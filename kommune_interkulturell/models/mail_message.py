@@ -4,6 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, models
 from odoo.fields import Domain
+from odoo.tools import email_normalize_all
 
 # Messages written by people or received from them. Outgoing mass mailings
 # ('email_outgoing') and system notifications are not a dialogue.
@@ -14,7 +15,7 @@ DIALOGUE_MESSAGE_TYPES = ("comment", "email")
 TEXT_MESSAGE_TYPES = ("comment", "email", "email_outgoing", "auto_comment")
 
 
-def _replace_terms(text, terms, replacement, html=False):
+def replace_terms(text, terms, replacement, html=False):
     """Replace each term (a name, an e-mail address) where it stands as a whole word, in
     any case: "Ana Li" is replaced, "Ana Lisa" is not. In HTML, the escaped forms are
     matched."""
@@ -90,69 +91,56 @@ class MailMessage(models.Model):
         return domain
 
     @api.model
-    def _kommune_scrub(self, partners, identities, records_list=()):
-        """Remove the persons from the network's messages (part of the erasure; called
-        with sudo by res.partner._kommune_anonymize).
+    def _kommune_scrub(self, partners, identities, records_list=(), found=None):
+        """Remove the persons from the messages (part of the erasure; called with sudo
+        by res.partner._kommune_anonymize).
 
-        - what they wrote, and the texts on records about them only (notes on their
-          registrations and consents, mails sent to them), is blanked, with its
-          attachments;
-        - their name and e-mail address are replaced in the other messages and in the
-          tracking of the network's records.
+        - what they wrote (as author or from their address), and the texts on records
+          about them only (notes on their registrations and consents, mails sent to
+          them), is blanked, with its attachments;
+        - their name and e-mail address are replaced in the other messages the privacy
+          lookup ``found`` naming them, and in their tracking values.
 
         :param identities: the persons' ``(name, normalized e-mail)`` before erasure
+        :param found: messages the privacy lookup found for them, in any model
         :return: number of messages changed
         """
         anonymous = self.env["res.partner"]._kommune_anonymous_name()
         removed = Markup("<p>%s</p>") % self.env._("Removed: the personal data was erased.")
-        models = self._kommune_message_models()
-        about = self.search(self._kommune_domain_about(partners, records_list))
+        found = found or self.browse()
+        emails = {email for _name, email in identities if email}
+        written = found.filtered(
+            lambda message: (
+                message.author_id & partners
+                or emails & set(email_normalize_all(message.email_from or ""))
+            )
+        )
+        about = self.search(self._kommune_domain_about(partners, records_list)) | written
         texts = about.filtered(lambda message: message.message_type in TEXT_MESSAGE_TYPES)
         texts.attachment_ids.unlink()
         texts.write({"body": removed, "subject": False})
-        about.filtered(lambda message: message.author_id & partners).write(
+        about.filtered(lambda message: message.author_id & partners or message in written).write(
             {"email_from": False, "reply_to": False}
         )
         changed = texts
 
         # Full names only: a single word ("Anna") would also hit other people.
-        terms = [email for _name, email in identities if email] + [
+        terms = list(emails) + [
             name for name, _email in identities if name and len(name.split()) > 1
         ]
-        if terms:
-            mentions = self.search(
-                Domain("model", "in", models)
-                & Domain("id", "not in", texts.ids)
-                & Domain.OR(
-                    Domain("body", "ilike", str(escape(term))) | Domain("subject", "ilike", term)
-                    for term in terms
-                )
-            )
-            for message in mentions:
-                message.write(
-                    {
-                        "body": Markup(
-                            _replace_terms(str(message.body or ""), terms, anonymous, html=True)
-                        ),
-                        "subject": _replace_terms(message.subject or "", terms, anonymous) or False,
-                    }
-                )
-            changed |= mentions
-
-            trackings = self.env["mail.tracking.value"].search(
-                Domain("mail_message_id.model", "in", models)
-                & Domain.OR(
-                    Domain("old_value_char", "ilike", term)
-                    | Domain("new_value_char", "ilike", term)
-                    for term in terms
-                )
-            )
-            for tracking in trackings:
-                tracking.write(
-                    {
-                        fname: _replace_terms(tracking[fname] or "", terms, anonymous) or False
-                        for fname in ("old_value_char", "new_value_char")
-                    }
-                )
-            changed |= trackings.mail_message_id
+        mentions = found - texts
+        for message in mentions:
+            body = Markup(replace_terms(str(message.body or ""), terms, anonymous, html=True))
+            subject = replace_terms(message.subject or "", terms, anonymous) or False
+            if body != (message.body or "") or subject != message.subject:
+                message.write({"body": body, "subject": subject})
+                changed |= message
+        for tracking in found.tracking_value_ids:
+            values = {
+                fname: replace_terms(tracking[fname] or "", terms, anonymous) or False
+                for fname in ("old_value_char", "new_value_char")
+            }
+            if any(values[fname] != tracking[fname] for fname in values):
+                tracking.write(values)
+                changed |= tracking.mail_message_id
         return len(changed)

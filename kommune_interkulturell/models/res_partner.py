@@ -5,7 +5,13 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_date, format_datetime, html2plaintext, is_html_empty
+from odoo.tools import (
+    email_normalize_all,
+    format_date,
+    format_datetime,
+    html2plaintext,
+    is_html_empty,
+)
 
 from .kommune_consent_purpose import PURPOSE_INVITATION
 
@@ -856,30 +862,48 @@ class ResPartner(models.Model):
         """Erase the personal data of these persons, irreversibly, and log it.
 
         The one entry point of erasure: the confirmation dialog and the retention cron
-        call it. What identifies the person goes: name, contact data, address, image,
-        notes, tags, the link to their organisation, their own chatter, attachments,
-        activities and followers, mails still waiting for them, the details of their
-        consents; their name and e-mail are replaced in the messages and tracking of the
-        network's records, and what they wrote there is blanked. What the funders'
-        statistics need stays as anonymous rows: registrations (training, topic,
-        organisation with its type and district, dates, state) and attendance. Consents
-        in force are withdrawn and kept as dated evidence; open registrations are
-        cancelled (the waitlist moves up). The mail blacklist keeps the address, so an
-        objection stays honoured.
+        call it. It starts from Odoo's privacy lookup of each person by name and address
+        (privacy.lookup.wizard._kommune_lookup, with what the network adds to it), and
+        treats what it finds by kind (see _kommune_get_erasure_labels). What identifies
+        the person goes: name, contact data, address, image, notes, tags, the link to
+        their organisation, their own chatter, attachments, activities and followers,
+        mails waiting for them, their personal links in link trackers, the IP addresses
+        of their clicks, the details of their consents; their name and e-mail are
+        replaced in the messages, mails and tracking that name them, and what they
+        wrote is blanked. What the funders' statistics need stays as anonymous rows:
+        registrations (training, topic, organisation with its type and district, dates,
+        state), attendance, mailing traces (status, dates, clicks). Consents in force are
+        withdrawn and kept as dated evidence; open registrations are cancelled (the
+        waitlist moves up). The mail blacklist keeps the address, so an objection stays
+        honoured. Records the lookup finds only by the same name or address are left
+        alone and listed in the log.
 
         Runs in every company (sudo after the manager check): a half-erased person is
         worse than none, and nothing is read back to the user but counts.
 
-        :param rule: the ``kommune.retention.rule`` that found them, for the log
-        :return: dict of counts, also written to the privacy log
+        :param rule: the ``kommune.retention.rule`` that found them, for the logs
+        :return: dict of counts, also written to the network's privacy log; each person
+            gets a line in Odoo's privacy log (privacy.log)
         """
         self._kommune_check_privacy_manager()
         self._kommune_check_anonymizable()
+        user = rule.approved_user_id if rule else self.env.user
         persons = self.sudo().with_context(active_test=False, tracking_disable=True)
         env = persons.env
-        identities = [(partner.name, partner.email_normalized) for partner in persons]
-        registrations = persons.training_registration_ids
-        consents = persons.kommune_consent_ids
+        identities = {partner.id: (partner.name, partner.email_normalized) for partner in persons}
+        lookup = env["privacy.lookup.wizard"]._kommune_lookup(persons)
+        found = defaultdict(set)
+        for theirs, _others in lookup.values():
+            for model, ids in theirs.items():
+                found[model] |= ids
+
+        def records(model):
+            return env[model].browse(sorted(found.get(model, ()))).exists()
+
+        # The lookup finds these through their contact; the relations say the same, and
+        # keep the network's rules when a person has no name to look up.
+        registrations = persons.training_registration_ids | records("kommune.training.registration")
+        consents = persons.kommune_consent_ids | records("kommune.consent")
         counts = {
             "person_count": len(persons),
             "registration_count": len(registrations),
@@ -889,10 +913,21 @@ class ResPartner(models.Model):
         env["kommune.cooperation.member"].search([("contact_id", "in", persons.ids)]).write(
             {"contact_id": False}
         )
-        counts["mail_count"] = env["mail.mail"]._kommune_cancel_for(persons)
-        counts["message_count"] = env["mail.message"]._kommune_scrub(
-            persons, identities, [registrations, consents]
+        done = {}  # (model, id): what was done, where it differs from the kind's rule
+        deleted_mails = env["mail.mail"]._kommune_cancel_for(
+            persons, records("mail.mail"), list(identities.values())
         )
+        counts["mail_count"] = len(deleted_mails)
+        done.update(dict.fromkeys([("mail.mail", id_) for id_ in deleted_mails], env._("Deleted")))
+        counts["message_count"] = env["mail.message"]._kommune_scrub(
+            persons, list(identities.values()), [registrations, consents], records("mail.message")
+        )
+        done.update(
+            self._kommune_anonymize_campaign_traces(
+                records("mailing.trace"), records("link.tracker"), records("link.tracker.click")
+            )
+        )
+        records("mailing.contact").unlink()
 
         # The person's own traces.
         own = Domain("res_model", "=", self._name) & Domain("res_id", "in", persons.ids)
@@ -923,14 +958,119 @@ class ResPartner(models.Model):
         ).unlink()
         if rule:
             # An automatic run: the manager who approved the rule authorised it.
-            env["kommune.privacy.log"]._log(
-                "retention", rule=rule, user=rule.approved_user_id, **counts
-            )
+            env["kommune.privacy.log"]._log("retention", rule=rule, user=user, **counts)
+            note = env._("Retention rule “%(rule)s”", rule=rule.name)
         else:
             env["kommune.privacy.log"]._log(
                 "erasure", partner=persons if len(persons) == 1 else None, **counts
             )
+            note = env._("Erasure (Art. 17 DSGVO)")
+        persons._kommune_log_privacy_lookup(lookup, identities, note, user, done=done)
         return counts
+
+    @api.model
+    def _kommune_anonymize_campaign_traces(self, traces, links, clicks):
+        """Part of the erasure: the person's mailing traces stay for the statistics of
+        their campaigns (status, dates, clicks) without their address; the link
+        trackers holding their personal links go, with the clicks on them; the other
+        clicks from their mails stay for the link statistics without the visitor's IP
+        address.
+
+        :return: ``{(model, id): what was done}`` where it differs from the kind's rule
+        """
+        with_links = clicks.filtered(lambda click: click.link_id in links)
+        (clicks - with_links).write({"ip": False})
+        links.unlink()
+        traces.write({"email": False, "message_id": False, "failure_reason": False})
+        label = self.env._("Deleted with the personal link")
+        return dict.fromkeys([(click._name, click.id) for click in with_links], label)
+
+    @api.model
+    def _kommune_get_erasure_labels(self):
+        """What the erasure does with each kind of record the lookup finds; records of
+        other kinds are left as they are (see _kommune_log_privacy_lookup)."""
+        anonymised = self.env._("Anonymised, kept for the statistics")
+        linked = self.env._("Kept, linked to the anonymous contact")
+        return {
+            "res.partner": self.env._("Anonymised"),
+            "kommune.training.registration": anonymised,
+            "kommune.training.attendance": linked,
+            "kommune.consent": self.env._("Withdrawn and kept as evidence, details removed"),
+            "kommune.cooperation.member": self.env._("Contact person removed"),
+            "kommune.cooperation.action.item": linked,
+            "kommune.privacy.log": linked,
+            "mail.message": self.env._("Cleaned"),
+            "mail.mail": self.env._("Cleaned"),
+            "mailing.trace": anonymised,
+            "link.tracker": self.env._("Deleted"),
+            "link.tracker.click": self.env._("IP address removed, kept for the statistics"),
+            "mailing.contact": self.env._("Deleted"),
+            "mail.blacklist": self.env._("Kept: the blocklist keeps the objection"),
+        }
+
+    def _kommune_log_privacy_lookup(self, lookup, identities, note, user, done=None):
+        """A line per person in Odoo's privacy log: what the lookup found, what was done
+        with it, and what it found only by the same name or address.
+
+        :param lookup: the result of privacy.lookup.wizard._kommune_lookup
+        :param identities: ``{partner id: (name, e-mail)}`` as they were
+        :param str note: the operation (erasure, retention rule, subject access)
+        :param user: who did it (for a retention run, who approved the rule)
+        :param done: ``{(model, id): label}`` where the kind's label does not apply;
+            without it, nothing was changed (subject access)
+        """
+        env = self.env
+        models = {}
+
+        def model_name(model):
+            if model not in models:
+                models[model] = env["ir.model"]._get(model).name
+            return models[model]
+
+        def format_ids(ids):
+            return ", ".join(f"#{res_id}" for res_id in sorted(ids))
+
+        labels = self._kommune_get_erasure_labels()
+        unchanged = env._("Not changed (no erasure rule for these records): check them")
+        elsewhere = env._("Not changed, found by the same name or address only: check them")
+        values = []
+        for partner_id, (found, others) in lookup.items():
+            name, email = identities[partner_id]
+            description = [
+                f"{model_name(model)} ({len(ids)}): {format_ids(ids)}"
+                for model, ids in sorted(
+                    (model, found.get(model, set()) | others.get(model, set()))
+                    for model in found.keys() | others.keys()
+                )
+                if ids
+            ]
+            details = []
+            if done is not None:
+                by_label = defaultdict(list)
+                for model, ids in sorted(found.items()):
+                    for res_id in ids:
+                        label = done.get((model, res_id)) or labels.get(model, unchanged)
+                        by_label[label, model].append(res_id)
+                for model, ids in sorted(others.items()):
+                    if ids:
+                        by_label[elsewhere, model].extend(ids)
+                details = [
+                    f"{label}: {model_name(model)} {format_ids(ids)}"
+                    for (label, model), ids in by_label.items()
+                ]
+            values.append(
+                {
+                    "anonymized_name": name or "",
+                    "anonymized_email": email or "",
+                    "user_id": user.id,
+                    "records_description": "\n".join(description),
+                    "execution_details": "\n".join(details) or note,
+                    "additional_note": note,
+                }
+            )
+        # sudo: Odoo's privacy log is for system administrators; the network's managers
+        # write a line through the erasure and the subject access only, checked before.
+        return env["privacy.log"].sudo().create(values)
 
     @api.model
     def _kommune_anonymized_fields(self):
@@ -944,30 +1084,60 @@ class ResPartner(models.Model):
         ]
         return [name for name in names if name in self._fields]
 
-    def _kommune_get_personal_data(self):
+    def _kommune_get_personal_data(self, lookup=None):
         """Everything the network holds about the person, by section: what the subject
         access exports as JSON and prints as PDF.
 
+        :param lookup: see _kommune_get_personal_records
         :return: list of ``(key, title, rows)``; each row a list of
             ``(field name, label, value, display)`` (see _kommune_export_row)
         """
         exported = self._kommune_exported_fields()
-        return [
-            (
-                key,
-                title,
-                [self._kommune_export_row(record, exported[records._name]) for record in records],
-            )
-            for key, title, records in self._kommune_get_personal_records()
-        ]
+        models = self.env["ir.model"]
+        data = []
+        for key, title, records in self._kommune_get_personal_records(lookup):
+            rows = []
+            for record in records:
+                fnames = exported.get(key) or exported.get(record._name)
+                if fnames:
+                    rows.append(self._kommune_export_row(record, fnames))
+                    continue
+                # A record of a kind without a section of its own: what it is.
+                kind = models._get(record._name).name
+                rows.append(
+                    [
+                        ("model", self.env._("Kind of Record"), kind, kind),
+                        *self._kommune_export_row(record, ["display_name", "create_date"]),
+                    ]
+                )
+            data.append((key, title, rows))
+        return data
 
-    def _kommune_get_personal_records(self):
+    def _kommune_get_personal_lookup(self):
+        """Odoo's privacy lookup of the person, with what the network adds to it (see
+        privacy.lookup.wizard._kommune_lookup).
+
+        :return: ``(found, others)``: ``{model name: set of ids}`` of the records that
+            are the person's, and of those found by the same name or address only
+        """
+        self.ensure_one()
+        return self.env["privacy.lookup.wizard"]._kommune_lookup(self)[self.id]
+
+    def _kommune_get_personal_records(self, lookup=None):
         """The records behind the subject access, by section, not yet formatted (the
         export dialog counts them).
 
+        It starts from Odoo's privacy lookup: every record the lookup finds as the
+        person's is in a section (what has no section of its own under "Other
+        Records"); the network's sections add what the lookup cannot find by name and
+        address (meetings and sessions, trainings led, messages on their records).
+
         Read with the current user's rights (a manager), in all of their companies.
 
-        :return: list of ``(key, title, records)``
+        :param lookup: the person's ``(found, others)`` of _kommune_get_personal_lookup,
+            looked up when not given
+        :return: list of ``(key, title, records)``; records is a recordset, or a list
+            of records of different models (``other_records``)
         """
         self.ensure_one()
         self._kommune_check_privacy_manager()
@@ -975,14 +1145,38 @@ class ResPartner(models.Model):
             active_test=False, allowed_company_ids=self.env.user.company_ids.ids
         )
         env = person.env
-        registrations = person.training_registration_ids
-        consents = person.kommune_consent_ids
+        found, _others = lookup or person._kommune_get_personal_lookup()
+
+        def looked_up(model):
+            # What the lookup found, as far as the user may read it.
+            records = env[model].browse(sorted(found.get(model, ()))).exists()
+            return records._filtered_access("read")
+
+        registrations = person.training_registration_ids | looked_up(
+            "kommune.training.registration"
+        )
+        consents = person.kommune_consent_ids | looked_up("kommune.consent")
         Message = env["mail.message"]
-        return [
+        emails = {person.email_normalized} - {False}
+        written = looked_up("mail.message").filtered(
+            lambda message: (
+                message.author_id == person
+                or emails & set(email_normalize_all(message.email_from or ""))
+            )
+        )
+        messages = (
+            Message.search(Message._kommune_domain_about(person, [registrations, consents]))
+            | written
+        ).sorted("date")
+        sections = [
             ("person", env._("Person"), person),
             ("consents", env._("Consents"), consents),
             ("training_registrations", env._("Training Registrations"), registrations),
-            ("training_attendance", env._("Attendance"), registrations.attendance_ids),
+            (
+                "training_attendance",
+                env._("Attendance"),
+                registrations.attendance_ids | looked_up("kommune.training.attendance"),
+            ),
             (
                 "trainings_as_trainer",
                 env._("Trainings Led"),
@@ -991,24 +1185,25 @@ class ResPartner(models.Model):
             (
                 "cooperation_contacts",
                 env._("Contact Person in Cooperations"),
-                env["kommune.cooperation.member"].search([("contact_id", "in", person.ids)]),
+                env["kommune.cooperation.member"].search([("contact_id", "in", person.ids)])
+                | looked_up("kommune.cooperation.member"),
             ),
             (
                 "action_items",
                 env._("Action Items"),
-                env["kommune.cooperation.action.item"].search([("partner_id", "in", person.ids)]),
+                env["kommune.cooperation.action.item"].search([("partner_id", "in", person.ids)])
+                | looked_up("kommune.cooperation.action.item"),
             ),
             (
                 "meetings",
                 env._("Meetings and Sessions"),
                 env["calendar.event"].search([("partner_ids", "in", person.ids)], order="start"),
             ),
+            ("messages", env._("Messages and Notes"), messages),
             (
-                "messages",
-                env._("Messages and Notes"),
-                Message.search(
-                    Message._kommune_domain_about(person, [registrations, consents]), order="date"
-                ),
+                "mentions",
+                env._("Named in Messages"),
+                (looked_up("mail.message") - messages).sorted("date"),
             ),
             (
                 "mail_delivery",
@@ -1016,17 +1211,61 @@ class ResPartner(models.Model):
                 env["mail.notification"].search([("res_partner_id", "in", person.ids)]),
             ),
             (
+                "mails",
+                env._("Mails Waiting or Kept"),
+                # sudo: mails are technical records (system administrators only); the
+                # lookup found these for the person, a manager exports them.
+                env["mail.mail"].sudo().browse(sorted(found.get("mail.mail", ()))).exists(),
+            ),
+            (
                 "mailing_traces",
                 env._("Mailing Traces"),
                 env["mailing.trace"].search(
                     [("model", "=", self._name), ("res_id", "in", person.ids)]
-                ),
+                )
+                | looked_up("mailing.trace"),
             ),
+            (
+                "personal_links",
+                env._("Personal Links in Link Trackers"),
+                looked_up("link.tracker"),
+            ),
+            ("link_clicks", env._("Clicks on Links"), looked_up("link.tracker.click")),
         ]
+        listed = {records._name for _key, _title, records in sections}
+        sections.append(
+            (
+                "other_records",
+                env._("Other Records"),
+                person._kommune_get_other_records(found, listed),
+            )
+        )
+        return sections
+
+    def _kommune_get_other_records(self, found, listed):
+        """The records the lookup found for the person that have no section of their
+        own, in the user's companies.
+
+        :param found: ``{model name: set of ids}``
+        :param listed: the models that have a section
+        :return: list of records
+        """
+        company_ids = set(self.env.user.company_ids.ids)
+        records = []
+        for model in sorted(found.keys() - listed):
+            # sudo: some kinds are readable by administrators only (e.g. mail filters);
+            # the lookup found these as the person's, a manager lists them by name and
+            # date, in their companies.
+            for record in self.env[model].sudo().browse(sorted(found[model])).exists():
+                company = record["company_id"] if "company_id" in record._fields else None
+                if not company or company.id in company_ids:
+                    records.append(record)
+        return records
 
     @api.model
     def _kommune_exported_fields(self):
-        """What the subject access exports of each kind of record, by model."""
+        """What the subject access exports of each kind of record, by section key or
+        model."""
         return {
             "res.partner": [
                 fname
@@ -1068,6 +1307,10 @@ class ResPartner(models.Model):
                 *("mass_mailing_id", "email", "trace_status", "sent_datetime", "open_datetime"),
                 *("links_click_datetime", "reply_datetime", "failure_type"),
             ],
+            "mentions": ["date", "record_name", "message_type"],
+            "mail.mail": ["date", "subject", "email_to", "state"],
+            "link.tracker": ["url", "create_date", "mass_mailing_id", "count"],
+            "link.tracker.click": ["create_date", "link_id", "ip", "country_id", "mass_mailing_id"],
         }
 
     @api.model

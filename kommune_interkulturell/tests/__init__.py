@@ -10,7 +10,7 @@ from . import test_campaign_public, test_campaign_throttle, test_campaign_tracki
 from . import test_campaign_access_rights, test_campaign_performance
 from . import test_consent, test_consent_registration, test_privacy_invitation
 from . import test_privacy_access, test_privacy_erasure, test_privacy_retention
-from . import test_privacy_report, test_privacy_security
+from . import test_privacy_lookup, test_privacy_report, test_privacy_security
 from . import test_privacy_ui
 from . import test_privacy_calendar
 from . import test_partner_merge

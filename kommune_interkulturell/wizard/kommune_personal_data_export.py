@@ -29,12 +29,21 @@ class KommunePersonalDataExport(models.TransientModel):
             if not wizard.partner_id:
                 wizard.summary = False
                 continue
+            partner = wizard.partner_id
+            lookup = partner._kommune_get_personal_lookup()
             lines = Markup("").join(
                 Markup("<li>%s: %s</li>") % (title, len(records))
-                for _key, title, records in wizard.partner_id._kommune_get_personal_records()
+                for _key, title, records in partner._kommune_get_personal_records(lookup)
                 if records
             )
             wizard.summary = Markup("<ul>%s</ul>") % lines
+            if others := sum(len(ids) for ids in lookup[1].values()):
+                wizard.summary += Markup("<p>%s</p>") % self.env._(
+                    "Odoo's privacy lookup also found %(count)s record(s) by the same name "
+                    "or address only. They are not included: check with the lookup whether "
+                    "they are the same person's.",
+                    count=others,
+                )
 
     @api.depends("partner_id")
     def _compute_json_file(self):
@@ -67,10 +76,22 @@ class KommunePersonalDataExport(models.TransientModel):
         # No name in it: the download URL carries the filename into the server's logs.
         return f"personal-data-{self.partner_id.id}.{extension}"
 
+    def _log_access(self):
+        """Every export is logged: in the network's log and, for the person, in Odoo's
+        privacy log with what the lookup found."""
+        partner = self.partner_id
+        partner._kommune_check_privacy_manager()
+        self.env["kommune.privacy.log"]._log("access", partner=partner, person_count=1)
+        partner._kommune_log_privacy_lookup(
+            {partner.id: partner._kommune_get_personal_lookup()},
+            {partner.id: (partner.name, partner.email_normalized)},
+            self.env._("Subject access (Art. 15 DSGVO)"),
+            self.env.user,
+        )
+
     def action_download_json(self):
         self.ensure_one()
-        self.partner_id._kommune_check_privacy_manager()
-        self.env["kommune.privacy.log"]._log("access", partner=self.partner_id, person_count=1)
+        self._log_access()
         filename = self._get_filename("json")
         return {
             "type": "ir.actions.act_url",
@@ -80,6 +101,5 @@ class KommunePersonalDataExport(models.TransientModel):
 
     def action_print_pdf(self):
         self.ensure_one()
-        self.partner_id._kommune_check_privacy_manager()
-        self.env["kommune.privacy.log"]._log("access", partner=self.partner_id, person_count=1)
+        self._log_access()
         return self.env.ref(PERSONAL_DATA_REPORT).report_action(self.partner_id, config=False)
