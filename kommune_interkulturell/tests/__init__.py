@@ -14,3 +14,4 @@ from . import test_privacy_access, test_privacy_erasure, test_privacy_retention
 from . import test_privacy_report, test_privacy_security
 from . import test_privacy_ui
 from . import test_consent_subscription, test_mail_resume, test_public_hardening
+from . import test_odoo_overrides
