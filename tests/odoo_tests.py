@@ -75,7 +75,7 @@ class TestLog:
     skipped: dict = field(default_factory=dict)  # test -> reason
     summary: str = ""
 
-    def failure_report(self, tests, lines=12):
+    def failure_report(self, tests, lines=25):
         return "\n\n".join(
             "\n".join(self.failures[test].splitlines()[:lines]) for test in sorted(tests)
         )
