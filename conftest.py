@@ -1,13 +1,15 @@
-"""Suite-wide pytest hooks.
+"""Suite-wide pytest hooks: a skipped test fails the run.
 
-Odoo skips browser tests (HttpCase) quietly when Chromium, websocket-client or
-``--odoo-http`` is missing. A suite that passed because its browser tests were skipped
-proves nothing, so such a skip fails the run.
+Tests skip quietly when what they need is missing: Odoo skips browser tests (HttpCase)
+without Chromium, websocket-client or ``--odoo-http``; the live-server tests (tests/)
+skip without the settings `make test` exports (KI_ODOO_CONF, ...). A suite that passed
+because some of its tests did not run proves nothing, so any skip (or expected failure)
+fails the run, and the summary says which tests did not run and why.
 """
 
 import pytest
 
-_browser_skips = []
+_skips = []
 
 
 def _is_browser_test(item):
@@ -21,26 +23,35 @@ def _is_browser_test(item):
     return isinstance(cls, type) and issubclass(cls, HttpCase)
 
 
+def _reason(report):
+    if hasattr(report, "wasxfail"):
+        return f"expected to fail: {report.wasxfail or 'no reason given'}"
+    if isinstance(report.longrepr, tuple):  # (file, line, "Skipped: reason")
+        return report.longrepr[2].removeprefix("Skipped: ")
+    return str(report.longrepr)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if report.skipped and _is_browser_test(item):
-        _browser_skips.append(item.nodeid)
+    if report.skipped:
+        kind = "browser test" if _is_browser_test(item) else "test"
+        _skips.append((item.nodeid, kind, _reason(report)))
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _browser_skips:
-        terminalreporter.section("browser tests skipped", sep="=", red=True, bold=True)
-        for nodeid in _browser_skips:
-            terminalreporter.line(f"SKIPPED BROWSER TEST: {nodeid}", red=True)
+    if _skips:
+        terminalreporter.section("tests that did not run", sep="=", red=True, bold=True)
+        for nodeid, kind, reason in _skips:
+            terminalreporter.line(f"SKIPPED {kind.upper()}: {nodeid}: {reason}", red=True)
         terminalreporter.line(
-            "Browser tests must run: install chromium and websocket-client and pass "
-            "--odoo-http (make test does all three).",
+            "Every test must run: `make test` installs Chromium and websocket-client, passes "
+            "--odoo-http and exports the KI_* settings of the live-server tests.",
             red=True,
         )
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if _browser_skips and exitstatus == 0:
+    if _skips and exitstatus == 0:
         session.exitstatus = 1

@@ -2,7 +2,9 @@
 # `make test`: set up (browser included), build a fresh throw-away database with the
 # addon, German and demo data installed, and run the whole suite with pytest-odoo:
 # the addon's tests (kommune_interkulturell/tests, browser tours included) and the
-# live-server tests of the repo (tests/). Extra pytest arguments: make test ARGS="-k x";
+# live-server tests of the repo (tests/; among them the addons' tests once more under
+# odoo-bin, and Odoo's own tests of the apps the addons override, each on a scratch
+# database of their own). Extra pytest arguments: make test ARGS="-k x";
 # test paths among them replace the default ones: make test ARGS="tests/test_install.py".
 source "$(dirname "$0")/lib.sh"
 

@@ -3,9 +3,17 @@ databases that `make test` prepared, configured through the KI_* environment."""
 
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
+# The repo's addons: the app and its bridges (kommune_interkulturell_<odoo app>).
+REPO_ADDONS = sorted(
+    path.name
+    for path in REPO.glob("kommune_interkulturell*")
+    if (path / "__manifest__.py").is_file()
+)
 ODOO_PATH = os.environ.get("KI_ODOO_PATH", "/opt/odoo")
 ODOO_CONF = os.environ.get("KI_ODOO_CONF")
 PYTHON = os.environ.get("KI_PYTHON", "python3")

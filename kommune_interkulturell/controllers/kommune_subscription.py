@@ -79,7 +79,8 @@ class KommuneSubscriptionController(KommunePublicController):
             return error
         self._set_lang(consent.partner_id)
         if submitted:
-            consent._action_confirm()
+            # In the page's language (the person's), not the request's first guess.
+            consent.with_context(lang=request.env.lang)._action_confirm()
         return self._render_confirm_page(token, consent)
 
     # ------------------------------------------------------------

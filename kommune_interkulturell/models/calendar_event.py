@@ -223,6 +223,7 @@ class CalendarEvent(models.Model):
     # ACTIVITIES
     # ------------------------------------------------------------
 
+    @api.model
     def _get_activity_excluded_models(self):
         # Sessions are calendar events linked to their training; a "Meeting" activity
         # per session would bury the training's real to-dos on the kanban cards.

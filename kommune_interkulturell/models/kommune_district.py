@@ -1,4 +1,7 @@
+import ast
+
 from odoo import api, fields, models
+from odoo.fields import Domain
 
 
 class KommuneDistrict(models.Model):
@@ -41,9 +44,14 @@ class KommuneDistrict(models.Model):
             )
 
     def _compute_organization_count(self):
+        # The network's organisations, as the button's list shows them.
         counts = dict(
             self.env["res.partner"]._read_group(
-                [("district_id", "in", self.ids), ("is_company", "=", True)],
+                [
+                    ("district_id", "in", self.ids),
+                    ("is_company", "=", True),
+                    ("organization_type_id", "!=", False),
+                ],
                 ["district_id"],
                 ["__count"],
             )
@@ -56,6 +64,9 @@ class KommuneDistrict(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kommune_interkulturell.res_partner_action_organization"
         )
-        action["domain"] = [("district_id", "=", self.id)]
+        # Within the action's own domain: organisations, not their people (who share
+        # the organisation's district).
+        organizations = Domain(ast.literal_eval(action["domain"]))
+        action["domain"] = list(organizations & Domain("district_id", "=", self.id))
         action["context"] = {"default_district_id": self.id, "default_is_company": True}
         return action

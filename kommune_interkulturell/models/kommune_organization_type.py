@@ -1,4 +1,7 @@
+import ast
+
 from odoo import fields, models
+from odoo.fields import Domain
 
 ORGANIZATION_CATEGORIES = [
     ("migrant_organization", "Migrant organisation"),
@@ -37,6 +40,7 @@ class KommuneOrganizationType(models.Model):
     _name_unique = models.UniqueIndex("(name)", "Another organisation type already has this name.")
 
     def _compute_organization_count(self):
+        # The network's organisations, as the button's list shows them.
         counts = dict(
             self.env["res.partner"]._read_group(
                 [("organization_type_id", "in", self.ids), ("is_company", "=", True)],
@@ -52,6 +56,9 @@ class KommuneOrganizationType(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "kommune_interkulturell.res_partner_action_organization"
         )
-        action["domain"] = [("organization_type_id", "=", self.id)]
+        # Within the action's own domain: organisations, not their people (who share
+        # the organisation's type).
+        organizations = Domain(ast.literal_eval(action["domain"]))
+        action["domain"] = list(organizations & Domain("organization_type_id", "=", self.id))
         action["context"] = {"default_organization_type_id": self.id, "default_is_company": True}
         return action

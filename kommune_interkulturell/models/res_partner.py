@@ -577,6 +577,7 @@ class ResPartner(models.Model):
                 label,
             )
 
+    @api.model
     def mail_allowed_qweb_expressions(self):
         return super().mail_allowed_qweb_expressions() + (self.TRAINING_INVITATION_LINK_EXPRESSION,)
 

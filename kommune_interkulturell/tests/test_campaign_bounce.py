@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_campaign import real_smtp
 from .common_training import KommuneTrainingCommon
@@ -156,8 +156,16 @@ class TestCampaignBounce(KommuneTrainingCommon):
             self.other_training._create_invitation_campaign(self.audience)
 
     def test_bounce_counter_on_person_form(self):
-        arch = self.env["res.partner"].get_view(view_type="form")["arch"]
-        self.assertIn('name="message_bounce"', arch)
+        """The project's users see on the person's form (as the web client loads it) how
+        often mails to the address bounced; without bounces the counter stays hidden."""
+        _mailing, sink = self.send_invitations()
+        self.receive_bounce(sink, self.bouncing.email)
+        bouncing = Form(self.bouncing.with_user(self.user))
+        self.assertEqual(bouncing.message_bounce, 1)
+        self.assertFalse(bouncing._get_modifier("message_bounce", "invisible"))
+        reachable = Form(self.reachable.with_user(self.user))
+        self.assertEqual(reachable.message_bounce, 0)
+        self.assertTrue(reachable._get_modifier("message_bounce", "invisible"))
 
     def test_corrected_address_is_invited_again(self):
         self.bouncing.message_bounce = 2

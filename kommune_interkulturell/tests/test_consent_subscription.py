@@ -104,7 +104,8 @@ class TestConsentSubscription(HttpCase):
         self.assertEqual(consent.state, "given")
         self.assertTrue(partner.active)
         self.assertTrue(self.invitable(partner))
-        self.assertIn("double opt-in", partner.message_ids[0].body)
+        # The chatter says so in the person's language, as the page did.
+        self.assertIn("(Double-Opt-in)", partner.message_ids[0].body)
         # The link again: confirmed, nothing changes.
         page = self.url_open(link)
         self.assertIn("Ihre Anmeldung ist bestätigt", page.text)

@@ -60,12 +60,40 @@ class TestResPartner(KommuneCommon):
             ["__count"],
         )
         self.assertEqual(dict(groups), {"migrant_organization": 1, "administration": 1})
-        self.assertEqual(
-            self.district_neukoelln.organization_count,
-            Partner.search_count(
-                [("district_id", "=", self.district_neukoelln.id), ("is_company", "=", True)]
-            ),
+
+    def test_organization_buttons_count_what_they_open(self):
+        """A district's and a type's "Organisations" button: its figure is the number of
+        records it opens, and it opens the network's organisations there, not their people
+        (who share the organisation's district and type) nor companies outside the network."""
+        Partner = self.env["res.partner"]
+        second_mo = Partner.create(
+            {
+                "name": "Test MO Zwei e.V.",
+                "is_company": True,
+                "organization_type_id": self.type_mo.id,
+                "district_id": self.district_neukoelln.id,
+            }
         )
+        Partner.create(
+            {
+                "name": "Test Firma ohne Netzwerktyp",
+                "is_company": True,
+                "district_id": self.district_neukoelln.id,
+            }
+        )
+        ours = Partner.search([("name", "=like", "Test %")])
+        self.assertIn(self.mo_person, ours)
+        for record, expected in (
+            (self.district_neukoelln, self.mo | second_mo),
+            (self.type_mo, self.mo | second_mo),
+            (self.district_spandau, self.administration),
+        ):
+            with self.subTest(record=record.display_name):
+                record.invalidate_recordset(["organization_count"])
+                action = record.action_open_organizations()
+                opened = Partner.search(action["domain"])
+                self.assertEqual(opened & ours, expected)
+                self.assertEqual(record.organization_count, len(opened))
 
     def test_persons_follow_their_organization(self):
         self.assertEqual(self.mo_person.organization_type_id, self.type_mo)

@@ -2,24 +2,43 @@
 
 These tests cannot live inside the test transaction (one transaction cannot race with
 itself): they commit their data through separate cursors, as two users' requests would,
-and delete it again afterwards."""
+and delete it again afterwards.
+
+The cursors come from the database connection pool itself, not from
+``self.registry.cursor()``, which hands out cursors wrapping the test's own transaction
+while the registry is in test mode: they would neither see the committed data nor run
+in parallel. Under Odoo's test runner (odoo-bin --test-tags) the main thread also holds
+the registries' lock for the whole run, so the threads would wait forever to look up
+the registry (as the request threads of HttpCase would, which is why HttpCase lifts that
+lock the same way)."""
 
 import threading
 import time
+from contextlib import contextmanager
 
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import DummyRLock, Registry
 from odoo.service.model import retrying
+from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
 class TestTrainingConcurrency(TransactionCase):
+    @contextmanager
+    def transaction(self):
+        """An environment on a connection of its own: an independent transaction,
+        committed when the block ends without error, as one user's request."""
+        with db_connect(self.env.cr.dbname).cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        self.patch(Registry, "_lock", DummyRLock())
+        with self.transaction() as env:
             training = env["kommune.training"].create({"name": "KI-Concurrency", "seats_max": 1})
             persons = env["res.partner"].create(
                 [{"name": f"KI-Concurrency Person {index}"} for index in range(2)]
@@ -36,19 +55,17 @@ class TestTrainingConcurrency(TransactionCase):
         self.addCleanup(self._delete_data)
 
     def _delete_data(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.transaction() as env:
             env["kommune.training"].browse(self.training_id).exists().unlink()
             # Consents are never deleted through the application (they are evidence);
             # this committed test data goes by SQL so that its persons can go too.
-            cr.execute(
+            env.cr.execute(
                 "DELETE FROM kommune_consent WHERE partner_id IN %s", [tuple(self.partner_ids)]
             )
             env["res.partner"].browse(self.partner_ids).exists().unlink()
 
     def _states(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+        with self.transaction() as env:
             training = env["kommune.training"].browse(self.training_id)
             return sorted(training.registration_ids.mapped("state")), training.seats_taken
 
@@ -60,6 +77,7 @@ class TestTrainingConcurrency(TransactionCase):
             thread.join(timeout=60)
         self.assertFalse(any(thread.is_alive() for thread in threads), "a transaction hung")
 
+    @mute_logger("odoo.sql_db")  # the serialization failures provoked here
     def test_two_users_confirm_the_last_seat(self):
         """Two requests confirm the last seat at the same moment: one gets it, the other
         lands on the waitlist. Each runs like an RPC call (odoo.service.model.retrying:
@@ -69,8 +87,7 @@ class TestTrainingConcurrency(TransactionCase):
 
         def confirm(registration_id):
             try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
+                with self.transaction() as env:
 
                     def call():
                         attempts.append(registration_id)
@@ -94,6 +111,7 @@ class TestTrainingConcurrency(TransactionCase):
         self.assertEqual(self._states(), (["confirmed", "waitlist"], 1))
         self.assertEqual(len(attempts), 3, "the later request had to decide again")
 
+    @mute_logger("odoo.sql_db")  # the serialization failures provoked here
     def test_confirmation_waits_for_the_seat_lock(self):
         """While one transaction decides about a training's seats, a confirmation in
         another transaction waits instead of counting seats that may be gone."""
@@ -102,8 +120,7 @@ class TestTrainingConcurrency(TransactionCase):
         outcome = {}
 
         def hold_lock():
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
+            with self.transaction() as env:
                 training = env["kommune.training"].browse(self.training_id)
                 training._lock_seats()
                 holder_has_lock.set()
@@ -114,8 +131,7 @@ class TestTrainingConcurrency(TransactionCase):
 
         def confirm_second():
             holder_has_lock.wait(timeout=30)
-            with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
+            with self.transaction() as env:
                 registration = env["kommune.training.registration"].browse(self.registration_ids[1])
                 outcome["started"] = time.monotonic()
                 try:
@@ -125,7 +141,7 @@ class TestTrainingConcurrency(TransactionCase):
                 except SerializationFailure:
                     # What the RPC layer retries: the seat decision saw stale data.
                     outcome["state"] = "retry"
-                    cr.rollback()
+                    env.cr.rollback()
                 outcome["finished"] = time.monotonic()
 
         waiter = threading.Thread(target=confirm_second, daemon=True)

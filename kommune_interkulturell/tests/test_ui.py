@@ -18,7 +18,7 @@ class TestUi(HttpCase):
                 ],
             }
         )
-        self.env["res.partner"].create(
+        organization = self.env["res.partner"].create(
             {
                 "name": "Tour MO Brückenschlag e.V.",
                 "is_company": True,
@@ -30,3 +30,7 @@ class TestUi(HttpCase):
             }
         )
         self.start_tour("/odoo", "kommune_organizations_tour", login="ki_tour_user")
+        # What the user typed on the network page is what the database holds now.
+        organization.invalidate_recordset()
+        self.assertEqual(organization.founding_year, 2011)
+        self.assertEqual(organization.write_uid.login, "ki_tour_user")
