@@ -2,37 +2,12 @@ import re
 
 from odoo.tests import HttpCase
 
-from .common_campaign import KommuneCampaignCommon
-
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-class PublicPagesCommon(HttpCase, KommuneCampaignCommon):
-    """The public pages over HTTP: a mailing of the training's campaign, personal links,
-    requests as a browser sends them (CSRF token of the page)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.mailing = cls.env["mailing.mailing"].create(
-            {
-                "subject": "Test Einladung",
-                "body_html": "<p>Hallo</p>",
-                "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
-                "email_from": "netzwerk@test-campaign.example.org",
-                "training_id": cls.training.id,
-                "campaign_id": cls.env["utm.campaign"]
-                .create({"title": "Test Kampagne", "training_id": cls.training.id})
-                .id,
-            }
-        )
-
-    def link(self, partner, training=None, mailing=None):
-        training = training or self.training
-        token = training._get_invitation_token(
-            partner, self.mailing if mailing is None else mailing
-        )
-        return f"/kommune/invitation/{token}"
+class PublicPagesCommon(HttpCase):
+    """The public pages over HTTP: requests as a browser sends them (CSRF token of the
+    page)."""
 
     def get(self, url, lang=None):
         headers = {"Accept-Language": lang} if lang else None

@@ -1,11 +1,12 @@
 from ast import literal_eval
 
 from odoo import Command, api, fields, models
+from odoo.addons.kommune_interkulturell.models.kommune_organization_type import (
+    ORGANIZATION_CATEGORIES,
+)
+from odoo.addons.kommune_interkulturell.models.res_partner import NETWORK_ROLES
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-
-from ..models.kommune_organization_type import ORGANIZATION_CATEGORIES
-from ..models.res_partner import NETWORK_ROLES
 
 # Wizard checkbox per organisation category and per person role (several may be ticked;
 # ticked boxes of one dimension are alternatives).
@@ -378,7 +379,7 @@ class KommuneCampaignInvite(models.TransientModel):
         """Create the campaign as drafts, to review and test before sending."""
         campaign = self._create_campaign()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "kommune_interkulturell.utm_campaign_action_training"
+            "kommune_interkulturell_mass_mailing.utm_campaign_action_training"
         )
         action.update(
             {

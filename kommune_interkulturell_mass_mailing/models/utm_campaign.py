@@ -117,7 +117,7 @@ class UtmCampaign(models.Model):
     def action_open_training_registrations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "kommune_interkulturell.kommune_training_registration_action_campaign"
+            "kommune_interkulturell_mass_mailing.kommune_training_registration_action_campaign"
         )
         action["domain"] = [("campaign_id", "=", self.id)]
         return action

@@ -1,5 +1,4 @@
-"""Public pages of Kommune Interkulturell: the personal registration link of invitation
-campaigns, and the unsubscribe link of campaigns (an opt-out from invitations).
+"""The page of the personal registration link of invitation campaigns.
 
 The pages work without login, JavaScript or a large screen: server-rendered QWeb with
 plain POST forms carrying Odoo's CSRF token. Public users have no access to the
@@ -8,20 +7,19 @@ constant time, see kommune.training._get_invitation_from_token), validates every
 and only then works with sudo() on the records the link stands for. A bad link gets the
 same friendly page whatever was wrong with it, in the browser's language. Rate limits,
 input limits and the error pages are shared with the other public pages (see
-kommune_public.py)."""
+kommune_interkulturell's controllers/kommune_public.py)."""
 
 import re
 from urllib.parse import quote as url_quote
 
-from markupsafe import Markup
-
 from odoo import http
-from odoo.addons.mass_mailing.controllers.main import MassMailController
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
+    MAX_FORM_BYTES,
+    KommunePublicController,
+)
+from odoo.addons.kommune_interkulturell.models.res_partner import NETWORK_ROLES
 from odoo.http import request
 from odoo.tools import is_html_empty
-
-from ..models.res_partner import NETWORK_ROLES
-from .kommune_public import MAX_FORM_BYTES, KommunePublicController
 
 # What the registration form accepts.
 PHONE_RE = re.compile(r"[0-9+()/.\- ]{3,32}")
@@ -300,46 +298,6 @@ class KommuneInvitationController(KommunePublicController):
                 **values,
             }
         )
-        return request.render("kommune_interkulturell.invitation_page", page_values, status=status)
-
-
-class KommuneMassMailController(MassMailController):
-    """The unsubscribe link of the network's invitation campaigns (mailings of a training)
-    records an opt-out from invitations instead of blocklisting the address: the person can still
-    receive the mails they asked for (confirmations, reminders), and Odoo's page still
-    lets them block every mailing if they wish. Odoo's checks of the mailing and of the
-    link's signature (hash_token) run before this method, unchanged. Other mailings on
-    contacts keep Odoo's behaviour (the address is blocklisted)."""
-
-    def _mailing_unsubscribe_from_document(self, mailing, document_id, email, hash_token):
-        if (
-            mailing.mailing_model_real != "res.partner"
-            or not mailing.training_id
-            or not document_id
-        ):
-            return super()._mailing_unsubscribe_from_document(
-                mailing, document_id, email, hash_token
-            )
-        # sudo: the signed link (checked by the caller) is the person's authority here.
-        partner = request.env["res.partner"].sudo().browse(int(document_id)).exists()
-        if partner:
-            partner._set_invitation_opt_out(
-                reason=Markup("<p>%s</p>")
-                % request.env._(
-                    "Opted out of invitations through the unsubscribe link of the mailing "
-                    "“%(mailing)s”.",
-                    mailing=mailing.subject,
-                ),
-                company=mailing.training_id.company_id,
-            )
         return request.render(
-            "mass_mailing.page_mailing_unsubscribe",
-            dict(
-                self._prepare_mailing_subscription_values(mailing, document_id, email, hash_token),
-                last_action="kommune_invitation_opt_out",
-                unsubscribed_name=request.env._(
-                    "You will not receive any more invitations from %(company)s.",
-                    company=mailing.env.company.name,
-                ),
-            ),
+            "kommune_interkulturell_mass_mailing.invitation_page", page_values, status=status
         )

@@ -1,14 +1,15 @@
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
+from odoo.addons.kommune_interkulturell.tests.common_public import CSRF_RE
 from odoo.tests import tagged
 
 from .common_campaign import real_smtp
-from .common_public import CSRF_RE, PublicPagesCommon
+from .common_invitation import InvitationPagesCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignPublic(PublicPagesCommon):
+class TestCampaignPublic(InvitationPagesCommon):
     """The public page of the personal link, over HTTP without login or JavaScript:
     registration (idempotent, waitlist when full), cancellation until the cut-off,
     friendly 4xx pages for bad, foreign and expired links, the unsubscribe link."""

@@ -2,10 +2,10 @@ import re
 
 from markupsafe import Markup
 
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import PUBLIC_PATH_PREFIX
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..controllers.kommune_public import PUBLIC_PATH_PREFIX
 from .common_campaign import KommuneCampaignCommon, real_smtp
 
 HREF_RE = re.compile(r'href="([^"]+)"')
