@@ -20,31 +20,38 @@ PYTHON = os.environ.get("KI_PYTHON", "python3")
 TEST_DB = os.environ.get("KI_TEST_DB", "ki_test")
 
 
-def odoo_bin(*args, timeout=600, check=True):
-    """Run odoo-bin with the test configuration and return the finished process."""
+def odoo_bin(*args, timeout=600, check=True, conf=None, env=None):
+    """Run odoo-bin with the test configuration and return the finished process.
+
+    ``conf`` replaces the test configuration file, ``env`` the process's environment.
+    """
     if not ODOO_CONF:
         pytest.skip("KI_ODOO_CONF is not set: run the suite through `make test`")
+    conf = conf or ODOO_CONF
     cmd = [PYTHON, f"{ODOO_PATH}/odoo-bin"]
     if args and not args[0].startswith("-"):  # a subcommand (shell, db, ...) comes first
-        cmd += [args[0], "-c", ODOO_CONF, *args[1:]]
+        cmd += [args[0], "-c", conf, *args[1:]]
     else:
-        cmd += ["-c", ODOO_CONF, *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        cmd += ["-c", conf, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode:
         output = f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output}")
     return proc
 
 
-def odoo_shell(db, code, timeout=600):
-    """Run Python code in `odoo-bin shell` on ``db``; what it prints is returned."""
+def odoo_shell(db, code, timeout=600, conf=None, env=None):
+    """Run Python code in `odoo-bin shell` on ``db``; what it prints is returned.
+
+    ``conf`` and ``env`` as for :func:`odoo_bin`.
+    """
     proc = subprocess.run(
         [
             PYTHON,
             f"{ODOO_PATH}/odoo-bin",
             "shell",
             "-c",
-            ODOO_CONF,
+            conf or ODOO_CONF,
             "-d",
             db,
             "--no-http",
@@ -54,6 +61,7 @@ def odoo_shell(db, code, timeout=600):
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=env,
     )
     if proc.returncode:
         raise AssertionError(f"odoo shell failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
