@@ -35,6 +35,37 @@ class KommuneCampaignInvite(models.TransientModel):
     _name = "kommune.campaign.invite"
     _description = "Invitation Campaign"
 
+    # ------------------------------------------------------------
+    # DEFAULTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, field_names):
+        values = super().default_get(field_names)
+        # From a list of organisations (the action bound to contacts): their people.
+        if (
+            "organization_ids" in field_names
+            and self.env.context.get("active_model") == "res.partner"
+            and self.env.context.get("active_ids")
+            and not values.get("organization_ids")
+        ):
+            organizations = (
+                self.env["res.partner"]
+                .browse(self.env.context["active_ids"])
+                .filtered("is_company")
+            )
+            values["organization_ids"] = [Command.set(organizations.ids)]
+        return values
+
+    def _default_lang_ids(self):
+        codes = self.env["kommune.training"]._get_invitation_langs()
+        langs = self.env["res.lang"].search([("code", "in", codes)])
+        return langs.sorted(lambda lang: codes.index(lang.code))
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
     training_id = fields.Many2one(
         "kommune.training",
         required=True,
@@ -130,31 +161,8 @@ class KommuneCampaignInvite(models.TransientModel):
     )
 
     # ------------------------------------------------------------
-    # DEFAULTS AND COMPUTES
+    # COMPUTES
     # ------------------------------------------------------------
-
-    @api.model
-    def default_get(self, field_names):
-        values = super().default_get(field_names)
-        # From a list of organisations (the action bound to contacts): their people.
-        if (
-            "organization_ids" in field_names
-            and self.env.context.get("active_model") == "res.partner"
-            and self.env.context.get("active_ids")
-            and not values.get("organization_ids")
-        ):
-            organizations = (
-                self.env["res.partner"]
-                .browse(self.env.context["active_ids"])
-                .filtered("is_company")
-            )
-            values["organization_ids"] = [Command.set(organizations.ids)]
-        return values
-
-    def _default_lang_ids(self):
-        codes = self.env["kommune.training"]._get_invitation_langs()
-        langs = self.env["res.lang"].search([("code", "in", codes)])
-        return langs.sorted(lambda lang: codes.index(lang.code))
 
     @api.depends("training_id")
     def _compute_campaign_title(self):
@@ -208,6 +216,80 @@ class KommuneCampaignInvite(models.TransientModel):
                 wizard.unreachable_organization_ids = Partner.search(
                     unreachable_domain, limit=UNREACHABLE_LIMIT, order="name, id"
                 )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_save_audience(self):
+        """Save the criteria as a reusable audience (a mailing filter on contacts)."""
+        self.ensure_one()
+        if not self.audience_name:
+            raise UserError(self.env._("Give the audience a name to save it."))
+        if self.mailing_filter_id:
+            raise UserError(self.env._("This audience is already saved."))
+        self.mailing_filter_id = self.env["mailing.filter"].create(
+            {
+                "name": self.audience_name,
+                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "mailing_domain": repr(list(self._get_audience_domain())),
+            }
+        )
+        self.audience_name = False
+        return self._reopen()
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invite to %(training)s", training=self.training_id.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    def _create_campaign(self):
+        self.ensure_one()
+        return self.training_id._create_invitation_campaign(
+            self._get_audience_domain(),
+            lang_codes=[lang.code for lang in self.lang_ids],
+            title=self.campaign_title,
+        )
+
+    def action_create_campaign(self):
+        """Create the campaign as drafts, to review and test before sending."""
+        campaign = self._create_campaign()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell_mass_mailing.utm_campaign_action_training"
+        )
+        action.update(
+            {
+                "res_id": campaign.id,
+                "views": [(False, "form")],
+                "view_mode": "form",
+                "domain": [("training_id", "=", self.training_id.id)],
+            }
+        )
+        return action
+
+    def action_send_campaign(self):
+        """Create the campaign and queue all its mailings for sending."""
+        campaign = self._create_campaign()
+        campaign.action_send_invitations()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "The invitations to %(training)s are on their way to %(count)s people.",
+                    training=self.training_id.name,
+                    count=self.recipient_count,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     # ------------------------------------------------------------
     # AUDIENCE
@@ -334,77 +416,3 @@ class KommuneCampaignInvite(models.TransientModel):
         for lang, count in self.env["res.partner"]._read_group(domain, ["lang"], ["__count"]):
             counts[lang if lang in counts else langs[0]] += count
         return " · ".join(f"{names.get(lang, lang)}: {count}" for lang, count in counts.items())
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_save_audience(self):
-        """Save the criteria as a reusable audience (a mailing filter on contacts)."""
-        self.ensure_one()
-        if not self.audience_name:
-            raise UserError(self.env._("Give the audience a name to save it."))
-        if self.mailing_filter_id:
-            raise UserError(self.env._("This audience is already saved."))
-        self.mailing_filter_id = self.env["mailing.filter"].create(
-            {
-                "name": self.audience_name,
-                "mailing_model_id": self.env["ir.model"]._get_id("res.partner"),
-                "mailing_domain": repr(list(self._get_audience_domain())),
-            }
-        )
-        self.audience_name = False
-        return self._reopen()
-
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Invite to %(training)s", training=self.training_id.name),
-            "res_model": self._name,
-            "res_id": self.id,
-            "views": [(False, "form")],
-            "target": "new",
-            "context": self.env.context,
-        }
-
-    def _create_campaign(self):
-        self.ensure_one()
-        return self.training_id._create_invitation_campaign(
-            self._get_audience_domain(),
-            lang_codes=[lang.code for lang in self.lang_ids],
-            title=self.campaign_title,
-        )
-
-    def action_create_campaign(self):
-        """Create the campaign as drafts, to review and test before sending."""
-        campaign = self._create_campaign()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "kommune_interkulturell_mass_mailing.utm_campaign_action_training"
-        )
-        action.update(
-            {
-                "res_id": campaign.id,
-                "views": [(False, "form")],
-                "view_mode": "form",
-                "domain": [("training_id", "=", self.training_id.id)],
-            }
-        )
-        return action
-
-    def action_send_campaign(self):
-        """Create the campaign and queue all its mailings for sending."""
-        campaign = self._create_campaign()
-        campaign.action_send_invitations()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "The invitations to %(training)s are on their way to %(count)s people.",
-                    training=self.training_id.name,
-                    count=self.recipient_count,
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
