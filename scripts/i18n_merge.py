@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polib
 
+
 def main(argv):
     i18n = Path(argv[1]).resolve()
     module = i18n.parent.name

@@ -51,7 +51,9 @@ def readme(addon):
 
 def main(argv):
     addons = [Path(arg).resolve() for arg in argv[1:]] or sorted(
-        path for path in REPO.glob("kommune_interkulturell*") if (path / "__manifest__.py").is_file()
+        path
+        for path in REPO.glob("kommune_interkulturell*")
+        if (path / "__manifest__.py").is_file()
     )
     for addon in addons:
         (addon / "README.rst").write_text(readme(addon))

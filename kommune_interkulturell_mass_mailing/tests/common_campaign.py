@@ -1,6 +1,5 @@
 from datetime import datetime, timedelta
 
-from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp  # noqa: F401
 from odoo.addons.kommune_interkulturell.tests.common_training import KommuneTrainingCommon
 
 

@@ -1,7 +1,8 @@
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common_campaign import KommuneCampaignCommon, real_smtp
+from .common_campaign import KommuneCampaignCommon
 
 
 @tagged("post_install", "-at_install")

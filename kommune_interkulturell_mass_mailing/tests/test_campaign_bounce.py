@@ -1,8 +1,7 @@
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.addons.kommune_interkulturell.tests.common_training import KommuneTrainingCommon
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
-
-from .common_campaign import real_smtp
 
 # A delivery status notification (RFC 3464) as a mail server sends it back to the
 # envelope sender (Odoo's bounce address) when a recipient does not exist: a report with

@@ -1,6 +1,7 @@
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.tests import tagged
 
-from .common_campaign import KommuneCampaignCommon, real_smtp
+from .common_campaign import KommuneCampaignCommon
 
 
 @tagged("post_install", "-at_install")

@@ -3,10 +3,11 @@ import re
 from markupsafe import Markup
 
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import PUBLIC_PATH_PREFIX
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common_campaign import KommuneCampaignCommon, real_smtp
+from .common_campaign import KommuneCampaignCommon
 
 HREF_RE = re.compile(r'href="([^"]+)"')
 # The signed personal links: the registration page (and its forms), the confirmation

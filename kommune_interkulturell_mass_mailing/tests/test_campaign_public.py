@@ -2,9 +2,9 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from odoo.addons.kommune_interkulturell.tests.common_public import CSRF_RE
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.tests import tagged
 
-from .common_campaign import real_smtp
 from .common_invitation import InvitationPagesCommon
 
 

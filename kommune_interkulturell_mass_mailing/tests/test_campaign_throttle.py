@@ -1,9 +1,9 @@
 from datetime import datetime, timedelta
 
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.tests import TransactionCase, freeze_time, tagged
 
 from ..models.kommune_mail_throttle import MAIL_THROTTLE_PARAM
-from .common_campaign import real_smtp
 
 
 @tagged("post_install", "-at_install")

@@ -1,8 +1,9 @@
 from datetime import datetime
 
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
 from odoo.tests import tagged
 
-from .common_campaign import KommuneCampaignCommon, real_smtp
+from .common_campaign import KommuneCampaignCommon
 
 
 @tagged("post_install", "-at_install")
