@@ -2,6 +2,8 @@ import re
 
 from odoo.tests import HttpCase
 
+from ..models.ir_http import SECURITY_HEADERS
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -21,3 +23,14 @@ class PublicPagesCommon(HttpCase):
         return self.url_open(
             f"{url}/{action}", data={"csrf_token": token, **(data or {})}, headers=headers
         )
+
+    def assertFriendly(self, response, status, text=None):
+        """The page refused the request with our friendly page (not a bare error), the
+        given status, optionally saying ``text``, with the security headers."""
+        self.assertEqual(response.status_code, status, response.text[:300])
+        self.assertIn("o_kommune_invitation", response.text, "our page, not a bare error")
+        self.assertNotIn("Traceback", response.text)
+        if text:
+            self.assertIn(text, response.text)
+        for header, value in SECURITY_HEADERS.items():
+            self.assertEqual(response.headers.get(header), value, header)

@@ -135,6 +135,8 @@ class PrivacyLookupWizard(models.TransientModel):
         ids = defaultdict(list)
         for model, res_id in rows:
             ids[model].append(res_id)
+        # sudo: read as the lookup searched (administrators only, after the manager
+        # check); nothing of it is returned but ids.
         env = self.sudo().env
         links = env["link.tracker"].browse(ids["link.tracker"]).exists()
         urls = {link.id: unquote(link.url or "") for link in links}
