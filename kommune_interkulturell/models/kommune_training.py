@@ -6,11 +6,13 @@ from datetime import timedelta
 import lxml.html
 import pytz
 from markupsafe import Markup
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.sql_db import Cursor
 from odoo.tools import SQL, consteq, format_date, format_time
 from odoo.tools.misc import hmac
 
@@ -78,7 +80,8 @@ class KommuneTraining(models.Model):
     certificates.
 
     Seats are decided under a row lock on the training (see ``_lock_seats``), so two users
-    confirming at the same moment can never overbook it."""
+    confirming at the same moment can never overbook it; the public registration form
+    decides them in a short transaction of its own (see ``_register_participant_public``)."""
 
     _name = "kommune.training"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -472,16 +475,20 @@ class KommuneTraining(models.Model):
         READ a transaction that waited for a concurrent one which changed the seats gets a
         serialization failure here (every seat change rewrites the stored counts of this
         row), and Odoo retries the whole request: it then counts the seats again on fresh
-        data. NO KEY UPDATE still lets other transactions insert registrations pointing at
-        the training meanwhile."""
-        ids = [training_id for training_id in self.ids if training_id]
-        if ids:
+        data. At READ COMMITTED (``_register_participant_public``) the lock is granted
+        once the other transaction ends, and the row may have changed meanwhile: the
+        trainings are read again after the lock. NO KEY UPDATE still lets other
+        transactions insert registrations pointing at the training meanwhile."""
+        trainings = self.browse(training_id for training_id in self.ids if training_id)
+        if trainings:
             self.env.cr.execute(
                 SQL(
                     "SELECT id FROM kommune_training WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-                    tuple(ids),
+                    tuple(trainings.ids),
                 )
             )
+            # What was read before the lock may be older than the row now.
+            trainings.invalidate_recordset()
 
     def _count_seat_holders(self):
         """Seat holders per training id, read from the database (after the lock)."""
@@ -559,6 +566,9 @@ class KommuneTraining(models.Model):
                     organization=partner.display_name,
                 )
             )
+        # The lock also serializes two submissions of the same person: the second one
+        # finds the registration of the first instead of failing on the unique index.
+        self._lock_seats()
         if self.is_cancelled:
             raise UserError(
                 self.env._(
@@ -566,9 +576,6 @@ class KommuneTraining(models.Model):
                     training=self.name,
                 )
             )
-        # The lock also serializes two submissions of the same person: the second one
-        # finds the registration of the first instead of failing on the unique index.
-        self._lock_seats()
         Registration = self.env["kommune.training.registration"]
         registration = Registration.search(
             [("training_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1
@@ -958,6 +965,48 @@ class KommuneTraining(models.Model):
             return False
         deadline = self._get_cancel_deadline()
         return not deadline or fields.Datetime.now() < deadline
+
+    def _register_participant_public(self, partner, partner_vals=None, **vals):
+        """Register a person through a public form (their personal link): what
+        ``_register_participant`` does, and the data the person gave about themselves
+        (``partner_vals``), in a short transaction of its own at READ COMMITTED,
+        committed at once.
+
+        A public request must not end in an error because others register at the same
+        moment. In the request's own transaction (REPEATABLE READ), a registration that
+        waited for the seat lock while another one changed the seats fails and the whole
+        request is retried (see ``_lock_seats``); with many people at once a request can
+        lose every retry. At READ COMMITTED it waits for the lock and then reads the
+        training and its seats as committed: no failure, and still no overbooking (the
+        lock, the counts read after it and the CHECK constraint). Whether the training
+        still takes registrations is checked again after the wait.
+
+        The caller's transaction must hold no lock this one needs (it would wait for
+        itself): it must not have written anything yet. Having begun before this one
+        committed, it sees the registration only in a transaction begun afterwards.
+
+        :param partner: the person (``res.partner``), who registers themselves
+        :param dict partner_vals: values to write on the person, e.g. a phone number
+        :param vals: as for ``_register_participant``
+        :return: the id of the registration, or None when the training no longer takes
+            registrations
+        """
+        self.ensure_one()
+        partner.ensure_one()
+        # A cursor of its own, committed when the block ends; the test cursor (tests)
+        # shares the test's transaction instead, as in kommune.rate.limit._hit.
+        with self.env.registry.cursor() as cr:
+            if isinstance(cr, Cursor):
+                # The next cursor on this connection sets Odoo's level again.
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            training = self.with_env(self.env(cr=cr))
+            training._lock_seats()
+            if not training._is_registration_open():
+                return None
+            partner = partner.with_env(training.env)
+            if partner_vals:
+                partner.write(partner_vals)
+            return training._register_participant(partner, **vals).id
 
     def _format_datetime_local(self, value):
         """A date and time in the training's timezone and the environment's language."""
