@@ -3,14 +3,16 @@ processes, each with its own database connection): 50 people invited to a traini
 10 seats submit their personal link's form at the same moment. The seats are decided
 under the training's row lock (kommune.training._lock_seats), so exactly 10 get a seat,
 40 join the waitlist, nobody is registered twice and no request ends in a server error.
-Submitting again changes nothing."""
+Submitting again changes nothing. And a registration that waits for the seat lock while
+the seats change again and again gets its answer without being retried."""
 
 import json
 import re
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
+from threading import Barrier, Event, Thread
 
 import pytest
 
@@ -135,3 +137,143 @@ def test_fifty_simultaneous_registrations_for_ten_seats(prefork_server):
     assert Counter(r.status_code for r in responses) == {200: PERSONS}
     again = _registrations(admin, training)
     assert sorted(again, key=lambda r: r["id"]) == sorted(registrations, key=lambda r: r["id"])
+
+
+# More rounds than Odoo tries a request that failed on a serialization error
+# (odoo.service.model.MAX_TRIES_ON_CONCURRENCY_FAILURE = 5).
+SEAT_CHANGE_ROUNDS = 8
+
+
+def _db_cursor(db):
+    """A cursor of its own on ``db`` at READ COMMITTED: a transaction beside the
+    server's, which never fails on what the server commits."""
+    from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+    from odoo.sql_db import db_connect
+
+    cr = db_connect(db).cursor()
+    cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+    return cr
+
+
+def _backend_pid(cr):
+    cr.execute("SELECT pg_backend_pid()")
+    return cr.fetchone()[0]
+
+
+def _poll(monitor, sql, params, timeout=60, until_done=None):
+    """Run ``sql`` until it returns a row, and return that row (None once
+    ``until_done`` is set)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        monitor.execute(sql, params)
+        row = monitor.fetchone()
+        monitor.rollback()  # a transaction keeps one snapshot of pg_stat_activity
+        if row:
+            return row
+        if until_done is not None and until_done.is_set():
+            return None
+        time.sleep(0.05)
+    raise AssertionError(f"nothing after {timeout} s: {sql} {params}")
+
+
+def _wait_for_waiter(monitor, pid, ours, until_done):
+    """Whether a backend other than ``ours`` comes to wait for a lock of ``pid`` before
+    ``until_done`` is set."""
+    return bool(
+        _poll(
+            monitor,
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE %s = ANY(pg_blocking_pids(pid)) AND NOT pid = ANY(%s)",
+            [pid, list(ours)],
+            until_done=until_done,
+        )
+    )
+
+
+def _wait_until_blocked(monitor, pid):
+    _poll(monitor, "SELECT 1 WHERE cardinality(pg_blocking_pids(%s)) > 0", [pid])
+
+
+def test_registration_waiting_for_the_seat_lock_is_never_retried(prefork_server):
+    """Deterministic interleaving with real transactions: while a person's registration
+    waits for the training's seat lock, the transaction holding it writes the training's
+    row and commits (as every seat change does with the stored counts, and a staff member
+    saving the training), and another one already queues for the lock; again and again,
+    more often than Odoo retries a request. The registration must take its seat after
+    the first wait, not fail and be retried until Odoo gives up (HTTP 500)."""
+    import requests
+
+    server = prefork_server
+    admin = server.rpc()
+    tag = uuid.uuid4().hex[:8]
+    (partner_id,) = admin(
+        "res.partner",
+        "create",
+        [[{"name": f"Wait Person {tag}", "email": f"wait.{tag}@example.org", "lang": "de_DE"}]],
+    )
+    training = open_training(admin, f"Wait Schulung {tag}", SEATS)
+    token = _invitation_tokens(server.db, training, [partner_id])[partner_id]
+    session = requests.Session()
+    page = session.get(f"{server.url}/kommune/invitation/{token}", timeout=60)
+    assert page.status_code == 200, page.text[:500]
+    register = server.url + REGISTER_RE.search(page.text).group(1)
+    data = {"csrf_token": CSRF_RE.search(page.text).group(1), "consent": "1"}
+
+    lock_sql = "SELECT id FROM kommune_training WHERE id = %s FOR NO KEY UPDATE"
+    write_sql = "UPDATE kommune_training SET write_date = now() AT TIME ZONE 'UTC' WHERE id = %s"
+    monitor = _db_cursor(server.db)
+    holder = _db_cursor(server.db)
+    cursors = [monitor, holder]
+    ours = [_backend_pid(monitor), _backend_pid(holder)]
+    response, done = {}, Event()
+
+    def post():
+        try:
+            response["value"] = session.post(register, data=data, timeout=300)
+        finally:
+            done.set()
+
+    rounds = 0
+    try:
+        holder.execute(lock_sql, [training])
+        poster = Thread(target=post, daemon=True)
+        poster.start()
+        while rounds < SEAT_CHANGE_ROUNDS and _wait_for_waiter(
+            monitor, _backend_pid(holder), ours, done
+        ):
+            # The next transaction queues for the lock behind the registration ...
+            queued = _db_cursor(server.db)
+            cursors.append(queued)
+            ours.append(_backend_pid(queued))
+            locker = Thread(target=queued.execute, args=(lock_sql, [training]), daemon=True)
+            locker.start()
+            _wait_until_blocked(monitor, ours[-1])
+            # ... and the holder writes the training's row and lets go.
+            holder.execute(write_sql, [training])
+            holder.commit()
+            locker.join(timeout=120)
+            assert not locker.is_alive(), "the next transaction never got the lock"
+            holder = queued
+            rounds += 1
+        holder.rollback()
+        poster.join(timeout=300)
+        assert not poster.is_alive(), "the registration never answered"
+    finally:
+        for cr in cursors:
+            cr.close()
+
+    answer = response["value"]
+    assert (answer.status_code, rounds) == (200, 1), (
+        f"HTTP {answer.status_code} after the seats changed {rounds} times while the "
+        f"registration waited\n{server.log()}"
+    )
+    assert "Ihr Platz ist bestätigt" in answer.text, "the page shows the new state"
+    (registration,) = _registrations(admin, training)
+    assert registration["state"] == "confirmed"
+    mails = admin(
+        "mail.mail",
+        "search_count",
+        [[("model", "=", "kommune.training.registration"), ("res_id", "=", registration["id"])]],
+    )
+    assert mails == 1, "one confirmation mail"

@@ -60,7 +60,9 @@ class KommuneTraining(models.Model):
     certificates.
 
     Seats are decided under a row lock on the training (see ``_lock_seats``), so two users
-    confirming at the same moment can never overbook it."""
+    confirming at the same moment can never overbook it; the public registration form
+    decides them in a short transaction of its own (the bridge to mass mailing's
+    ``_register_participant_public``)."""
 
     _name = "kommune.training"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -454,16 +456,20 @@ class KommuneTraining(models.Model):
         READ a transaction that waited for a concurrent one which changed the seats gets a
         serialization failure here (every seat change rewrites the stored counts of this
         row), and Odoo retries the whole request: it then counts the seats again on fresh
-        data. NO KEY UPDATE still lets other transactions insert registrations pointing at
-        the training meanwhile."""
-        ids = [training_id for training_id in self.ids if training_id]
-        if ids:
+        data. At READ COMMITTED (the public registration of the bridge to mass mailing)
+        the lock is granted once the other transaction ends, and the row may have changed
+        meanwhile: the trainings are read again after the lock. NO KEY UPDATE still lets other
+        transactions insert registrations pointing at the training meanwhile."""
+        trainings = self.browse(training_id for training_id in self.ids if training_id)
+        if trainings:
             self.env.cr.execute(
                 SQL(
                     "SELECT id FROM kommune_training WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-                    tuple(ids),
+                    tuple(trainings.ids),
                 )
             )
+            # What was read before the lock may be older than the row now.
+            trainings.invalidate_recordset()
 
     def _count_seat_holders(self):
         """Seat holders per training id, read from the database (after the lock)."""
@@ -541,6 +547,9 @@ class KommuneTraining(models.Model):
                     organization=partner.display_name,
                 )
             )
+        # The lock also serializes two submissions of the same person: the second one
+        # finds the registration of the first instead of failing on the unique index.
+        self._lock_seats()
         if self.is_cancelled:
             raise UserError(
                 self.env._(
@@ -548,9 +557,6 @@ class KommuneTraining(models.Model):
                     training=self.name,
                 )
             )
-        # The lock also serializes two submissions of the same person: the second one
-        # finds the registration of the first instead of failing on the unique index.
-        self._lock_seats()
         Registration = self.env["kommune.training.registration"]
         registration = Registration.search(
             [("training_id", "=", self.id), ("partner_id", "=", partner.id)], limit=1

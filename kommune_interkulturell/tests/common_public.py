@@ -1,4 +1,7 @@
 import re
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.tests import HttpCase
 
@@ -10,6 +13,12 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 class PublicPagesCommon(HttpCase):
     """The public pages over HTTP: requests as a browser sends them (CSRF token of the
     page)."""
+
+    def one_window(self):
+        """Run the requests at the start of a fresh one-minute window: the counts are
+        per minute, and a burst crossing a minute's end would start counting again."""
+        start = datetime.now().replace(second=1, microsecond=0) + timedelta(minutes=1)
+        return freeze_time(start, tick=True)
 
     def get(self, url, lang=None):
         headers = {"Accept-Language": lang} if lang else None

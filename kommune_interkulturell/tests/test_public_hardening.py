@@ -147,6 +147,10 @@ class TestPublicHardening(PublicPagesCommon):
     # ------------------------------------------------------------
 
     def test_rate_limit_per_address(self):
+        with self.one_window():
+            self._test_rate_limit_per_address()
+
+    def _test_rate_limit_per_address(self):
         self.env["ir.config_parameter"].set_param(RATE_LIMIT_PARAM, "3")
         csrf = self.csrf()
         for _attempt in range(2):
@@ -163,6 +167,10 @@ class TestPublicHardening(PublicPagesCommon):
         self.assertFalse(self.sign_ups())
 
     def test_rate_limit_per_link(self):
+        with self.one_window():
+            self._test_rate_limit_per_link()
+
+    def _test_rate_limit_per_link(self):
         token = self.csrf(self.confirm_url)
         bad = f"{SUBSCRIBE}/confirm/{self.confirm_url.rsplit('/', 1)[1][:-4]}0000"
         for _attempt in range(TOKEN_POST_LIMIT):

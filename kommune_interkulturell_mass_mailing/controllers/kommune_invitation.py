@@ -77,14 +77,23 @@ class KommuneInvitationController(KommunePublicController):
             return self._render_page(
                 token, training, partner, mailing, errors=errors, form=post, status=400
             )
-        if values["partner"]:
-            partner.write(values["partner"])
         registration_vals = {"consent": True}
         if mailing:
             registration_vals.update(mailing_id=mailing.id, campaign_id=mailing.campaign_id.id)
-        # Confirmed or waitlisted by the training's rules under its row lock; the
-        # confirmation (or waitlist) mail is queued.
-        training._register_participant(partner, source="invitation", **registration_vals)
+        # Confirmed or waitlisted by the training's rules under its row lock, in a
+        # transaction of its own that waits for others registering at the same moment
+        # instead of failing; the confirmation (or waitlist) mail is queued.
+        registered = training._register_participant_public(
+            partner,
+            partner_vals=values["partner"],
+            source="invitation",
+            **registration_vals,
+        )
+        if not registered:
+            return self._render_error("closed", training=training, status=410)
+        # This request's transaction began before the registration was committed: a new
+        # one shows it, and the seats, as they are now.
+        request.env.cr.commit()
         self._wake_up_mail_queue()
         return self._render_page(token, training, partner, mailing, just_registered=True)
 

@@ -4,11 +4,13 @@ from datetime import timedelta
 import lxml.html
 import pytz
 from markupsafe import Markup
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 
 from odoo import api, fields, models
 from odoo.addons.kommune_interkulturell.models.kommune_training import DEFAULT_TZ
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.sql_db import Cursor
 from odoo.tools import consteq, format_date, format_time
 from odoo.tools.misc import hmac
 
@@ -169,6 +171,48 @@ class KommuneTraining(models.Model):
             return False
         deadline = self._get_cancel_deadline()
         return not deadline or fields.Datetime.now() < deadline
+
+    def _register_participant_public(self, partner, partner_vals=None, **vals):
+        """Register a person through a public form (their personal link): what
+        ``_register_participant`` does, and the data the person gave about themselves
+        (``partner_vals``), in a short transaction of its own at READ COMMITTED,
+        committed at once.
+
+        A public request must not end in an error because others register at the same
+        moment. In the request's own transaction (REPEATABLE READ), a registration that
+        waited for the seat lock while another one changed the seats fails and the whole
+        request is retried (see ``_lock_seats``); with many people at once a request can
+        lose every retry. At READ COMMITTED it waits for the lock and then reads the
+        training and its seats as committed: no failure, and still no overbooking (the
+        lock, the counts read after it and the CHECK constraint). Whether the training
+        still takes registrations is checked again after the wait.
+
+        The caller's transaction must hold no lock this one needs (it would wait for
+        itself): it must not have written anything yet. Having begun before this one
+        committed, it sees the registration only in a transaction begun afterwards.
+
+        :param partner: the person (``res.partner``), who registers themselves
+        :param dict partner_vals: values to write on the person, e.g. a phone number
+        :param vals: as for ``_register_participant``
+        :return: the id of the registration, or None when the training no longer takes
+            registrations
+        """
+        self.ensure_one()
+        partner.ensure_one()
+        # A cursor of its own, committed when the block ends; the test cursor (tests)
+        # shares the test's transaction instead, as in kommune.rate.limit._hit.
+        with self.env.registry.cursor() as cr:
+            if isinstance(cr, Cursor):
+                # The next cursor on this connection sets Odoo's level again.
+                cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            training = self.with_env(self.env(cr=cr))
+            training._lock_seats()
+            if not training._is_registration_open():
+                return None
+            partner = partner.with_env(training.env)
+            if partner_vals:
+                partner.write(partner_vals)
+            return training._register_participant(partner, **vals).id
 
     def _format_datetime_local(self, value):
         """A date and time in the training's timezone and the environment's language."""

@@ -11,6 +11,7 @@ from . import test_campaign_placeholders
 from . import test_campaign_privacy_lookup
 from . import test_campaign_public
 from . import test_campaign_public_hardening
+from . import test_campaign_registration_concurrency
 from . import test_campaign_throttle
 from . import test_campaign_token
 from . import test_campaign_tracking

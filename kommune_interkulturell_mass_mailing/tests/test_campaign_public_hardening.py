@@ -119,6 +119,10 @@ class TestInvitationPageHardening(InvitationPagesCommon):
     # ------------------------------------------------------------
 
     def test_rate_limit_per_address(self):
+        with self.one_window():
+            self._test_rate_limit_per_address()
+
+    def _test_rate_limit_per_address(self):
         self.env["ir.config_parameter"].set_param(RATE_LIMIT_PARAM, "3")
         csrf = self.csrf()
         for _attempt in range(2):
@@ -135,6 +139,10 @@ class TestInvitationPageHardening(InvitationPagesCommon):
         self.assertFalse(self.registrations())
 
     def test_rate_limit_per_link(self):
+        with self.one_window():
+            self._test_rate_limit_per_link()
+
+    def _test_rate_limit_per_link(self):
         token = self.csrf()
         for _attempt in range(TOKEN_POST_LIMIT):
             response = self.url_open(f"{self.url}/cancel", data={"csrf_token": token})
