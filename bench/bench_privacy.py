@@ -101,8 +101,8 @@ def bench(env, measure):
     with measure("lookup of 100 persons at once") as run:
         run(lambda: env["privacy.lookup.wizard"]._kommune_lookup(persons[1:101]))
     with measure("subject access: the records of 1 person") as run:
-        run(lambda: person._kommune_get_personal_records())
+        run(lambda: env["kommune.privacy"]._get_personal_records(person))
     with measure("erasure of 10 persons", repeat=1) as run:
-        run(lambda: persons[101:111]._kommune_anonymize())
+        run(lambda: env["kommune.privacy"]._anonymize(persons[101:111]))
     with measure("erasure of 100 persons (a retention batch)", repeat=1) as run:
-        run(lambda: persons[200:300]._kommune_anonymize())
+        run(lambda: env["kommune.privacy"]._anonymize(persons[200:300]))

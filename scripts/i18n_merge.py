@@ -3,8 +3,9 @@
 
 Usage: i18n_merge.py I18N_DIR [--fill TRANSLATIONS.json]
 
---fill takes a JSON object {msgid: German msgstr} and sets those translations, which is
-handy when translating many new strings at once. Exits 1 while strings lack German.
+I18N_DIR is an addon's i18n directory, holding <addon>.pot. --fill takes a JSON object
+{msgid: German msgstr} and sets those translations, which is handy when translating many
+new strings at once. Exits 1 while strings lack German.
 """
 
 import json
@@ -13,15 +14,14 @@ from pathlib import Path
 
 import polib
 
-MODULE = "kommune_interkulturell"
-
 
 def main(argv):
-    i18n = Path(argv[1])
+    i18n = Path(argv[1]).resolve()
+    module = i18n.parent.name
     fill = {}
     if "--fill" in argv:
         fill = json.loads(Path(argv[argv.index("--fill") + 1]).read_text(encoding="utf-8"))
-    pot = polib.pofile(str(i18n / f"{MODULE}.pot"))
+    pot = polib.pofile(str(i18n / f"{module}.pot"))
     de_path = i18n / "de.po"
     old = {e.msgid: e for e in polib.pofile(str(de_path))} if de_path.exists() else {}
 
@@ -52,7 +52,7 @@ def main(argv):
         if not msgstr:
             missing.append(entry.msgid)
     de.save(str(de_path))
-    print(f"de.po: {len(pot)} strings, {len(missing)} without German")
+    print(f"{module} de.po: {len(pot)} strings, {len(missing)} without German")
     for msgid in missing:
         print(f"  MISSING: {msgid!r}")
     return 1 if missing else 0

@@ -7,7 +7,16 @@ ODOO_PATH="${ODOO_PATH:-/opt/odoo}"
 VENV="$REPO/.venv"
 STATE="$REPO/.state"
 CONF="$STATE/odoo.conf"
+# The repo's addons: the app and its bridges to other Odoo apps, every directory
+# kommune_interkulturell* with a manifest (the app first).
 ADDON=kommune_interkulturell
+ADDONS=()
+for _dir in "$REPO"/kommune_interkulturell*/; do
+    [ -f "$_dir/__manifest__.py" ] && ADDONS+=("$(basename "$_dir")")
+done
+unset _dir
+# The addons as odoo-bin's -i/-u take them: a,b,c
+addons_csv() { local IFS=,; echo "${ADDONS[*]}"; }
 PY="${PYTHON:-python3}"
 PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
 PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
@@ -37,27 +46,35 @@ psql_q() { psql -X -q -tA -d postgres -c "$1"; }
 
 db_exists() { [ "$(psql_q "SELECT 1 FROM pg_database WHERE datname = '$1'")" = "1" ]; }
 
-# A digest of everything that decides what a database built from the addon contains:
-# the addon's files and the Odoo tree's version. Used to skip reinstalls when nothing changed.
+# A digest of everything that decides what a database built from the addons contains:
+# the addons' files and the Odoo tree's version. Used to skip reinstalls when nothing changed.
 addon_digest() {
     (
         cd "$REPO"
-        find "$ADDON" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | sort -z \
-            | xargs -0 sha256sum
+        find "${ADDONS[@]}" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+            | sort -z | xargs -0 sha256sum
         sha256sum "$ODOO_PATH/odoo/release.py"
     ) | sha256sum | cut -d' ' -f1
 }
 
-# True when the database exists and has the addon installed (not half-installed).
+# How many of the repo's addons the database has installed (not half-installed).
+addons_installed_count() {
+    db_exists "$1" && psql -X -tA -d "$1" -c \
+        "SELECT count(*) FROM ir_module_module WHERE state = 'installed'
+          AND name IN ($(printf "'%s'," "${ADDONS[@]}" | sed 's/,$//'))" 2>/dev/null || echo 0
+}
+
+# True when the database exists and has the app installed (not half-installed).
 addon_installed() {
     db_exists "$1" && [ "$(psql -X -tA -d "$1" -c \
         "SELECT state FROM ir_module_module WHERE name = '$ADDON'" 2>/dev/null)" = "installed" ]
 }
 
-# Make sure database $1 has the addon installed and matching the working tree: install it
-# (dropping a half-built database first) or upgrade it when the addon's files changed.
+# Make sure database $1 has every addon of the repo installed and matching the working
+# tree: install them (dropping a half-built database first), or upgrade them when their
+# files changed (installing an addon the database does not have yet, e.g. a new bridge).
 # Further arguments are passed to the install (e.g. --with-demo). With
-# KI_REINSTALL_ON_CHANGE=1 a changed addon is installed afresh instead of upgraded.
+# KI_REINSTALL_ON_CHANGE=1 changed addons are installed afresh instead of upgraded.
 ensure_addon_db() {
     local db="$1"; shift
     local digest stamp
@@ -69,15 +86,17 @@ ensure_addon_db() {
     if ! addon_installed "$db"; then
         rm -f "$stamp"
         db_exists "$db" && odoo_cmd db drop "$db" >/dev/null
-        say "installing $ADDON into database $db"
-        if ! odoo_bin -d "$db" -i "$ADDON" "$@" --stop-after-init --log-level=warn; then
+        say "installing $(addons_csv) into database $db"
+        if ! odoo_bin -d "$db" -i "$(addons_csv)" "$@" --stop-after-init --log-level=warn; then
             odoo_cmd db drop "$db" >/dev/null 2>&1 || true
-            die "installing $ADDON into $db failed (see the log above); the database was dropped."
+            die "installing $(addons_csv) into $db failed (see the log above); the database was dropped."
         fi
         KI_DB_CREATED=1
-    elif [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
-        say "upgrading $ADDON in database $db"
-        odoo_bin -d "$db" -u "$ADDON" --stop-after-init --log-level=warn
+    elif [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ] \
+        || [ "$(addons_installed_count "$db")" != "${#ADDONS[@]}" ]; then
+        say "upgrading $(addons_csv) in database $db"
+        # -i installs those not installed yet, -u upgrades the others.
+        odoo_bin -d "$db" -i "$(addons_csv)" -u "$(addons_csv)" --stop-after-init --log-level=warn
         KI_DB_CREATED=0
     else
         KI_DB_CREATED=0

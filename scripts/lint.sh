@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make lint`: ruff (lint + format check), pylint-odoo on the addon, and every XML file
+# `make lint`: ruff (lint + format check), pylint-odoo on every addon, and every XML file
 # of the repo parsed for well-formedness.
 source "$(dirname "$0")/lib.sh"
 
@@ -11,7 +11,7 @@ say "ruff"
 "$VENV/bin/ruff" check . || status=1
 "$VENV/bin/ruff" format --check . || status=1
 say "pylint-odoo"
-"$VENV/bin/pylint" --rcfile=.pylintrc "$ADDON" || status=1
+"$VENV/bin/pylint" --rcfile=.pylintrc "${ADDONS[@]}" || status=1
 say "XML well-formedness"
 "$VENV/bin/python" - <<'PY' || status=1
 import subprocess, sys

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: set up (browser included), build a fresh throw-away database with the
-# addon, German and demo data installed, and run the whole suite with pytest-odoo:
-# the addon's tests (kommune_interkulturell/tests, browser tours included) and the
+# addons, German and demo data installed, and run the whole suite with pytest-odoo:
+# the addons' tests (kommune_interkulturell*/tests, browser tours included) and the
 # live-server tests of the repo (tests/; among them the addons' tests once more under
 # odoo-bin, and Odoo's own tests of the apps the addons override, each on a scratch
 # database of their own). Extra pytest arguments: make test ARGS="-k x";
@@ -14,10 +14,10 @@ LIVE_DB="${TEST_DB}_live"
 
 "$REPO/scripts/setup.sh" --browser
 
-# The installed addon is kept as a template database and reused while the addon's
-# files are unchanged: re-running the suite then costs no reinstall. The test databases
+# The installed addons are kept as a template database and reused while their files
+# are unchanged: re-running the suite then costs no reinstall. The test databases
 # themselves are always fresh copies of it.
-# A changed addon is installed afresh rather than upgraded, so that install bugs show.
+# Changed addons are installed afresh rather than upgraded, so that install bugs show.
 KI_REINSTALL_ON_CHANGE=1 ensure_addon_db "$TEMPLATE_DB" --with-demo --load-language=de_DE
 say "fresh test databases $TEST_DB and $LIVE_DB from $TEMPLATE_DB"
 odoo_cmd db duplicate -f "$TEMPLATE_DB" "$TEST_DB" >/dev/null
@@ -27,7 +27,9 @@ odoo_cmd db duplicate -f "$TEMPLATE_DB" "$LIVE_DB" >/dev/null
 export KI_ODOO_PATH="$ODOO_PATH" KI_ODOO_CONF="$CONF" KI_PYTHON="$VENV/bin/python"
 export KI_LIVE_DB="$LIVE_DB" KI_TEST_DB="$TEST_DB"
 
-paths=("$ADDON/tests" tests)
+paths=()
+for addon in "${ADDONS[@]}"; do paths+=("$addon/tests"); done
+paths+=(tests)
 for arg in "$@"; do
     case "$arg" in -*) ;; *) [ -e "$REPO/${arg%%::*}" ] && paths=() ;; esac
 done

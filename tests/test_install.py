@@ -1,9 +1,11 @@
 """Install without demo data, upgrade and uninstall, on a database of their own.
 
-One scratch database for the module: installed and filled once with the network's data
-(organisations, persons, a training with sessions and registrations, a cooperation with
-a meeting, consents); then upgraded, then uninstalled. The tests run in this order, each
-on what the previous one left (pytest keeps the order of a file)."""
+One scratch database for the module: the app installed alone (without mass_mailing)
+and filled with the network's data (organisations, persons, a training with sessions
+and registrations, a cooperation with a meeting, consents); then mass_mailing installed,
+which brings the bridge BRIDGE by itself, and an invitation campaign sent; then
+upgraded, then uninstalled. The tests run in this order, each on what the previous one
+left (pytest keeps the order of a file)."""
 
 import json
 
@@ -12,6 +14,7 @@ import pytest
 from .conftest import TEST_DB, odoo_bin, odoo_shell
 
 MODULE = "kommune_interkulturell"
+BRIDGE = "kommune_interkulturell_mass_mailing"
 
 CREATE_DATA = """
 from datetime import datetime, timedelta
@@ -59,13 +62,26 @@ ref('kommune_interkulturell.consent_purpose_photo').name = 'KI-Install-Fotos'
 ref('kommune_interkulturell.training_stage_open').name = 'KI-Install-Offen'
 env['ir.config_parameter'].set_param('kommune_interkulturell.training_reminder_days', '5')
 env.company.kommune_invitation_basis = 'legitimate_interest'
-# An invitation campaign, sent (the mails fail without a mail server: traces all the same).
+env.cr.commit()
+"""
+
+# With the bridge: an invitation campaign, sent (the mails fail without a mail server:
+# traces all the same).
+CREATE_CAMPAIGN = """
+env = env(context=dict(env.context, kommune_training_no_mail=True))
+mo = env['res.partner'].search([('name', '=', 'KI-Install-MO')])
 env.user.email = env.user.email or 'admin@install.example.org'
 next_training = env['kommune.training'].create({'name': 'KI-Install-Training-2'})
 campaign = next_training._create_invitation_campaign(
     [('parent_id', '=', mo.id)], title='KI-Install-Campaign')
 campaign.mailing_mail_ids.action_send_mail()
 env.cr.commit()
+"""
+
+MODULE_STATES = """
+import json
+print('STATES' + json.dumps(dict(
+    env['ir.module.module'].search([('name', 'in', %r)]).mapped(lambda m: (m.name, m.state)))))
 """
 
 SNAPSHOT = """
@@ -154,7 +170,9 @@ print('AFTER' + json.dumps({
     'models': q("SELECT model FROM ir_model WHERE model LIKE 'kommune.%%'"),
     'fields': q("SELECT model, name FROM ir_model_fields WHERE model LIKE 'kommune.%%' "
                 "OR relation LIKE 'kommune.%%' OR name LIKE 'kommune%%'"),
-    'xmlids': q("SELECT count(*) FROM ir_model_data WHERE module = 'kommune_interkulturell'"),
+    'xmlids': q("SELECT count(*) FROM ir_model_data WHERE module LIKE 'kommune_interkulturell%%'"),
+    'bridge_state': env['ir.module.module'].search(
+        [('name', '=', 'kommune_interkulturell_mass_mailing')]).state,
     'documents': q("SELECT 'mail_message', count(*) FROM mail_message "
                    "WHERE model LIKE 'kommune.%%' "
                    "UNION ALL SELECT 'mail_followers', count(*) FROM mail_followers "
@@ -179,13 +197,29 @@ def shell_json(db, code, marker):
 
 @pytest.fixture(scope="module")
 def network_db():
-    """A scratch database with the addon (no demo data) and the network's data."""
+    """A scratch database with the app alone (no demo data) and the network's data."""
     name = f"{TEST_DB}_scratch"
     odoo_bin("db", "drop", name, check=False)
     odoo_bin("-d", name, "-i", MODULE, "--stop-after-init", "--log-level=warn")
     odoo_shell(name, CREATE_DATA)
     yield name
     odoo_bin("db", "drop", name, check=False)
+
+
+def module_states(db, names=(MODULE, BRIDGE, "mass_mailing", "link_tracker", "utm")):
+    return shell_json(db, MODULE_STATES % (list(names),), "STATES")
+
+
+def test_app_installs_alone(network_db):
+    """The app needs neither mass mailing nor its bridge: the network's data above was
+    made without them."""
+    assert module_states(network_db) == {
+        MODULE: "installed",
+        BRIDGE: "uninstalled",
+        "mass_mailing": "uninstalled",
+        "link_tracker": "uninstalled",
+        "utm": "uninstalled",
+    }
 
 
 def test_install_without_demo(network_db):
@@ -209,6 +243,15 @@ print('STATE' + json.dumps({
         "purposes": ["funder_reporting", "invitation", "photo", "training"],
         "demo": 0,
     }
+
+
+def test_bridge_comes_with_mass_mailing(network_db):
+    """Installing Email Marketing brings the campaigns' bridge by itself (auto_install);
+    a campaign is then sent."""
+    odoo_bin("-d", network_db, "-i", "mass_mailing", "--stop-after-init", "--log-level=warn")
+    states = module_states(network_db)
+    assert states[BRIDGE] == states["mass_mailing"] == "installed", states
+    odoo_shell(network_db, CREATE_CAMPAIGN)
 
 
 def test_upgrade_keeps_data(network_db):
@@ -238,6 +281,7 @@ env.cr.commit()
     )
     after = shell_json(network_db, AFTER_UNINSTALL, "AFTER")
     assert after["state"] == "uninstalled"
+    assert after["bridge_state"] == "uninstalled", "the bridge goes with the app"
     # Partners stay, with their names.
     assert after["partners"] == sorted(row[0] for row in before["partners"])
     # The calendar events behind the sessions and the cooperation meeting stay, with

@@ -8,10 +8,14 @@ a configuration that loads it instead of the working tree, and filled there thro
 what the upgrade left, in SQL.
 
 Building the old database and upgrading it take most of this file's time (about
-three minutes): to check more across the upgrade (e.g. when the addon is split into
-an app and bridge addons), add what the old release must hold to OLD_RELEASE_DATA (it
-prints one JSON object: add keys), adapt ``upgraded_db`` if the upgrade needs more
-than ``-u``, and write tests on ``upgraded_db`` - one old database, one upgrade."""
+three minutes): to check more across the upgrade, add what the old release must hold to
+OLD_RELEASE_DATA (it prints one JSON object: add keys) and to SNAPSHOT (read before and
+after the upgrade, in SQL), and write tests on ``upgraded_db`` - one old database, one
+upgrade.
+
+Release 19.0.2.0.0 split the addon into the app and the bridge BRIDGE (the invitation
+campaigns, on mass_mailing): the upgrade of the app installs the bridge and hands the
+campaigns' models, fields, views and external ids over to it, keeping every record."""
 
 import configparser
 import json
@@ -21,9 +25,19 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ODOO_CONF, ODOO_PATH, PYTHON, TEST_DB, free_port, odoo_bin
+from .conftest import (
+    ODOO_CONF,
+    ODOO_PATH,
+    PYTHON,
+    TEST_DB,
+    LiveServer,
+    free_port,
+    odoo_bin,
+    odoo_shell,
+)
 
 MODULE = "kommune_interkulturell"
+BRIDGE = "kommune_interkulturell_mass_mailing"
 REPO = Path(__file__).resolve().parents[1]
 # The release before the personal links left the link shortener: tag 19.0.1.1.0.
 OLD_RELEASE = "ccddeea8f368b1dcdc667909f343ca9bdea1f1fe"
@@ -70,6 +84,24 @@ for index, tracker in enumerate(personal):
     personal_clicks |= Click.add_click(
         tracker.code, ip=f'192.0.2.{index + 1}', mailing_trace_id=trace.id)
 other_click = Click.add_click(other.code, ip='198.51.100.1')
+
+# What the campaigns hold besides the sent mailing: a registration through a personal
+# link (its mailing and campaign), a personal link signed now and opened after the
+# upgrade, the training's invitation settings, a saved audience, an opt-out, the
+# throttle and its count, the data-protection log.
+from datetime import datetime
+registered = training._register_participant(
+    persons[0], source='invitation', consent=True,
+    mailing_id=mailing.id, campaign_id=campaign.id)
+token = training._get_invitation_token(persons[1], mailing)
+training.write({'registration_deadline': datetime(2031, 1, 15, 12, 0), 'cancel_deadline_days': 5})
+env['mailing.filter'].create({'name': 'KI-Upgrade-Audience',
+    'mailing_model_id': env['ir.model']._get_id('res.partner'),
+    'mailing_domain': repr([('parent_id', '=', mo.id)])})
+persons[2]._set_invitation_opt_out()
+env['ir.config_parameter'].set_param('kommune_interkulturell.mail_throttle_per_minute', '30')
+env['kommune.mail.throttle']._reserve(2, 30)
+env['kommune.privacy.log']._log('access', partner=persons[1], person_count=1)
 env.cr.commit()
 print('OLD' + json.dumps({
     'personal_tracker_ids': personal.ids,
@@ -79,8 +111,75 @@ print('OLD' + json.dumps({
     'other_click_ids': other_click.ids,
     'clicked_trace_id': trace.id,
     'trace_clicked': bool(trace.links_click_datetime),
+    'token': token,
+    'registration_id': registered.id,
+    'opted_out_id': persons[2].id,
 }))
 """
+
+# What must come through the upgrade unchanged, read in SQL before and after it.
+SNAPSHOT = {
+    "campaigns": "SELECT id, title, training_id, user_id FROM utm_campaign "
+    "WHERE training_id IS NOT NULL ORDER BY id",
+    "mailings": "SELECT id, subject, campaign_id, training_id, campaign_lang, state, "
+    "mailing_domain FROM mailing_mailing ORDER BY id",
+    "traces": "SELECT id, mass_mailing_id, model, res_id, email, trace_status, "
+    "links_click_datetime FROM mailing_trace ORDER BY id",
+    "registrations": "SELECT id, training_id, partner_id, state, source, consent_id, "
+    "mailing_id, campaign_id FROM kommune_training_registration ORDER BY id",
+    "trainings": "SELECT id, name, registration_deadline, date_registration_close, "
+    "cancel_deadline_days FROM kommune_training ORDER BY id",
+    "consents": "SELECT id, partner_id, purpose_id, company_id, date_given, legal_basis "
+    "FROM kommune_consent ORDER BY id",
+    "privacy_log": "SELECT id, operation, partner_id, person_count FROM kommune_privacy_log "
+    "ORDER BY id",
+    "audiences": "SELECT id, name, mailing_domain FROM mailing_filter ORDER BY id",
+    "throttle": "SELECT minute, mail_count FROM kommune_mail_throttle ORDER BY minute",
+    "params": "SELECT key, value FROM ir_config_parameter "
+    "WHERE key LIKE 'kommune_interkulturell.%' ORDER BY key",
+    "other_trackers": "SELECT t.id, t.url, c.code FROM link_tracker t JOIN link_tracker_code c "
+    "ON c.link_id = t.id WHERE url !~ '/kommune/(invitation|subscribe/confirm)/' ORDER BY id",
+}
+# External ids of the old release that the new one does not have, and why. Every other
+# one must still exist, pointing to the same record (under the app, the bridge, or the
+# Odoo app that adds the field).
+GONE_XMLIDS = {
+    # Merged into the app's own views (no view of the app inherits another).
+    ("ir.ui.view", "kommune_training_registration_view_form_privacy"): "merged",
+    ("ir.ui.view", "res_config_settings_view_form_privacy"): "merged",
+    ("ir.ui.view", "res_partner_view_list_organization_dialogue"): "merged",
+    ("ir.ui.view", "view_partner_form_cooperation"): "merged",
+    ("ir.ui.view", "view_res_partner_filter_cooperation"): "merged",
+    # 19.0.1.2.0 stopped extending link.tracker: the model keeps link_tracker's own ids.
+    ("ir.model", "model_link_tracker"): "no extension",
+    ("ir.model.fields", "field_link_tracker__display_name"): "no extension",
+    ("ir.model.fields", "field_link_tracker__id"): "no extension",
+}
+# A sample of what the bridge owns now (its records kept their ids).
+BRIDGE_XMLIDS = [
+    ("ir.model", "model_kommune_mail_throttle"),
+    ("ir.model", "model_kommune_campaign_invite"),
+    ("ir.model.fields", "field_kommune_training__registration_deadline"),
+    ("ir.model.fields", "field_kommune_training_registration__campaign_id"),
+    ("ir.model.fields", "field_mailing_mailing__training_id"),
+    ("ir.model.fields", "field_utm_campaign__training_id"),
+    ("ir.model.fields", "field_res_partner__training_invitation_link"),
+    ("ir.ui.view", "invitation_page"),
+    ("ir.ui.view", "kommune_training_view_form_campaign"),
+    ("ir.actions.act_window", "utm_campaign_action_training"),
+    ("ir.ui.menu", "utm_campaign_menu_training"),
+    ("mail.template", "mail_template_training_campaign"),
+    ("ir.model.access", "access_kommune_mail_throttle_user"),
+    ("ir.model.constraint", "constraint_kommune_training_cancel_deadline_days_positive"),
+]
+# A sample of what stays the app's.
+APP_XMLIDS = [
+    ("ir.ui.view", "invitation_layout"),
+    ("ir.ui.view", "invitation_error_page"),
+    ("ir.model", "model_kommune_training"),
+    ("ir.model.fields", "field_res_partner__invitation_opt_out"),
+    ("res.groups", "group_kommune_user"),
+]
 
 
 def run_odoo(conf, *args, timeout=600, stdin=None):
@@ -145,18 +244,36 @@ def query(db, sql, params=None):
         return cr.fetchall()
 
 
+def snapshot(db):
+    """SNAPSHOT's rows of ``db``, and its external ids of the app and the bridge (and of
+    the Odoo apps that add fields to the app's models) ``{(module, model, name): res_id}``."""
+    rows = {key: [list(row) for row in query(db, sql)] for key, sql in SNAPSHOT.items()}
+    xmlids = {
+        (module, model, name): res_id
+        for module, model, name, res_id in query(
+            db,
+            "SELECT module, model, name, res_id FROM ir_model_data WHERE module IN %s",
+            [(MODULE, BRIDGE, "sms", "portal")],
+        )
+        if module in (MODULE, BRIDGE) or name.startswith("field_kommune")
+    }
+    return json.loads(json.dumps(rows, default=str)), xmlids
+
+
 class OldReleaseDb:
     """The database built with release OLD_RELEASE.
 
     :ivar name: the database
     :ivar conf: the configuration that loads the old release's addon
     :ivar created: what OLD_RELEASE_DATA printed (ids of what it created)
+    :ivar before: its snapshot before the upgrade (see snapshot)
     """
 
     def __init__(self, name, conf, created):
         self.name = name
         self.conf = conf
         self.created = created
+        self.before = snapshot(name)
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +312,8 @@ def old_release_db(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def upgraded_db(old_release_db):
-    """The old release's database, upgraded once with the working tree."""
+    """The old release's database, upgraded once with the working tree: ``-u`` of the
+    app only, as an administrator upgrades it."""
     odoo_bin("-d", old_release_db.name, "-u", MODULE, "--stop-after-init", "--log-level=warn")
     return old_release_db
 
@@ -228,3 +346,121 @@ def test_upgrade_removes_personal_link_trackers(upgraded_db):
         "SELECT links_click_datetime IS NOT NULL FROM mailing_trace WHERE id = %s",
         [created["clicked_trace_id"]],
     ) == [(True,)]
+
+
+def test_upgrade_installs_the_bridge_and_hands_it_the_campaigns(upgraded_db):
+    """The bridge is installed by the app's upgrade; what moved to it kept its records
+    (nothing deleted and created again: same ids), the rest stays the app's, and no
+    external id of the old release is lost but those merged or dropped on purpose."""
+    db = upgraded_db.name
+    states = dict(
+        query(
+            db,
+            "SELECT name, state FROM ir_module_module WHERE name IN %s",
+            [(MODULE, BRIDGE, "mass_mailing")],
+        )
+    )
+    assert states == {MODULE: "installed", BRIDGE: "installed", "mass_mailing": "installed"}
+    (version,) = query(db, "SELECT latest_version FROM ir_module_module WHERE name = %s", [MODULE])
+    assert version == ("19.0.2.0.0",)
+
+    _rows, before = upgraded_db.before
+    _rows, after = snapshot(db)
+    records = {(model, name, res_id) for (_module, model, name), res_id in after.items()}
+    lost = sorted(
+        (model, name)
+        for (_module, model, name), res_id in before.items()
+        if (model, name, res_id) not in records and (model, name) not in GONE_XMLIDS
+    )
+    assert not lost, f"external ids of the old release lost by the upgrade: {lost}"
+    for model, name in BRIDGE_XMLIDS:
+        res_id = before[MODULE, model, name]
+        assert after.get((BRIDGE, model, name)) == res_id, (model, name)
+        assert (MODULE, model, name) not in after, (model, name)
+    for model, name in APP_XMLIDS:
+        assert after.get((MODULE, model, name)) == before[MODULE, model, name], (model, name)
+    # The campaigns' tables keep their owner, for a later uninstall of the bridge.
+    assert query(
+        db,
+        """SELECT m.name FROM ir_model_constraint c JOIN ir_module_module m ON m.id = c.module
+            WHERE c.name = 'kommune_training_registration_campaign_id_fkey'""",
+    ) == [(BRIDGE,)]
+
+
+def test_upgrade_keeps_the_campaigns_data(upgraded_db):
+    """Campaigns, mailings, traces, registrations with their campaign, the training's
+    invitation settings, consents, the data-protection log, saved audiences, the
+    throttle and its settings come through unchanged; the opt-out of the old release is
+    read from the consent history (19.0.1.2.0); the bridge's code reads them."""
+    rows_before, _xmlids = upgraded_db.before
+    rows_after, _xmlids = snapshot(upgraded_db.name)
+    created = upgraded_db.created
+    # The old database really had them (a snapshot of nothing would compare equal).
+    assert len(rows_before["campaigns"]) == 1 and rows_before["mailings"]
+    assert len(rows_before["traces"]) == 3
+    (registration,) = [
+        row for row in rows_before["registrations"] if row[0] == created["registration_id"]
+    ]
+    assert registration[-2:] == [rows_before["mailings"][0][0], rows_before["campaigns"][0][0]]
+    assert rows_before["trainings"][0][2:] == ["2031-01-15 12:00:00", "2031-01-15 12:00:00", 5]
+    assert rows_before["audiences"] and rows_before["throttle"] and rows_before["privacy_log"]
+    for key in SNAPSHOT:
+        assert rows_after[key] == rows_before[key], f"{key} changed by the upgrade"
+
+    out = odoo_shell(
+        upgraded_db.name,
+        f"""
+import json
+campaign = env['utm.campaign'].search([('training_id', '!=', False)])
+registration = env['kommune.training.registration'].browse({created["registration_id"]})
+person = env['res.partner'].browse({created["opted_out_id"]})
+print('NEW' + json.dumps({{
+    'campaign': [campaign.title, campaign.training_id.name, len(campaign.mailing_mail_ids),
+                 campaign.training_registration_count],
+    'registration': [registration.campaign_id.title, registration.mailing_id.subject],
+    'throttle': env['kommune.mail.throttle']._get_limit(),
+    'opted_out': [person.invitation_opt_out,
+                  sorted(person.kommune_consent_ids.mapped('state'))],
+    'opt_out_list': person.email_normalized in env['res.partner']._mailing_get_opt_out_list(
+        env['mailing.mailing']),
+}}))
+""",
+    )
+    new = json.loads(out.split("NEW", 1)[1].splitlines()[0])
+    assert new["campaign"] == ["KI-Upgrade-Campaign", "KI-Upgrade-Training", 1, 1]
+    assert new["registration"][0] == "KI-Upgrade-Campaign" and new["registration"][1]
+    assert new["throttle"] == 30
+    assert new["opted_out"] == [True, ["withdrawn"]]
+    assert new["opt_out_list"]
+
+
+def test_personal_links_signed_before_still_open(upgraded_db):
+    """A personal link mailed by the old release opens the person's registration page of
+    the bridge, and its form registers them for the campaign's training."""
+    server = LiveServer(db=upgraded_db.name).wait_ready()
+    try:
+        import re
+        import urllib.request
+        from http.cookiejar import CookieJar
+
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        url = f"{server.url}/kommune/invitation/{upgraded_db.created['token']}"
+        with opener.open(url, timeout=60) as response:
+            assert response.status == 200
+            page = response.read().decode()
+        assert "KI-Upgrade-Training" in page
+        assert "KI-Upgrade-Person 1" in page
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        data = f"csrf_token={csrf}&consent=1".encode()
+        with opener.open(f"{url}/register", data=data, timeout=60) as response:
+            assert response.status == 200
+    finally:
+        server.stop()
+    ((state, campaign),) = query(
+        upgraded_db.name,
+        """SELECT r.state, c.title->>'en_US' FROM kommune_training_registration r
+             JOIN res_partner p ON p.id = r.partner_id
+             JOIN utm_campaign c ON c.id = r.campaign_id
+            WHERE p.name = 'KI-Upgrade-Person 1'""",
+    )
+    assert (state, campaign) == ("confirmed", "KI-Upgrade-Campaign")

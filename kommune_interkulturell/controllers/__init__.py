@@ -1,3 +1,2 @@
 from . import kommune_public
-from . import kommune_interkulturell
 from . import kommune_subscription

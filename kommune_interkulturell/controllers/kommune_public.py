@@ -6,12 +6,27 @@ confirmation) work without login. Each handler first counts the request against 
 rate limits, then checks the link or the form, and only then works with sudo() on the
 records the checked input stands for."""
 
+import re
+
 from odoo import http
 from odoo.http import request
 
 # Public paths: their errors get the friendly page and their responses the security
 # headers (see ir.http).
 PUBLIC_PATH_PREFIX = "/kommune/"
+# The paths of the personal links: public pages opened with a signed token that stands
+# for one person - their registration page of a training (with its register and cancel
+# forms, kommune_interkulturell_mass_mailing), the confirmation of their sign-up for
+# invitations. Whoever holds such a link acts as that person. Odoo's link shortener must
+# never hold one: its short links (/r/<code>, a few random characters, public) can be
+# enumerated. Every public route that takes a token belongs under one of these paths;
+# add the path of a new one here: the shortener (mail.render.mixin of
+# kommune_interkulturell_mass_mailing), the privacy lookup of link trackers and the
+# upgrade to 19.0.1.2.0 read it, a test checks the routes.
+PERSONAL_LINK_PATHS = (
+    "/kommune/invitation",
+    "/kommune/subscribe/confirm",
+)
 # The largest form a public page accepts; Odoo refuses larger bodies with 413 before
 # reading them (the route's max_content_length).
 MAX_FORM_BYTES = 16 * 1024
@@ -20,6 +35,15 @@ MAX_VALUE_LENGTH = 1024
 # Form submissions per personal link and minute: a person clicks a few times, a script
 # trying values on one link is stopped.
 TOKEN_POST_LIMIT = 10
+
+
+def get_personal_link_patterns():
+    """The personal paths as entries of the link shortener's blacklist: regular
+    expressions that the shortener searches, followed by "/", "?", "#" or the end, in
+    the whole address of an HTML link (a personal link in another address's parameters
+    is kept too) and in the path of a link in text (see link_tracker's
+    find_links_with_urls_and_labels and mail.render.mixin._shorten_links_text)."""
+    return [re.escape(path) for path in PERSONAL_LINK_PATHS]
 
 
 def render_public_error(error, status, training=None, headers=None, values=None, partner=None):
@@ -40,18 +64,34 @@ def render_public_error(error, status, training=None, headers=None, values=None,
     return response
 
 
+def get_nearest_lang(lang_code):
+    """The installed language nearest to ``lang_code``: itself, else the same language of
+    another country, or None - the match of http_routing's ir.http.get_nearest_lang
+    (the app does not depend on http_routing)."""
+    if not lang_code:
+        return None
+    installed = request.env["res.lang"]._get_active_by("code")
+    if lang_code in installed:
+        return lang_code
+    short = lang_code.partition("_")[0]
+    return next((code for code in installed if short and code.startswith(short)), None)
+
+
 def set_public_lang(partner=None):
     """Speak the person's language, else the browser's, among the installed ones
-    (German, the network's language, when neither fits). Odoo's nearest-language match
-    (ir.http.get_nearest_lang: exact, else the same language of another country)
-    decides for each candidate."""
-    IrHttp = request.env["ir.http"]
-    lang = IrHttp.get_nearest_lang(partner.lang) if partner else None
+    (German, the network's language, when neither fits; else the first installed). The
+    nearest-language match (get_nearest_lang: exact, else the same language of another
+    country) decides for each candidate."""
+    lang = get_nearest_lang(partner.lang) if partner else None
     if not lang:
         for accepted, _quality in request.httprequest.accept_languages:
-            if lang := IrHttp.get_nearest_lang(accepted.replace("-", "_")):
+            if lang := get_nearest_lang(accepted.replace("-", "_")):
                 break
-    lang = lang or IrHttp.get_nearest_lang("de_DE") or IrHttp._get_default_lang().code
+    lang = (
+        lang
+        or get_nearest_lang("de_DE")
+        or next(iter(request.env["res.lang"]._get_active_by("code")))
+    )
     request.update_context(lang=lang)
     return lang
 

@@ -5,6 +5,7 @@ from . import kommune_community
 from . import kommune_language
 from . import kommune_activity_area
 from . import kommune_target_group
+from . import kommune_consent_mixin
 from . import res_partner
 from . import kommune_cooperation_stage
 from . import kommune_cooperation_kind
@@ -25,15 +26,12 @@ from . import kommune_training_session
 from . import kommune_training_attendance
 from . import res_config_settings
 from . import ir_actions_report
-from . import kommune_mail_throttle
-from . import mailing_mailing
-from . import utm_campaign
 from . import mail_mail
-from . import mail_render_mixin
 from . import res_company
 from . import kommune_consent_purpose
 from . import kommune_consent
 from . import kommune_privacy_log
+from . import kommune_privacy
 from . import privacy_log
 from . import kommune_retention_rule
 from . import kommune_rate_limit

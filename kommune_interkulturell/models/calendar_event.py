@@ -32,6 +32,29 @@ class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
     # ------------------------------------------------------------
+    # DEFAULTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def default_get(self, fields):
+        events = self
+        if cooperation_id := self.env.context.get("default_cooperation_id"):
+            events = self.with_context(
+                default_res_model=COOPERATION_MODEL, default_res_id=cooperation_id
+            )
+        defaults = super(CalendarEvent, events).default_get(fields)
+        # Planned from the cooperation's chatter ("Meeting" activity) or its document
+        # link: link the cooperation as well.
+        if (
+            "cooperation_id" in fields
+            and not defaults.get("cooperation_id")
+            and defaults.get("res_id")
+            and defaults.get("res_model_id") == self.env["ir.model"]._get_id(COOPERATION_MODEL)
+        ):
+            defaults["cooperation_id"] = defaults["res_id"]
+        return defaults
+
+    # ------------------------------------------------------------
     # FIELDS
     # ------------------------------------------------------------
 
@@ -63,29 +86,6 @@ class CalendarEvent(models.Model):
         "project's users of this company see its attendees, besides the organiser and "
         "the attendees themselves.",
     )
-
-    # ------------------------------------------------------------
-    # DEFAULTS
-    # ------------------------------------------------------------
-
-    @api.model
-    def default_get(self, fields):
-        events = self
-        if cooperation_id := self.env.context.get("default_cooperation_id"):
-            events = self.with_context(
-                default_res_model=COOPERATION_MODEL, default_res_id=cooperation_id
-            )
-        defaults = super(CalendarEvent, events).default_get(fields)
-        # Planned from the cooperation's chatter ("Meeting" activity) or its document
-        # link: link the cooperation as well.
-        if (
-            "cooperation_id" in fields
-            and not defaults.get("cooperation_id")
-            and defaults.get("res_id")
-            and defaults.get("res_model_id") == self.env["ir.model"]._get_id(COOPERATION_MODEL)
-        ):
-            defaults["cooperation_id"] = defaults["res_id"]
-        return defaults
 
     # ------------------------------------------------------------
     # COMPUTE AND SEARCH

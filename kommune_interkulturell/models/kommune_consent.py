@@ -153,6 +153,33 @@ class KommuneConsent(models.Model):
     )
 
     # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
+
+    @api.depends("purpose_id")
+    def _compute_legal_basis(self):
+        for consent in self:
+            if not consent.legal_basis or not consent._origin:
+                consent.legal_basis = consent.purpose_id.legal_basis or "consent"
+
+    @api.depends("date_withdrawn", "confirmation_pending")
+    def _compute_state(self):
+        for consent in self:
+            if consent.date_withdrawn:
+                consent.state = "withdrawn"
+            elif consent.confirmation_pending:
+                consent.state = "pending"
+            else:
+                consent.state = "given"
+
+    @api.depends("partner_id", "purpose_id")
+    def _compute_display_name(self):
+        for consent in self:
+            consent.display_name = " – ".join(
+                name for name in (consent.purpose_id.name, consent.partner_id.name) if name
+            )
+
+    # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
 
@@ -190,33 +217,6 @@ class KommuneConsent(models.Model):
                         organization=consent.partner_id.display_name,
                     )
                 )
-
-    # ------------------------------------------------------------
-    # COMPUTES
-    # ------------------------------------------------------------
-
-    @api.depends("purpose_id")
-    def _compute_legal_basis(self):
-        for consent in self:
-            if not consent.legal_basis or not consent._origin:
-                consent.legal_basis = consent.purpose_id.legal_basis or "consent"
-
-    @api.depends("date_withdrawn", "confirmation_pending")
-    def _compute_state(self):
-        for consent in self:
-            if consent.date_withdrawn:
-                consent.state = "withdrawn"
-            elif consent.confirmation_pending:
-                consent.state = "pending"
-            else:
-                consent.state = "given"
-
-    @api.depends("partner_id", "purpose_id")
-    def _compute_display_name(self):
-        for consent in self:
-            consent.display_name = " – ".join(
-                name for name in (consent.purpose_id.name, consent.partner_id.name) if name
-            )
 
     # ------------------------------------------------------------
     # CRUD

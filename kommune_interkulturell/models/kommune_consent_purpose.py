@@ -79,12 +79,6 @@ class KommuneConsentPurpose(models.Model):
                 )
             )
 
-    @api.model
-    def _get_by_code(self, code):
-        """The purpose with this technical code (archived ones included), or an empty
-        recordset."""
-        return self.with_context(active_test=False).search([("code", "=", code)], limit=1)
-
     def action_open_consents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -93,3 +87,9 @@ class KommuneConsentPurpose(models.Model):
         action["domain"] = [("purpose_id", "=", self.id)]
         action["context"] = {"default_purpose_id": self.id, "search_default_filter_given": 1}
         return action
+
+    @api.model
+    def _get_by_code(self, code):
+        """The purpose with this technical code (archived ones included), or an empty
+        recordset."""
+        return self.with_context(active_test=False).search([("code", "=", code)], limit=1)

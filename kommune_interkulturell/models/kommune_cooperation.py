@@ -367,6 +367,17 @@ class KommuneCooperation(models.Model):
         ]
 
     # ------------------------------------------------------------
+    # GROUPING
+    # ------------------------------------------------------------
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        # Every stage is a column, empty and folded ones too: the pipeline shows where a
+        # cooperation can move, and drag and drop needs the target column. Stages are a
+        # handful of configuration records.
+        return stages.search([], order=stages._order)  # pylint: disable=no-search-all
+
+    # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
 
@@ -396,34 +407,6 @@ class KommuneCooperation(models.Model):
                 # paused or ended no longer holds.
                 vals["close_reason_id"] = False
         return super().write(vals)
-
-    # ------------------------------------------------------------
-    # MAIL
-    # ------------------------------------------------------------
-
-    def _track_subtype(self, init_values):
-        self.ensure_one()
-        if "stage_id" in init_values:
-            return self.env.ref("kommune_interkulturell.mt_cooperation_stage")
-        return super()._track_subtype(init_values)
-
-    def _message_post_after_hook(self, message, msg_values):
-        # A logged call, a message, an e-mail or a done activity is a contact: refresh the
-        # stored "last contact" (and through it the members' organisations).
-        if message._kommune_is_dialogue():
-            self._refresh_dialogue()
-        return super()._message_post_after_hook(message, msg_values)
-
-    # ------------------------------------------------------------
-    # GROUPING
-    # ------------------------------------------------------------
-
-    @api.model
-    def _read_group_stage_ids(self, stages, domain):
-        # Every stage is a column, empty and folded ones too: the pipeline shows where a
-        # cooperation can move, and drag and drop needs the target column. Stages are a
-        # handful of configuration records.
-        return stages.search([], order=stages._order)  # pylint: disable=no-search-all
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -491,6 +474,23 @@ class KommuneCooperation(models.Model):
         return action
 
     # ------------------------------------------------------------
+    # MAIL
+    # ------------------------------------------------------------
+
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "stage_id" in init_values:
+            return self.env.ref("kommune_interkulturell.mt_cooperation_stage")
+        return super()._track_subtype(init_values)
+
+    def _message_post_after_hook(self, message, msg_values):
+        # A logged call, a message, an e-mail or a done activity is a contact: refresh the
+        # stored "last contact" (and through it the members' organisations).
+        if message._kommune_is_dialogue():
+            self._refresh_dialogue()
+        return super()._message_post_after_hook(message, msg_values)
+
+    # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
@@ -512,6 +512,10 @@ class KommuneCooperation(models.Model):
         planned meetings whose time has come."""
         self.env.add_to_compute(self._fields["date_last_contact"], self)
         self.modified(["date_last_contact"])
+
+    # ------------------------------------------------------------
+    # CRONS
+    # ------------------------------------------------------------
 
     @api.model
     def _cron_dialogue_followup(self):

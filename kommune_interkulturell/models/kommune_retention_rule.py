@@ -224,7 +224,7 @@ class KommuneRetentionRule(models.Model):
             | self._get_network_roles()
         )
         return (
-            self.env["res.partner"]._kommune_anonymizable_domain()
+            self.env["kommune.privacy"]._get_anonymizable_domain()
             & Domain("company_id", "in", [self.company_id.id, False])
             & network
         )
@@ -259,7 +259,7 @@ class KommuneRetentionRule(models.Model):
             return Partner
         rule = self.sudo().with_context(active_test=False)
         candidates = rule.env["res.partner"].search(rule._get_candidate_domain(), order="id")
-        activity = candidates._kommune_get_last_activity()
+        activity = rule.env["kommune.privacy"]._get_last_activity(candidates)
         due = candidates.filtered(
             lambda partner: activity.get(partner.id) and activity[partner.id] < cutoff
         )
@@ -277,7 +277,7 @@ class KommuneRetentionRule(models.Model):
         batch = due[:BATCH_SIZE]
         if batch:
             # Logged by the erasure as a retention run of this rule, with its counts.
-            batch._kommune_anonymize(rule=self)
+            self.env["kommune.privacy"]._anonymize(batch, rule=self)
         self.date_last_run = fields.Datetime.now()
         _logger.info("Retention rule %s anonymised %s persons", self.id, len(batch))
         return len(due) > BATCH_SIZE

@@ -189,10 +189,6 @@ class KommuneTrainingRegistration(models.Model):
         related="organization_id.district_id", store=True, string="Organisation District"
     )
 
-    # ------------------------------------------------------------
-    # CONSTRAINTS
-    # ------------------------------------------------------------
-
     _partner_training_unique = models.UniqueIndex(
         "(training_id, partner_id)",
         "This person is already registered for this training.",
@@ -205,17 +201,6 @@ class KommuneTrainingRegistration(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
-
-    @api.constrains("partner_id")
-    def _check_partner_is_person(self):
-        for registration in self:
-            if registration.partner_id.is_company:
-                raise ValidationError(
-                    self.env._(
-                        "%(organization)s is an organisation: register one of its people.",
-                        organization=registration.partner_id.display_name,
-                    )
-                )
 
     @api.depends("partner_id")
     def _compute_organization_id(self):
@@ -263,6 +248,21 @@ class KommuneTrainingRegistration(models.Model):
             registration.display_name = (
                 f"{registration.partner_id.name or ''} – {registration.training_id.name or ''}"
             )
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("partner_id")
+    def _check_partner_is_person(self):
+        for registration in self:
+            if registration.partner_id.is_company:
+                raise ValidationError(
+                    self.env._(
+                        "%(organization)s is an organisation: register one of its people.",
+                        organization=registration.partner_id.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------
     # CRUD
@@ -608,25 +608,3 @@ class KommuneTrainingRegistration(models.Model):
                 email_values["attachments"] = [(f"{filename}.ics", base64.b64encode(ics))]
             mails |= template.send_mail_batch(registrations.ids, email_values=email_values)
         return mails
-
-    # ------------------------------------------------------------
-    # MAIL CAMPAIGNS (issue 5): where a registration came from
-    # ------------------------------------------------------------
-
-    # Both set by the personal link of a campaign mail. The campaign is kept even when
-    # its mailing is deleted: the conversion belongs to the campaign.
-    mailing_id = fields.Many2one(
-        "mailing.mailing",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        help="The campaign mail whose personal link the person registered with.",
-    )
-    campaign_id = fields.Many2one(
-        "utm.campaign",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-    )

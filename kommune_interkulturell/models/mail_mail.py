@@ -18,40 +18,11 @@ class MailMail(models.Model):
 
     @api.model
     def process_email_queue(self, email_ids=(), batch_size=1000):
-        """Apply the throttle (Settings: mails per minute) where the queue is processed:
-        each run sends what the current minute still allows, oldest mails first, and
-        wakes the queue up again at the next minute while mails wait. Mails still go
-        through Odoo's own sending, in its batches (mail.session.batch.size).
-
-        Mails that failed because the mail server was unreachable are queued again first
-        (see _kommune_requeue_connection_failures): an outage delays a campaign instead
-        of losing the rest of it."""
+        """Mails that failed because the mail server was unreachable are queued again
+        first (see _kommune_requeue_connection_failures): an outage delays a campaign
+        instead of losing the rest of it."""
         self._kommune_requeue_connection_failures(email_ids)
-        Throttle = self.env["kommune.mail.throttle"]
-        limit = Throttle._get_limit()
-        if not limit:
-            return super().process_email_queue(email_ids=email_ids, batch_size=batch_size)
-        now = fields.Datetime.now()
-        # The queue's own selection (see super), restricted to the given mails.
-        domain = Domain("state", "=", "outgoing") & (
-            Domain("scheduled_date", "=", False) | Domain("scheduled_date", "<=", now)
-        )
-        if email_ids:
-            domain &= Domain("id", "in", list(email_ids))
-        if self.env.context.get("filters"):
-            domain &= Domain(self.env.context["filters"])
-        due = self.search(domain, order="id", limit=limit + 1)
-        allowed = due[: Throttle._reserve(min(len(due), limit), limit)]
-        if len(due) > len(allowed):
-            # sudo: waking the queue up is a technical step of sending, whoever queued.
-            self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger(
-                at=Throttle._current_minute() + timedelta(minutes=1)
-            )
-        if not allowed:
-            return None
-        return super(
-            MailMail, self.with_context(filters=[("id", "in", allowed.ids)])
-        ).process_email_queue(batch_size=batch_size)
+        return super().process_email_queue(email_ids=email_ids, batch_size=batch_size)
 
     def _postprocess_sent_message(
         self, success_pids, success_emails, failure_reason=False, failure_type=None
@@ -74,9 +45,8 @@ class MailMail(models.Model):
         Odoo's queue sends outgoing mails only and never retries failed ones by itself:
         after an outage, the rest of a campaign would stay failed. Such a mail was never
         handed over (Odoo connects before sending anything), so sending it again cannot
-        reach anybody twice. Its mailing trace goes back to outgoing as well, so that
-        the mailing's statistics do not count it as failed while it waits. Each run of
-        the queue (hourly, and whenever mails are queued) retries them once.
+        reach anybody twice. Each run of the queue (hourly, and whenever mails are
+        queued) retries them once.
 
         :param email_ids: only these mails (as ``process_email_queue``), all if empty
         :return: the mails queued again
@@ -97,9 +67,6 @@ class MailMail(models.Model):
         mails = self.search(domain)
         if mails:
             mails.write({"state": "outgoing", "failure_type": False, "failure_reason": False})
-            mails.mailing_trace_ids.filtered(lambda trace: trace.trace_status == "error").write(
-                {"trace_status": "outgoing", "failure_type": False}
-            )
         return mails
 
     def _kommune_cancel_for(self, partners, found=None, identities=()):
@@ -150,7 +117,7 @@ class MailMail(models.Model):
                 }
             )
         # Their name and address in the mails to others.
-        anonymous = self.env["res.partner"]._kommune_anonymous_name()
+        anonymous = self.env["kommune.privacy"]._get_anonymous_name()
         terms = [email for _name, email in identities if email] + [
             name for name, _email in identities if name and len(name.split()) > 1
         ]

@@ -105,7 +105,7 @@ class MailMessage(models.Model):
         :param found: messages the privacy lookup found for them, in any model
         :return: number of messages changed
         """
-        anonymous = self.env["res.partner"]._kommune_anonymous_name()
+        anonymous = self.env["kommune.privacy"]._get_anonymous_name()
         removed = Markup("<p>%s</p>") % self.env._("Removed: the personal data was erased.")
         found = found or self.browse()
         emails = {email for _name, email in identities if email}

@@ -12,13 +12,14 @@ class ReportPersonalData(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         partners = self.env["res.partner"].browse(docids)
-        partners._kommune_check_privacy_manager()
+        privacy = self.env["kommune.privacy"]
+        privacy._check_manager()
         return {
             "doc_ids": partners.ids,
             "doc_model": partners._name,
             "docs": partners,
             "sections_by_partner": {
-                partner.id: partner._kommune_get_personal_data() for partner in partners
+                partner.id: privacy._get_personal_data(partner) for partner in partners
             },
             "exported_on": format_datetime(self.env, fields.Datetime.now()),
         }

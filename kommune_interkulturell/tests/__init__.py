@@ -5,10 +5,6 @@ from . import test_training, test_training_session, test_training_concurrency
 from . import test_training_access_rights, test_training_mail, test_training_report
 from . import test_training_partner
 from . import test_training_performance, test_training_ui
-from . import test_campaign_audience, test_campaign_mailing, test_campaign_token
-from . import test_campaign_public, test_campaign_throttle, test_campaign_tracking
-from . import test_campaign_access_rights, test_campaign_performance
-from . import test_campaign_bounce, test_campaign_consent
 from . import test_consent, test_consent_registration, test_privacy_invitation
 from . import test_privacy_access, test_privacy_erasure, test_privacy_retention
 from . import test_privacy_lookup, test_privacy_report, test_privacy_security

@@ -23,7 +23,7 @@ class PrivacyCommon(KommuneTrainingCommon):
         cls.purpose_invitation = env.ref("kommune_interkulturell.consent_purpose_invitation")
         cls.purpose_photo = env.ref("kommune_interkulturell.consent_purpose_photo")
         cls.company = env.company
-        cls.anonymous = env["res.partner"]._kommune_anonymous_name()
+        cls.anonymous = env["kommune.privacy"]._get_anonymous_name()
         cls.other_company = env["res.company"].create({"name": "Test Zweites Projekt gGmbH"})
         cls.other_user = new_test_user(
             env,

@@ -1,38 +1,24 @@
 import re
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.tests import HttpCase
 
-from .common_campaign import KommuneCampaignCommon
+from ..models.ir_http import SECURITY_HEADERS
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-class PublicPagesCommon(HttpCase, KommuneCampaignCommon):
-    """The public pages over HTTP: a mailing of the training's campaign, personal links,
-    requests as a browser sends them (CSRF token of the page)."""
+class PublicPagesCommon(HttpCase):
+    """The public pages over HTTP: requests as a browser sends them (CSRF token of the
+    page)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.mailing = cls.env["mailing.mailing"].create(
-            {
-                "subject": "Test Einladung",
-                "body_html": "<p>Hallo</p>",
-                "mailing_model_id": cls.env["ir.model"]._get_id("res.partner"),
-                "email_from": "netzwerk@test-campaign.example.org",
-                "training_id": cls.training.id,
-                "campaign_id": cls.env["utm.campaign"]
-                .create({"title": "Test Kampagne", "training_id": cls.training.id})
-                .id,
-            }
-        )
-
-    def link(self, partner, training=None, mailing=None):
-        training = training or self.training
-        token = training._get_invitation_token(
-            partner, self.mailing if mailing is None else mailing
-        )
-        return f"/kommune/invitation/{token}"
+    def one_window(self):
+        """Run the requests at the start of a fresh one-minute window: the counts are
+        per minute, and a burst crossing a minute's end would start counting again."""
+        start = datetime.now().replace(second=1, microsecond=0) + timedelta(minutes=1)
+        return freeze_time(start, tick=True)
 
     def get(self, url, lang=None):
         headers = {"Accept-Language": lang} if lang else None
@@ -46,3 +32,14 @@ class PublicPagesCommon(HttpCase, KommuneCampaignCommon):
         return self.url_open(
             f"{url}/{action}", data={"csrf_token": token, **(data or {})}, headers=headers
         )
+
+    def assertFriendly(self, response, status, text=None):
+        """The page refused the request with our friendly page (not a bare error), the
+        given status, optionally saying ``text``, with the security headers."""
+        self.assertEqual(response.status_code, status, response.text[:300])
+        self.assertIn("o_kommune_invitation", response.text, "our page, not a bare error")
+        self.assertNotIn("Traceback", response.text)
+        if text:
+            self.assertIn(text, response.text)
+        for header, value in SECURITY_HEADERS.items():
+            self.assertEqual(response.headers.get(header), value, header)

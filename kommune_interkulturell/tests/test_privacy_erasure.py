@@ -218,7 +218,7 @@ class TestErasure(PrivacyCommon):
         with self.assertRaises(UserError):
             self.person.with_user(self.manager).action_kommune_anonymize()
         with self.assertRaises(UserError):
-            self.person._kommune_anonymize()
+            self.env["kommune.privacy"]._anonymize(self.person)
 
     def test_only_people(self):
         for partner in (self.mo, self.user.partner_id, self.env.company.partner_id):
@@ -231,7 +231,7 @@ class TestErasure(PrivacyCommon):
                 with self.assertRaises(AccessError):
                     self.person.with_user(user).action_kommune_anonymize()
                 with self.assertRaises(AccessError):
-                    self.person.with_user(user)._kommune_anonymize()
+                    self.env["kommune.privacy"].with_user(user)._anonymize(self.person)
                 with self.assertRaises(AccessError):
                     self.env["kommune.partner.anonymize"].with_user(user).create(
                         {"partner_ids": self.person.ids, "confirm": True}

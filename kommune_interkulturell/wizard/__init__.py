@@ -1,7 +1,5 @@
 from . import kommune_cooperation_close
 from . import kommune_training_invite
-from . import kommune_campaign_invite
-from . import mail_compose_message
 from . import kommune_personal_data_export
 from . import kommune_partner_anonymize
 from . import base_partner_merge_automatic_wizard

@@ -26,8 +26,6 @@ REGISTRATION_RANK = {
 # What a kept registration takes from a merged one when it has none of its own.
 REGISTRATION_CARRIED_FIELDS = (
     "organization_id",
-    "mailing_id",
-    "campaign_id",
     "reminder_sent_date",
     "thanks_sent_date",
 )
@@ -159,6 +157,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         return retick
 
     @api.model
+    def _kommune_get_registration_carried_fields(self):
+        """What a kept registration takes from a merged one when it has none of its own
+        (bridges add the fields of their app, e.g. the campaign it came from)."""
+        return list(REGISTRATION_CARRIED_FIELDS)
+
+    @api.model
     def _kommune_merge_registration(self, other, kept):
         env = kept.env
         for line in other.attendance_ids:
@@ -173,7 +177,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
             line.unlink()
         values = {
             fname: other[fname]
-            for fname in REGISTRATION_CARRIED_FIELDS
+            for fname in self._kommune_get_registration_carried_fields()
             if other[fname] and not kept[fname]
         }
         if other.note and other.note != kept.note:

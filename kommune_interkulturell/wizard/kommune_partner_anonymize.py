@@ -56,7 +56,7 @@ class KommunePartnerAnonymize(models.TransientModel):
             wizard.lookup_summary = wizard._format_lookup_summary(found, +others)
 
     def _format_lookup_summary(self, found, others):
-        labels = self.env["res.partner"]._kommune_get_erasure_labels()
+        labels = self.env["kommune.privacy"]._get_erasure_labels()
         unchanged = self.env._("not changed")
         names = self.env["ir.model"]
 
@@ -85,7 +85,7 @@ class KommunePartnerAnonymize(models.TransientModel):
         if not self.confirm:
             raise UserError(self.env._("Tick that you understand the erasure cannot be undone."))
         partners = self.partner_ids.with_context(active_test=False)
-        partners._kommune_anonymize()
+        self.env["kommune.privacy"]._anonymize(partners)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

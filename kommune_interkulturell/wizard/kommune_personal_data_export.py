@@ -30,10 +30,11 @@ class KommunePersonalDataExport(models.TransientModel):
                 wizard.summary = False
                 continue
             partner = wizard.partner_id
-            lookup = partner._kommune_get_personal_lookup()
+            privacy = self.env["kommune.privacy"]
+            lookup = privacy._get_personal_lookup(partner)
             lines = Markup("").join(
                 Markup("<li>%s: %s</li>") % (title, len(records))
-                for _key, title, records in partner._kommune_get_personal_records(lookup)
+                for _key, title, records in privacy._get_personal_records(partner, lookup)
                 if records
             )
             wizard.summary = Markup("<ul>%s</ul>") % lines
@@ -60,7 +61,7 @@ class KommunePersonalDataExport(models.TransientModel):
         partner = self.partner_id
         sections = {
             key: [{fname: value for fname, _label, value, _display in row} for row in rows]
-            for key, _title, rows in partner._kommune_get_personal_data()
+            for key, _title, rows in self.env["kommune.privacy"]._get_personal_data(partner)
         }
         sections["person"] = sections["person"][0] if sections["person"] else {}
         document = {
@@ -80,10 +81,11 @@ class KommunePersonalDataExport(models.TransientModel):
         """Every export is logged: in the network's log and, for the person, in Odoo's
         privacy log with what the lookup found."""
         partner = self.partner_id
-        partner._kommune_check_privacy_manager()
+        privacy = self.env["kommune.privacy"]
+        privacy._check_manager()
         self.env["kommune.privacy.log"]._log("access", partner=partner, person_count=1)
-        partner._kommune_log_privacy_lookup(
-            {partner.id: partner._kommune_get_personal_lookup()},
+        privacy._log_privacy_lookup(
+            {partner.id: privacy._get_personal_lookup(partner)},
             {partner.id: (partner.name, partner.email_normalized)},
             self.env._("Subject access (Art. 15 DSGVO)"),
             self.env.user,

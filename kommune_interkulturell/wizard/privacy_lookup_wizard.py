@@ -1,26 +1,12 @@
 import re
 import uuid
 from collections import defaultdict
-from urllib.parse import quote, unquote
 
 from markupsafe import escape
 
 from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, email_normalize_all
-
-# The signed personal links of the addon (the paths of mail_render_mixin's
-# PERSONAL_LINK_PATHS), as regular expressions (PostgreSQL and Python) whose group is
-# the id of the record the link stands for, with that record's model: whoever holds such
-# a link acts as its person. Campaigns sent before personal links were kept out of the
-# link shortener left them in link trackers.
-PERSONAL_LINK_PATTERNS = [
-    # /kommune/invitation/<training>-<person>-<mailing>-<signature>
-    (r"/kommune/invitation/[0-9]{1,10}-([0-9]{1,10})-[0-9]{1,10}-[0-9a-f]+", "res.partner"),
-    # /kommune/subscribe/confirm/<consent>-<expiry>-<signature>
-    (r"/kommune/subscribe/confirm/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+", "kommune.consent"),
-]
-PERSONAL_LINK_PREFIX = "%/kommune/%"
 
 # The fields by which Odoo's lookup finds a record (privacy_lookup's _get_query): an
 # address, or a link to a contact found by name or address.
@@ -39,26 +25,14 @@ def _names(text, terms):
     )
 
 
-def _any_of(terms):
-    """A PostgreSQL regular expression finding any of the terms, or None."""
-    terms = sorted({term for term in terms if term})
-    if not terms:
-        return None
-    return "|".join("".join(c if c.isalnum() else f"\\{c}" for c in term) for term in terms)
-
-
 class PrivacyLookupWizard(models.TransientModel):
     """Odoo's privacy lookup finds records by a person's name and address in every
     table with a stored address or a link to a contact. The network keeps more that it
     cannot see; it is added here, so that the lookup of a system administrator, the
-    subject access and the erasure all start from the same search:
-
-    - mailing traces of the contact (Odoo finds them by address only),
-    - link trackers holding one of the person's signed personal links or their address,
-    - the clicks on them and from the person's mails, with the visitor's IP address,
-    - messages naming the person (body, subject, tracked values, sender), and mails
-      waiting for or naming them.
-    """
+    subject access and the erasure all start from the same search: messages naming the
+    person (body, subject, tracked values, sender), and mails waiting for or naming
+    them. Bridges to other Odoo apps add what those hold (_kommune_get_extension_parts),
+    e.g. mailing traces, link trackers and clicks."""
 
     _inherit = "privacy.lookup.wizard"
 
@@ -76,12 +50,7 @@ class PrivacyLookupWizard(models.TransientModel):
                 email,
             ),
             terms,
-            # What Odoo finds itself: traces by address, messages by author.
-            trace_condition=SQL("trace.email IS DISTINCT FROM %s", email),
-            message_condition=SQL(
-                "(message.author_id IS NULL OR message.author_id NOT IN "
-                "(SELECT id FROM indirect_references))"
-            ),
+            lookup_email=email,
         )
         return SQL(
             """%s
@@ -103,25 +72,49 @@ class PrivacyLookupWizard(models.TransientModel):
         return [term for term in (email, *names) if term]
 
     @api.model
-    def _kommune_get_extension_query(
-        self, subjects, terms, trace_condition=None, message_condition=None
-    ):
+    def _kommune_get_extension_query(self, subjects, terms, lookup_email=None):
         """What Odoo's lookup cannot see. One pass over each table, whether one person
         is looked up or a hundred.
 
         :param SQL subjects: rows ``(person id, normalized address)``
         :param terms: the addresses and full names texts are searched for (see
             _kommune_get_terms)
-        :param SQL trace_condition: only traces meeting it (on ``trace``)
-        :param SQL message_condition: only messages meeting it (on ``message``)
+        :param str lookup_email: the address of Odoo's own lookup, when the extension
+            is part of its query (see _get_query): what Odoo finds itself is left out
         :return: SQL giving ``subject_id, res_model_id, res_id, is_active``; the subject
             is unknown (NULL) for what was found by a text
         """
+        ctes, branches = self._kommune_get_extension_parts(terms, lookup_email)
+        return SQL(
+            "WITH %s %s",
+            SQL(", ").join([SQL("kommune_subject (partner_id, email) AS (%s)", subjects), *ctes]),
+            SQL(" UNION ALL ").join(branches),
+        )
+
+    @api.model
+    def _kommune_get_extension_parts(self, terms, lookup_email=None):
+        """The parts of the extension query (see _kommune_get_extension_query): messages
+        naming the person (body, subject, tracked values, sender), mails waiting for or
+        naming them. Bridges add the records of their app.
+
+        The parts see the persons looked up as ``kommune_subject (partner_id, email)``
+        and Odoo's findings, within its own query, as ``indirect_references``.
+
+        :return: ``(ctes, branches)``: lists of SQL, common table expressions
+            (``name AS (...)``) and SELECTs giving ``subject_id, res_model_id, res_id,
+            is_active``
+        """
         model_id = self.env["ir.model"]._get_id
         recipients = self.env["mail.mail"]._fields["recipient_ids"]
-        (invitation, _model), (confirmation, _consent) = PERSONAL_LINK_PATTERNS
-        emails = [term for term in terms if "@" in term]
-        links = _any_of([*emails, *(quote(email, safe="") for email in emails)])
+        # What Odoo finds itself: messages by author.
+        message_condition = (
+            SQL(
+                "(message.author_id IS NULL OR message.author_id NOT IN "
+                "(SELECT id FROM indirect_references))"
+            )
+            if lookup_email
+            else SQL("TRUE")
+        )
         # Texts are searched as words (PostgreSQL's text search, without stemming): one
         # pass over each text finds any of the terms, also of a hundred persons.
         texts = SQL(
@@ -131,54 +124,10 @@ class PrivacyLookupWizard(models.TransientModel):
                  WHERE numnode(query) > 0)""",
             sorted(set(terms)),
         )
-        return SQL(
+        messages = SQL(
             """
-            WITH kommune_subject (partner_id, email) AS (%(subjects)s),
-            kommune_trace AS (
-                SELECT subject.partner_id, trace.id
-                  FROM mailing_trace trace
-                  JOIN kommune_subject subject ON trace.res_id = subject.partner_id
-                 WHERE trace.model = 'res.partner'
-                UNION
-                SELECT subject.partner_id, trace.id
-                  FROM mailing_trace trace
-                  JOIN kommune_subject subject ON trace.email = subject.email
-            ),
-            kommune_token AS (
-                SELECT id,
-                       substring(url FROM %(invitation)s)::bigint AS partner_id,
-                       substring(url FROM %(confirmation)s)::bigint AS consent_id
-                  FROM link_tracker
-                 WHERE url LIKE %(prefix)s
-            ),
-            kommune_link AS (
-                SELECT subject.partner_id, token.id
-                  FROM kommune_token token
-                  JOIN kommune_subject subject ON token.partner_id = subject.partner_id
-                UNION
-                SELECT subject.partner_id, token.id
-                  FROM kommune_token token
-                  JOIN kommune_consent consent ON consent.id = token.consent_id
-                  JOIN kommune_subject subject ON consent.partner_id = subject.partner_id
-                UNION
-                SELECT NULL, link.id FROM link_tracker link WHERE link.url ~* %(links)s
-            )
-            SELECT kommune_trace.partner_id AS subject_id, %(trace_model)s AS res_model_id,
-                   trace.id AS res_id, TRUE AS is_active
-              FROM kommune_trace JOIN mailing_trace trace ON trace.id = kommune_trace.id
-             WHERE %(trace_condition)s
-            UNION ALL
-            SELECT partner_id, %(link_model)s, id, TRUE FROM kommune_link
-            UNION ALL
-            SELECT kommune_trace.partner_id, %(click_model)s, click.id, TRUE
-              FROM link_tracker_click click
-              JOIN kommune_trace ON click.mailing_trace_id = kommune_trace.id
-            UNION ALL
-            SELECT kommune_link.partner_id, %(click_model)s, click.id, TRUE
-              FROM link_tracker_click click
-              JOIN kommune_link ON click.link_id = kommune_link.id
-            UNION ALL
-            SELECT NULL, %(message_model)s, message.id, TRUE
+            SELECT NULL::integer AS subject_id, %(message_model)s AS res_model_id,
+                   message.id AS res_id, TRUE AS is_active
               FROM mail_message message
              WHERE (to_tsvector('simple', concat_ws(' ', message.email_from, message.subject,
                                                     message.body)) @@ %(texts)s
@@ -188,33 +137,33 @@ class PrivacyLookupWizard(models.TransientModel):
                                                               tracking.new_value_char))
                                @@ %(texts)s))
                AND %(message_condition)s
-            UNION ALL
+            """,
+            message_model=model_id("mail.message"),
+            texts=texts,
+            message_condition=message_condition,
+        )
+        mails = SQL(
+            """
             SELECT NULL, %(mail_model)s, mail.id, TRUE
               FROM mail_mail mail
              WHERE to_tsvector('simple', concat_ws(' ', mail.email_to, mail.email_cc,
                                                    mail.body_html)) @@ %(texts)s
-            UNION ALL
+            """,
+            mail_model=model_id("mail.mail"),
+            texts=texts,
+        )
+        mail_recipients = SQL(
+            """
             SELECT subject.partner_id, %(mail_model)s, recipient.%(mail_column)s, TRUE
               FROM %(recipient_table)s recipient
               JOIN kommune_subject subject ON recipient.%(partner_column)s = subject.partner_id
             """,
-            subjects=subjects,
-            invitation=invitation,
-            confirmation=confirmation,
-            prefix=PERSONAL_LINK_PREFIX,
-            links=links,
-            texts=texts,
-            trace_model=model_id("mailing.trace"),
-            link_model=model_id("link.tracker"),
-            click_model=model_id("link.tracker.click"),
-            message_model=model_id("mail.message"),
             mail_model=model_id("mail.mail"),
-            trace_condition=trace_condition or SQL("TRUE"),
-            message_condition=message_condition or SQL("TRUE"),
             recipient_table=SQL.identifier(recipients.relation),
             mail_column=SQL.identifier(recipients.column1),
             partner_column=SQL.identifier(recipients.column2),
         )
+        return [], [messages, mails, mail_recipients]
 
     # ------------------------------------------------------------
     # The lookup of the network's own functions
@@ -239,7 +188,7 @@ class PrivacyLookupWizard(models.TransientModel):
         :return: ``{partner id: (found, others)}``, each ``{model name: set of ids}``
         """
         # The caller's user decides (the wizard may come from another environment).
-        partners._kommune_check_privacy_manager()
+        partners.env["kommune.privacy"]._check_manager()
         persons = partners.sudo().with_context(active_test=False)
         if not persons:
             return {}
@@ -397,10 +346,10 @@ class PrivacyLookupWizard(models.TransientModel):
 
     @api.model
     def _kommune_check_texts(self, persons, rows):
-        """The extension's findings that are the person's. Texts and links found with
-        ILIKE are read again: "anna@" must not find the mails of "johanna@", nor "Ana
-        Li" those of "Ana Lisa"; a click is theirs when its mail or its link is. Reads
-        with sudo, as the lookup searched; nothing of it is returned but ids.
+        """The extension's findings that are the person's. Texts found by words are
+        read again: "anna@" must not find the mails of "johanna@", nor "Ana Li" those of
+        "Ana Lisa". Reads with sudo, as the lookup searched; nothing of it is returned
+        but ids. Bridges check the findings of their app.
 
         :param rows: ``{(model, id): partner ids looked up}``
         :return: set of ``(model, id, partner id)``
@@ -426,54 +375,21 @@ class PrivacyLookupWizard(models.TransientModel):
                     *(value.new_value_char or "" for value in values),
                 ]
             )
-        links = env["link.tracker"].browse(ids["link.tracker"]).exists()
-        for link in links:
-            texts["link.tracker", link.id] = unquote(link.url or "")
-        link_persons = self._kommune_get_link_persons(links)
 
         mine = set()
         for person in persons:
             terms = self._kommune_get_terms(person.name, person.email_normalized)
             for (model, res_id), partner_ids in rows.items():
-                if person.id not in partner_ids or model == "link.tracker.click":
+                if person.id not in partner_ids:
                     continue
-                text = texts.get((model, res_id), "")
                 if model in ("mail.mail", "mail.message"):
+                    text = texts.get((model, res_id), "")
                     theirs = person.id in recipients.get(res_id, ()) or _names(text, terms)
-                elif model == "link.tracker":
-                    theirs = link_persons.get(res_id) == person.id or _names(text, terms)
                 else:
                     theirs = True  # found by the person's id or exact address
                 if theirs:
                     mine.add((model, res_id, person.id))
-        for click in env["link.tracker.click"].browse(ids["link.tracker.click"]).exists():
-            for partner_id in rows["link.tracker.click", click.id]:
-                if {
-                    ("mailing.trace", click.mailing_trace_id.id, partner_id),
-                    ("link.tracker", click.link_id.id, partner_id),
-                } & mine:
-                    mine.add(("link.tracker.click", click.id, partner_id))
         return mine
-
-    @api.model
-    def _kommune_get_link_persons(self, links):
-        """The person each link tracker's signed personal link stands for.
-
-        :return: ``{link id: partner id}`` for the links holding one
-        """
-        records = defaultdict(dict)  # model: {record id: link ids}
-        for link in links:
-            for pattern, model in PERSONAL_LINK_PATTERNS:
-                if match := re.search(pattern, link.url or ""):
-                    records[model].setdefault(int(match.group(1)), []).append(link.id)
-        persons = {}
-        for model, link_ids in records.items():
-            # sudo: the records of any company the links stand for (e.g. consents), read
-            # for their person only.
-            for record in self.env[model].sudo().browse(link_ids).exists():
-                person = record if model == "res.partner" else record.partner_id
-                persons.update(dict.fromkeys(link_ids[record.id], person.id))
-        return persons
 
 
 class PrivacyLookupWizardLine(models.TransientModel):
@@ -487,18 +403,13 @@ class PrivacyLookupWizardLine(models.TransientModel):
         """Why the record of this line must not be deleted, or None."""
         self.ensure_one()
         evidence = ("kommune.consent", "kommune.privacy.log", "privacy.log")
-        statistics = (
-            "kommune.training.registration",
-            "kommune.training.attendance",
-            "mailing.trace",
-        )
         if self.res_model in evidence:
             return self.env._(
                 "%(record)s is evidence (consents, data-protection logs) and is never "
                 "deleted. Erasing the person anonymises it.",
                 record=self.res_model_id.name,
             )
-        if self.res_model in statistics:
+        if self.res_model in self._kommune_get_statistics_models():
             return self.env._(
                 "%(record)s is counted in the statistics the funders receive: anonymise "
                 "the person (Anonymise on the line of the contact) instead of deleting it.",
@@ -515,6 +426,23 @@ class PrivacyLookupWizardLine(models.TransientModel):
                     "as evidence and for the statistics: anonymise the person instead."
                 )
         return None
+
+    @api.model
+    def _kommune_get_statistics_models(self):
+        """The kinds of records the funders' statistics count: anonymised with their
+        person, never deleted from the lookup (bridges add those of their app)."""
+        return ["kommune.training.registration", "kommune.training.attendance"]
+
+    def _kommune_get_person(self):
+        """The person the line's record stands for (a contact, or the participant,
+        consent holder ... of the record), or an empty recordset."""
+        self.ensure_one()
+        record = self.env[self.res_model].browse(self.res_id)
+        if self.res_model == "res.partner":
+            return record
+        if "partner_id" in record._fields:
+            return record.partner_id
+        return self.env["res.partner"]
 
     def action_unlink(self):
         self.ensure_one()
@@ -561,15 +489,7 @@ class PrivacyLookupWizardLine(models.TransientModel):
         confirmation): their records are anonymised where deleting them would lose
         evidence or counts."""
         self.ensure_one()
-        record = self.env[self.res_model].browse(self.res_id)
-        if self.res_model == "res.partner":
-            person = record
-        elif self.res_model == "mailing.trace" and record.model == "res.partner":
-            person = self.env["res.partner"].browse(record.res_id)
-        elif "partner_id" in record._fields:
-            person = record.partner_id
-        else:
-            person = self.env["res.partner"]
+        person = self._kommune_get_person()
         if not person:
             raise UserError(self.env._("This record does not stand for a person."))
         return person.action_kommune_anonymize()

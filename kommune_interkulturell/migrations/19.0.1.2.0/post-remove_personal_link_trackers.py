@@ -9,7 +9,7 @@ mailing traces keep their opens and clicks, so the statistics do not change."""
 
 import logging
 
-from odoo.addons.kommune_interkulturell.models.mail_render_mixin import (
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     get_personal_link_patterns,
 )
 from odoo.tools.sql import table_exists

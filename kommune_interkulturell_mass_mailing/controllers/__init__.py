@@ -1,0 +1,2 @@
+from . import kommune_invitation
+from . import mass_mailing

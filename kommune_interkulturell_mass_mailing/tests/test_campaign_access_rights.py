@@ -1,0 +1,65 @@
+from odoo.addons.kommune_interkulturell.tests.common_smtp import real_smtp
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common_campaign import KommuneCampaignCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignAccessRights(KommuneCampaignCommon):
+    """A User does the daily work of campaigns; taking an opt-out back and the throttle
+    are a Manager's and an administrator's."""
+
+    def test_user_runs_a_campaign(self):
+        form = self.invite_form(user=self.user, role_volunteer=True, audience_name="Test Nutzerin")
+        form.organization_ids.add(self.mo_arabic)
+        wizard = form.save()
+        self.assertEqual(wizard.recipient_count, 2)
+        wizard.action_save_audience()
+        self.assertEqual(wizard.mailing_filter_id.create_uid, self.user)
+        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
+        campaign = campaign.with_user(self.user)
+        self.assertEqual(campaign.user_id, self.user)
+        mailing = campaign.mailing_mail_ids[:1]
+        mailing.write({"subject": "Test Einladung, überarbeitet"})
+        campaign.action_send_invitations()
+        with real_smtp(self.env):
+            campaign.mailing_mail_ids.action_send_mail()
+        self.assertEqual(campaign.mailing_sent_count, 2)
+        self.assertEqual(campaign.training_registration_count, 0)
+        self.assertEqual(self.training.with_user(self.user).campaign_count, 1)
+        # She records that somebody does not want invitations any more.
+        self.nadi_fulltime.with_user(self.user).invitation_opt_out = True
+        self.assertTrue(self.nadi_fulltime.invitation_opt_out)
+
+    def test_only_managers_take_an_opt_out_back(self):
+        """Only the person's new consent ends an opt-out, recorded by a manager."""
+        for user in (self.user, self.manager):
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "new consent"):
+                self.opted_out.with_user(user).write({"invitation_opt_out": False})
+        self.assertTrue(self.opted_out.invitation_opt_out)
+        Consent = self.env["kommune.consent"]
+        new_consent = {"partner_id": self.opted_out.id, "purpose_id": self.purpose_invitation.id}
+        with self.assertRaisesRegex(AccessError, "Only a manager"):
+            Consent.with_user(self.user).create(new_consent)
+        self.assertTrue(self.opted_out.invitation_opt_out)
+        # Other changes to the person stay open to users.
+        self.opted_out.with_user(self.user).write({"phone": "030 555"})
+        Consent.with_user(self.manager).create(new_consent)
+        self.assertFalse(self.opted_out.invitation_opt_out)
+
+    def test_throttle_is_for_administrators(self):
+        for user in (self.user, self.manager):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["res.config.settings"].with_user(user).create(
+                    {"kommune_mail_throttle_per_minute": 1}
+                )
+
+    def test_employees_outside_the_project_do_not_see_campaigns(self):
+        employee = new_test_user(self.env, login="ki_campaign_employee", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self.env["kommune.campaign.invite"].with_user(employee).create(
+                {"training_id": self.training.id}
+            )
+        with self.assertRaises(AccessError):
+            self.env["mailing.mailing"].with_user(employee).search([])
