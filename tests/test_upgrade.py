@@ -536,11 +536,12 @@ def test_bridge_uninstalls_after_the_upgrade(upgraded_db):
         [MODULE],
     )
     assert implied == [], "project users keep Email Marketing rights"
-    # The app's data stays: registrations (without their campaign), consents, the log.
+    # The app's data stays: registrations (without their campaign), consents, the log
+    # (the tests before this one added some).
     rows_before, _xmlids = upgraded_db.before
     for key in ("consents", "privacy_log"):
         rows = json.loads(json.dumps([list(row) for row in query(db, SNAPSHOT[key])], default=str))
-        assert rows == rows_before[key], key
+        assert [row for row in rows_before[key] if row not in rows] == [], key
     assert (
         len(
             query(
