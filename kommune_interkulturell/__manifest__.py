@@ -9,7 +9,7 @@
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",
     "license": "AGPL-3",
-    "depends": ["contacts", "mail", "calendar", "privacy_lookup"],
+    "depends": ["base_import", "contacts", "mail", "calendar", "privacy_lookup"],
     "data": [
         "security/kommune_interkulturell_security.xml",
         "security/ir.model.access.csv",

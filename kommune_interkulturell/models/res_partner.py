@@ -34,7 +34,11 @@ class ResPartner(models.Model):
     subject access, erasure and the last activity are kommune.privacy."""
 
     _name = "res.partner"
-    _inherit = ["res.partner", "kommune.consent.mixin"]
+    _inherit = [
+        "res.partner",
+        "kommune.consent.mixin",
+        "kommune.partner.import.mixin",
+    ]
 
     # ------------------------------------------------------------
     # FIELDS
@@ -373,6 +377,10 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    @api.model
+    def get_import_templates(self):
+        return super().get_import_templates() + self._kommune_import_templates()
 
     @api.model
     def _commercial_fields(self):
