@@ -34,6 +34,7 @@
         "views/kommune_activity_area_views.xml",
         "views/kommune_target_group_views.xml",
         "views/res_partner_views.xml",
+        "views/res_partner_duplicate_views.xml",
         "views/kommune_cooperation_templates.xml",
         "views/kommune_cooperation_stage_views.xml",
         "views/kommune_cooperation_kind_views.xml",

@@ -38,6 +38,7 @@ class ResPartner(models.Model):
         "res.partner",
         "kommune.consent.mixin",
         "kommune.partner.import.mixin",
+        "kommune.partner.duplicate.mixin",
     ]
 
     # ------------------------------------------------------------
