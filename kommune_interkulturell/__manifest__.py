@@ -65,6 +65,7 @@
         "views/kommune_privacy_log_views.xml",
         "views/kommune_retention_rule_views.xml",
         "views/res_partner_privacy_views.xml",
+        "wizard/kommune_consent_record_views.xml",
         "wizard/kommune_personal_data_export_views.xml",
         "wizard/kommune_partner_anonymize_views.xml",
         "wizard/privacy_lookup_wizard_views.xml",

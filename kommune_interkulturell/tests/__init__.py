@@ -17,3 +17,4 @@ from . import test_consent_subscription, test_mail_resume, test_public_hardening
 from . import test_odoo_overrides
 from . import test_partner_import
 from . import test_partner_duplicate
+from . import test_consent_record
