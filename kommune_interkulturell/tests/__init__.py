@@ -18,3 +18,4 @@ from . import test_odoo_overrides
 from . import test_partner_import
 from . import test_partner_duplicate
 from . import test_consent_record
+from . import test_public_languages
