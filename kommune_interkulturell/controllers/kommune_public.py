@@ -114,10 +114,11 @@ def get_layout_values(training=None):
             "lang": lang.replace("_", "-"),
             "dir": Lang._get_data(code=lang).direction or "ltr",
         },
-        # The language switcher: each installed language by its own name.
+        # The language switcher: each installed language by its own name, linked as
+        # "?lang=..." on the page itself (the same page for every bad link: no path,
+        # and no token, in it).
         "public_langs": [(code, name.rpartition(" / ")[2]) for code, name in Lang.get_installed()],
         "public_lang": lang,
-        "public_path": request.httprequest.path,
         "title": training.name if training else company.sudo().name,
     }
 
