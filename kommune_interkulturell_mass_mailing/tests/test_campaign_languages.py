@@ -1,7 +1,5 @@
 from lxml import html
 
-from odoo.tests import tagged
-
 from odoo.addons.kommune_interkulturell.tests.test_public_languages import (
     PUBLIC_LANGS,
     RTL_LANGS,
@@ -9,6 +7,7 @@ from odoo.addons.kommune_interkulturell.tests.test_public_languages import (
     load_public_langs,
     texts,
 )
+from odoo.tests import tagged
 
 from .common_invitation import InvitationPagesCommon
 
