@@ -106,9 +106,10 @@ def get_layout_values(training=None):
     company = training.company_id if training else request.env.company
     lang = request.env.lang or "de_DE"
     Lang = request.env["res.lang"]
+    # sudo: the company's name, logo and address are public on every page.
+    public_company = company.sudo()
     return {
-        # sudo: the company's name, logo and address are public on every page.
-        "company": company.sudo(),
+        "company": public_company,
         # Arabic and Farsi pages read right to left (Odoo's assets follow env.lang).
         "html_data": {
             "lang": lang.replace("_", "-"),
@@ -119,7 +120,7 @@ def get_layout_values(training=None):
         # and no token, in it).
         "public_langs": [(code, name.rpartition(" / ")[2]) for code, name in Lang.get_installed()],
         "public_lang": lang,
-        "title": training.name if training else company.sudo().name,
+        "title": training.name if training else public_company.name,
     }
 
 
