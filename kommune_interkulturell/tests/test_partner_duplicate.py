@@ -124,3 +124,27 @@ class TestPartnerDuplicate(KommuneImportCommon):
         ]
         self.assertIn("action_kommune_merge_duplicates", arch)
         self.assertEqual(duplicate.kommune_duplicate_ids, self.amina)
+
+    def test_query_count_does_not_grow_with_the_contacts(self):
+        def create_pairs(count):
+            self.Partner.create(
+                [
+                    {"name": f"Test Doppelt {n}", "email": f"doppelt{n}@example.org"}
+                    for n in range(count)
+                    for _twice in range(2)
+                ]
+            )
+
+        def filter_and_show():
+            found = self.Partner.search([("kommune_has_duplicates", "=", True)])
+            found.mapped("kommune_duplicate_ids")
+            return found
+
+        create_pairs(5)
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=8):
+            self.assertGreaterEqual(len(filter_and_show()), 10)
+        create_pairs(30)
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=8):
+            self.assertGreaterEqual(len(filter_and_show()), 70)
