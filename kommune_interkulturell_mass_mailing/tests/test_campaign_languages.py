@@ -23,6 +23,10 @@ class TestCampaignLanguages(PublicLanguagesMixin, InvitationPagesCommon):
     def setUpClass(cls):
         super().setUpClass()
         load_public_langs(cls.env, MODULES)
+        # The languages of the training show on the page and in the mail.
+        cls.training.language_ids = cls.env["kommune.language"].search(
+            [("code", "in", ("de", "ar"))]
+        )
         cls.guest = cls.env["res.partner"].create(
             {"name": "Test Gast Ohnerolle", "parent_id": cls.mo_arabic.id, "email": "g@example.org"}
         )
