@@ -31,7 +31,9 @@ class ResPartner(models.Model):
     with the smart buttons that open them.
 
     The contact's consents and the rule of who may be invited are kommune.consent.mixin;
-    subject access, erasure and the last activity are kommune.privacy."""
+    subject access, erasure and the last activity are kommune.privacy; the columns of
+    the import templates kommune.partner.import.mixin; likely duplicates
+    kommune.partner.duplicate.mixin."""
 
     _name = "res.partner"
     _inherit = [
