@@ -6,6 +6,8 @@ from . import kommune_language
 from . import kommune_activity_area
 from . import kommune_target_group
 from . import kommune_consent_mixin
+from . import kommune_partner_import_mixin
+from . import kommune_partner_duplicate_mixin
 from . import res_partner
 from . import kommune_cooperation_stage
 from . import kommune_cooperation_kind

@@ -31,10 +31,17 @@ class ResPartner(models.Model):
     with the smart buttons that open them.
 
     The contact's consents and the rule of who may be invited are kommune.consent.mixin;
-    subject access, erasure and the last activity are kommune.privacy."""
+    subject access, erasure and the last activity are kommune.privacy; the columns of
+    the import templates kommune.partner.import.mixin; likely duplicates
+    kommune.partner.duplicate.mixin."""
 
     _name = "res.partner"
-    _inherit = ["res.partner", "kommune.consent.mixin"]
+    _inherit = [
+        "res.partner",
+        "kommune.consent.mixin",
+        "kommune.partner.import.mixin",
+        "kommune.partner.duplicate.mixin",
+    ]
 
     # ------------------------------------------------------------
     # FIELDS
@@ -373,6 +380,10 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    @api.model
+    def get_import_templates(self):
+        return super().get_import_templates() + self._kommune_import_templates()
 
     @api.model
     def _commercial_fields(self):
