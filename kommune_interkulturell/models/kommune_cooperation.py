@@ -429,6 +429,7 @@ class KommuneCooperation(models.Model):
         }
         return action
 
+    @api.readonly
     def action_view_meetings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -444,6 +445,7 @@ class KommuneCooperation(models.Model):
         action["views"] = [(False, "list"), (False, "calendar"), (False, "form")]
         return action
 
+    @api.readonly
     def action_view_organizations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -453,6 +455,7 @@ class KommuneCooperation(models.Model):
         action["context"] = {"create": False}
         return action
 
+    @api.readonly
     def action_view_trainings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -464,6 +467,7 @@ class KommuneCooperation(models.Model):
         action["views"] = [(False, "list"), (False, "kanban"), (False, "form")]
         return action
 
+    @api.readonly
     def action_view_follow_ups(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

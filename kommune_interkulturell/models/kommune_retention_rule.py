@@ -191,6 +191,7 @@ class KommuneRetentionRule(models.Model):
         self.write({"state": "draft", "date_approved": False, "approved_user_id": False})
         return True
 
+    @api.readonly
     def action_open_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -384,6 +384,7 @@ class KommuneTraining(models.Model):
             )
         self.write({"stage_id": stage.id})
 
+    @api.readonly
     def action_open_registrations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -393,6 +394,7 @@ class KommuneTraining(models.Model):
         action["context"] = {"default_training_id": self.id, "search_default_filter_active": 1}
         return action
 
+    @api.readonly
     def action_open_sessions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -433,6 +435,7 @@ class KommuneTraining(models.Model):
             "kommune_interkulturell.action_report_training_certificate"
         ).report_action(attended, config=False)
 
+    @api.readonly
     def action_open_calendar(self):
         """The sessions as the network's calendar shows them, starting at the first one."""
         self.ensure_one()
