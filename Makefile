@@ -11,8 +11,8 @@ help: ## list the targets
 setup: ## venv, PostgreSQL role and Odoo config (idempotent)
 	@scripts/setup.sh
 
-run: ## set up, install or upgrade the demo database "kommune" and serve it on :8069
-	@scripts/run.sh
+run: ## set up, install or upgrade the demo database "kommune" and serve it on :8069 (WORKERS=4: prefork)
+	@WORKERS=$(WORKERS) scripts/run.sh
 
 test: ## set up, build a fresh test database and run the whole suite
 	@scripts/test.sh $(ARGS)

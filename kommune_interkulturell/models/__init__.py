@@ -36,5 +36,6 @@ from . import kommune_privacy_log
 from . import kommune_privacy
 from . import privacy_log
 from . import kommune_retention_rule
+from . import ir_cron
 from . import kommune_rate_limit
 from . import ir_http

@@ -78,6 +78,7 @@ class KommuneDistrict(models.Model):
         for district in self:
             district.organization_count = counts.get(district, 0)
 
+    @api.readonly
     def action_open_organizations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

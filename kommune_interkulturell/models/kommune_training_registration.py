@@ -350,6 +350,7 @@ class KommuneTrainingRegistration(models.Model):
             },
         }
 
+    @api.readonly
     def action_open_training(self):
         self.ensure_one()
         return {

@@ -311,6 +311,7 @@ class ResPartner(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
+    @api.readonly
     def action_open_cooperations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -320,6 +321,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_member_ids": [Command.create({"partner_id": self.id})]}
         return action
 
+    @api.readonly
     def action_open_attended_trainings(self):
         """The trainings the person, or the organisation's people, attended."""
         self.ensure_one()
@@ -340,6 +342,7 @@ class ResPartner(models.Model):
         )
         return action
 
+    @api.readonly
     def action_kommune_open_consents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

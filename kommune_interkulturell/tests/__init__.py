@@ -19,3 +19,4 @@ from . import test_partner_import
 from . import test_partner_duplicate
 from . import test_consent_record
 from . import test_public_languages
+from . import test_cron_batches
