@@ -1,0 +1,24 @@
+# Copyright 2026 Kommune Interkulturell (IQ Netzwerk Berlin)
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Kommune Interkulturell: Development Self-Checks",
+    "summary": "Self-checks of organisational development with Odoo's surveys: scores per "
+    "dimension, progress, training recommendations, development plans",
+    "version": "19.0.1.0.0",
+    "category": "Services",
+    "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
+    "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",
+    "license": "AGPL-3",
+    "depends": ["kommune_interkulturell", "survey"],
+    "data": [
+        "security/kommune_interkulturell_survey_security.xml",
+        "security/ir.model.access.csv",
+        "data/kommune_development_dimension_data.xml",
+        "data/survey_survey_data.xml",
+        "views/kommune_development_dimension_views.xml",
+        "views/survey_survey_views.xml",
+        "views/kommune_interkulturell_survey_menus.xml",
+    ],
+    "demo": [],
+    "auto_install": True,
+}
