@@ -17,6 +17,7 @@
         "data/survey_survey_data.xml",
         "views/kommune_development_dimension_views.xml",
         "views/survey_survey_views.xml",
+        "views/kommune_development_check_views.xml",
         "views/kommune_interkulturell_survey_menus.xml",
     ],
     "demo": [],

@@ -1,2 +1,3 @@
+from . import test_development_check
 from . import test_development_templates
 from . import test_i18n

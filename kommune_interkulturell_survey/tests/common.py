@@ -35,6 +35,12 @@ class DevelopmentCheckCommon(KommuneCommon):
         return page.question_ids
 
     @classmethod
+    def _check(cls, scores, partner=None):
+        """The development check of an answer to the Professionalisation Check."""
+        answer = cls._answer(cls.survey_mo, partner or cls.mo_person, scores)
+        return cls.env["kommune.development.check"].search([("user_input_id", "=", answer.id)])
+
+    @classmethod
     def _answer(cls, survey, partner, scores, organization=None):
         """Answer ``survey`` as ``partner`` of ``organization``: ``scores`` maps a
         dimension to the points chosen for its statements, in order (None: left out),
