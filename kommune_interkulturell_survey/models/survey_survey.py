@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from .kommune_development_dimension import CHECK_TYPES
 
@@ -19,3 +20,35 @@ class SurveySurvey(models.Model):
         "(one section per dimension) and kept as a development check of the "
         "organisation.",
     )
+
+    def action_send_survey(self):
+        """Self-checks go out from the organisation's form, where the rule of who may
+        be invited applies; survey's own invitation would bypass it."""
+        if any(self.mapped("kommune_check_type")):
+            raise UserError(
+                self.env._(
+                    "Send a self-check from the organisation's form (Send Self-Check): it "
+                    "asks only contact persons who may be invited."
+                )
+            )
+        return super().action_send_survey()
+
+    def _kommune_prepare_answers(self, partners, organization):
+        """A personal answer of ``partners`` for ``organization``; an answer they
+        started and have not finished is sent again instead of a new one."""
+        self.ensure_one()
+        open_answers = self.env["survey.user_input"].search(
+            [
+                ("survey_id", "=", self.id),
+                ("partner_id", "in", partners.ids),
+                ("kommune_organization_id", "=", organization.id),
+                ("state", "!=", "done"),
+                ("test_entry", "=", False),
+            ]
+        )
+        answers = open_answers
+        for partner in partners - open_answers.partner_id:
+            answers |= self._create_answer(
+                partner=partner, check_attempts=False, kommune_organization_id=organization.id
+            )
+        return answers
