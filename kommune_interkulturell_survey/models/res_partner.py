@@ -47,3 +47,13 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {}
         return action
+
+    def action_kommune_open_development_progress(self):
+        """The organisation's scores per dimension over time, as a line graph."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell_survey.kommune_development_check_line_action_progress"
+        )
+        action["domain"] = [("partner_id", "=", self.id), ("is_answered", "=", True)]
+        action["name"] = self.env._("Progress of %(organization)s", organization=self.name)
+        return action
