@@ -21,6 +21,7 @@
         "views/kommune_development_check_views.xml",
         "views/kommune_development_check_line_views.xml",
         "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "wizard/kommune_development_check_send_views.xml",
         "views/kommune_interkulturell_survey_menus.xml",
     ],

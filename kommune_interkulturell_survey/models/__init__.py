@@ -3,5 +3,7 @@ from . import kommune_development_check
 from . import kommune_development_check_line
 from . import survey_survey
 from . import survey_question
+from . import kommune_training
+from . import res_config_settings
 from . import res_partner
 from . import survey_user_input

@@ -75,6 +75,18 @@ class KommuneDevelopmentCheck(models.Model):
     answered_count = fields.Integer(
         string="Statements Answered", compute="_compute_score", store=True
     )
+    weak_dimension_ids = fields.Many2many(
+        "kommune.development.dimension",
+        string="Weak Dimensions",
+        compute="_compute_recommended_training_ids",
+        help="Dimensions scoring below the threshold of the settings.",
+    )
+    recommended_training_ids = fields.Many2many(
+        "kommune.training",
+        string="Recommended Trainings",
+        compute="_compute_recommended_training_ids",
+        help="Upcoming trainings on the topics of the weak dimensions.",
+    )
     statement_count = fields.Integer(string="Statements", compute="_compute_score", store=True)
 
     @api.depends("line_ids.score", "line_ids.answered_count", "line_ids.statement_count")
@@ -85,6 +97,21 @@ class KommuneDevelopmentCheck(models.Model):
             check.answered_count = answered
             check.statement_count = sum(check.line_ids.mapped("statement_count"))
             check.score = points / answered if answered else 0.0
+
+    @api.depends("line_ids.is_weak", "line_ids.dimension_id.topic_ids")
+    def _compute_recommended_training_ids(self):
+        Training = self.env["kommune.training"]
+        for check in self:
+            weak = check.line_ids.filtered("is_weak").dimension_id
+            check.weak_dimension_ids = weak
+            check.recommended_training_ids = weak.topic_ids and Training.search(
+                [
+                    ("topic_id", "in", weak.topic_ids.ids),
+                    ("date_begin", ">", fields.Datetime.now()),
+                    ("is_cancelled", "=", False),
+                ],
+                order="date_begin",
+            )
 
     @api.depends("partner_id", "check_type", "date")
     def _compute_display_name(self):

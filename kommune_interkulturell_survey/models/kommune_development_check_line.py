@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.fields import Domain
+
+from .res_config_settings import WEAK_THRESHOLD_DEFAULT, WEAK_THRESHOLD_PARAM
 
 
 class KommuneDevelopmentCheckLine(models.Model):
@@ -50,6 +53,13 @@ class KommuneDevelopmentCheckLine(models.Model):
         help="Points gained (or lost) since the previous check.",
     )
     has_previous = fields.Boolean(compute="_compute_score_previous", store=True)
+    is_weak = fields.Boolean(
+        string="Weak",
+        compute="_compute_is_weak",
+        search="_search_is_weak",
+        help="Answered, and scoring below the threshold of the settings: upcoming "
+        "trainings on the dimension's topics are recommended.",
+    )
 
     # The organisation and date of the check, stored for the analysis by district,
     # organisation type and time.
@@ -65,6 +75,28 @@ class KommuneDevelopmentCheckLine(models.Model):
         string="Organisation Type",
         store=True,
     )
+
+    @api.model
+    def _get_weak_threshold(self):
+        # sudo: system parameters are readable by administrators only; this one is the
+        # threshold of the settings, no secret.
+        value = self.env["ir.config_parameter"].sudo().get_param(WEAK_THRESHOLD_PARAM)
+        try:
+            return float(value) if value else WEAK_THRESHOLD_DEFAULT
+        except ValueError:
+            return WEAK_THRESHOLD_DEFAULT
+
+    @api.depends("score", "is_answered")
+    def _compute_is_weak(self):
+        threshold = self._get_weak_threshold()
+        for line in self:
+            line.is_weak = line.is_answered and line.score < threshold
+
+    def _search_is_weak(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        weak = Domain("is_answered", "=", True) & Domain("score", "<", self._get_weak_threshold())
+        return weak if True in value else ~weak
 
     @api.depends("answered_count")
     def _compute_is_answered(self):

@@ -58,9 +58,7 @@ class TestDevelopmentProgress(DevelopmentCheckCommon):
         lines = (
             self.env["kommune.development.check.line"]
             .with_user(self.user)
-            .search(
-                eval(action["domain"])
-            )
+            .search(eval(action["domain"]))
         )
         self.assertEqual(lines.dimension_id, self.dimension["finances"])
 
