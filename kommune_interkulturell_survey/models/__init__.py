@@ -1,6 +1,7 @@
 from . import kommune_development_dimension
 from . import kommune_development_check
 from . import kommune_development_check_line
+from . import kommune_development_goal
 from . import survey_survey
 from . import survey_question
 from . import kommune_training

@@ -75,6 +75,18 @@ class KommuneDevelopmentCheck(models.Model):
     answered_count = fields.Integer(
         string="Statements Answered", compute="_compute_score", store=True
     )
+    goal_ids = fields.One2many(
+        "kommune.development.goal",
+        "check_id",
+        string="Development Plan",
+        help="Goals agreed with the organisation after this check, per dimension.",
+    )
+    previous_goal_ids = fields.One2many(
+        "kommune.development.goal",
+        string="Goals of the Previous Check",
+        compute="_compute_previous_goal_ids",
+        help="The goals agreed after the previous check, to review with this one.",
+    )
     weak_dimension_ids = fields.Many2many(
         "kommune.development.dimension",
         string="Weak Dimensions",
@@ -97,6 +109,11 @@ class KommuneDevelopmentCheck(models.Model):
             check.answered_count = answered
             check.statement_count = sum(check.line_ids.mapped("statement_count"))
             check.score = points / answered if answered else 0.0
+
+    @api.depends("previous_check_id.goal_ids")
+    def _compute_previous_goal_ids(self):
+        for check in self:
+            check.previous_goal_ids = check.previous_check_id.goal_ids
 
     @api.depends("line_ids.is_weak", "line_ids.dimension_id.topic_ids")
     def _compute_recommended_training_ids(self):
@@ -147,6 +164,23 @@ class KommuneDevelopmentCheck(models.Model):
             order="date desc, id desc",
             limit=1,
         )
+
+    def action_open_goals(self):
+        """The development plan agreed after this check, to edit."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "kommune_interkulturell_survey.kommune_development_goal_action"
+        )
+        action["domain"] = [("check_id", "=", self.id)]
+        action["context"] = {"default_check_id": self.id}
+        return action
+
+    def action_review_previous_goals(self):
+        """The goals agreed after the previous check, to mark reached or not."""
+        self.ensure_one()
+        action = self.previous_check_id.action_open_goals()
+        action["context"] = {}
+        return action
 
     def action_open_answers(self):
         """The survey's own page of the answers, for managers and survey users."""
