@@ -21,6 +21,21 @@ class SurveySurvey(models.Model):
         "organisation.",
     )
 
+    kommune_training_feedback_template = fields.Boolean(
+        string="Training Feedback Template",
+        copy=False,
+        help="Trainings that ask for feedback get a copy of this survey, linked in "
+        "their thank-you mail.",
+    )
+    kommune_training_id = fields.Many2one(
+        "kommune.training",
+        string="Feedback On",
+        index="btree_not_null",
+        copy=False,
+        ondelete="set null",
+        help="The training this survey collects the feedback of.",
+    )
+
     def action_send_survey(self):
         """Self-checks go out from the organisation's form, where the rule of who may
         be invited applies; survey's own invitation would bypass it."""

@@ -5,3 +5,4 @@ from . import test_development_progress
 from . import test_development_recommendation
 from . import test_development_templates
 from . import test_i18n
+from . import test_training_feedback
