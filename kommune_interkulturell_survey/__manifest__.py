@@ -30,5 +30,10 @@
         "views/kommune_interkulturell_survey_menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "kommune_interkulturell_survey/static/tests/tours/*.js",
+        ],
+    },
     "auto_install": True,
 }
