@@ -1,3 +1,4 @@
+from . import test_development_access_rights
 from . import test_development_check
 from . import test_development_check_send
 from . import test_development_check_ui
