@@ -28,6 +28,7 @@ class KommuneDevelopmentCheckSend(models.TransientModel):
         required=True,
         compute="_compute_check_type",
         store=True,
+        precompute=True,
         readonly=False,
         help="District administrations get the Intercultural Opening Check, other "
         "organisations the Professionalisation Check.",
