@@ -29,7 +29,9 @@
         "wizard/kommune_development_check_send_views.xml",
         "views/kommune_interkulturell_survey_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/kommune_development_check_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "kommune_interkulturell_survey/static/tests/tours/*.js",

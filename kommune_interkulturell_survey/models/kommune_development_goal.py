@@ -92,7 +92,8 @@ class KommuneDevelopmentGoal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         goals = super().create(vals_list)
-        for goal in goals:
+        # A goal recorded as already reviewed needs no reminder.
+        for goal in goals.filtered(lambda goal: goal.state == "open"):
             goal.activity_id = goal.partner_id.activity_schedule(
                 "kommune_interkulturell_survey.mail_activity_type_development_goal",
                 date_deadline=goal.date_deadline,
