@@ -4,6 +4,7 @@ from . import kommune_development_check_line
 from . import kommune_development_goal
 from . import survey_survey
 from . import survey_question
+from . import kommune_privacy
 from . import kommune_training
 from . import res_config_settings
 from . import res_partner

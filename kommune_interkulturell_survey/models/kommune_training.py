@@ -51,8 +51,8 @@ class KommuneTraining(models.Model):
                 training.feedback_url = training.feedback_url
 
     def _compute_feedback_results(self):
-        # sudo: project users see the feedback's counts and average, never the
-        # anonymous answers themselves, which only survey users read.
+        """The feedback's counts and average. Project users are not Survey users and
+        never read the anonymous answers themselves: sudo, for these numbers only."""
         surveys = self.sudo().feedback_survey_id
         lines = (
             self.env["survey.user_input.line"]

@@ -1,3 +1,5 @@
+import ast
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -58,7 +60,10 @@ class TestDevelopmentProgress(DevelopmentCheckCommon):
         lines = (
             self.env["kommune.development.check.line"]
             .with_user(self.user)
-            .search(eval(action["domain"]))
+            .search(
+                ast.literal_eval(action["domain"])
+                + [("partner_id", "in", (self.mo | self.other_mo).ids)]
+            )
         )
         self.assertEqual(lines.dimension_id, self.dimension["finances"])
 
