@@ -58,7 +58,6 @@ class KommuneDevelopmentCheck(models.Model):
     line_ids = fields.One2many("kommune.development.check.line", "check_id", string="Scores")
     previous_check_id = fields.Many2one(
         "kommune.development.check",
-        string="Previous Check",
         readonly=True,
         ondelete="set null",
         help="The organisation's previous self-check of the same kind, to compare with.",

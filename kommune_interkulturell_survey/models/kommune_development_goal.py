@@ -50,7 +50,6 @@ class KommuneDevelopmentGoal(models.Model):
     state = fields.Selection(GOAL_STATES, default="open", required=True)
     activity_id = fields.Many2one(
         "mail.activity",
-        string="Activity",
         readonly=True,
         ondelete="set null",
         help="The activity on the organisation that reminds of the goal until its review.",
@@ -62,7 +61,6 @@ class KommuneDevelopmentGoal(models.Model):
         help="The dimension's score in the check after which the goal was agreed.",
     )
     score_now = fields.Float(
-        string="Score Now",
         digits=(3, 2),
         compute="_compute_scores",
         help="The dimension's score in the organisation's latest check since.",

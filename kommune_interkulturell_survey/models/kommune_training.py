@@ -20,7 +20,6 @@ class KommuneTraining(models.Model):
     )
     feedback_survey_id = fields.Many2one(
         "survey.survey",
-        string="Feedback Survey",
         readonly=True,
         copy=False,
         ondelete="set null",
@@ -33,7 +32,6 @@ class KommuneTraining(models.Model):
         help="Completed answers to the training's feedback survey.",
     )
     feedback_rating = fields.Float(
-        string="Feedback Rating",
         digits=(3, 2),
         compute="_compute_feedback_results",
         help="Average points (1 to 4) of the statements answered in the feedback "

@@ -17,7 +17,7 @@ class TestDevelopmentAccessRights(DevelopmentCheckCommon):
     def test_only_project_users_see_an_organisations_checks(self):
         self.assertEqual(self.mo.with_user(self.user).kommune_development_check_ids, self.check)
         with self.assertRaises(AccessError):
-            self.mo.with_user(self.plain_user).kommune_development_check_ids  # noqa: B018
+            self.mo.with_user(self.plain_user).read(["kommune_development_check_ids"])
         with self.assertRaises(AccessError):
             self.mo.with_user(self.plain_user).read(["kommune_development_check_count"])
         for model in (

@@ -98,7 +98,7 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
         self.assertEqual(as_user.score, 2.0)
         self.assertEqual(as_user.line_ids.mapped("score")[:2], [0.0, 2.0])
         with self.assertRaises(AccessError):
-            as_user.user_input_id  # noqa: B018
+            as_user.read(["user_input_id"])
         with self.assertRaises(AccessError):
             check.user_input_id.with_user(self.user).read(["state"])
         with self.assertRaises(AccessError):

@@ -15,7 +15,7 @@ class TestDevelopmentCheckSend(DevelopmentCheckCommon, InvitationRuleCommon):
     def _wizard(self, organization=None, user=None):
         user = user or self.user
         action = (organization or self.org).with_user(user).action_kommune_send_development_check()
-        return Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        return Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
 
     def _mails(self, partners):
         return self.env["mail.mail"].search(

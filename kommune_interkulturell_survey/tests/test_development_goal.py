@@ -21,7 +21,7 @@ class TestDevelopmentGoal(DevelopmentCheckCommon):
     def _add_goal(self, user=None):
         action = self.first.with_user(user or self.user).action_open_goals()
         Goal = self.env[action["res_model"]].with_user(user or self.user)
-        with Form(Goal.with_context(action["context"])) as goal:
+        with Form(Goal.with_context(**action["context"])) as goal:
             goal.dimension_id = self.dimension["finances"]
             goal.name = "A second person checks the bookkeeping"
             goal.date_deadline = "2026-09-30"

@@ -88,7 +88,7 @@ class TestDevelopmentRecommendation(DevelopmentCheckCommon, KommuneTrainingCommo
         )
         self.assertEqual(action["res_model"], "kommune.training.invite")
         wizard = Form(
-            self.env[action["res_model"]].with_user(self.user).with_context(action["context"])
+            self.env[action["res_model"]].with_user(self.user).with_context(**action["context"])
         )
         self.assertEqual(wizard.training_id, self.training)
         self.assertEqual(wizard.organization_ids[:], self.mo)

@@ -65,7 +65,7 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
             self.env["kommune.development.check"].search([("survey_id", "=", survey.id)])
         )
         with self.assertRaises(AccessError):
-            training.feedback_survey_id  # noqa: B018
+            training.read(["feedback_survey_id"])
         self.assertEqual(
             self.training.with_user(self.manager).action_kommune_open_feedback_results()["url"],
             f"/survey/results/{survey.id}",
