@@ -3,6 +3,7 @@ from . import test_development_check
 from . import test_development_check_send
 from . import test_development_check_ui
 from . import test_development_goal
+from . import test_development_performance
 from . import test_development_privacy
 from . import test_development_progress
 from . import test_development_recommendation
