@@ -10,14 +10,8 @@ class KommuneTraining(models.Model):
 
     # The app's link to an external feedback form; a feedback survey of the training
     # fills it with the survey's public link, and without one it stays as typed.
-    feedback_url = fields.Char(
-        compute="_compute_feedback_url",
-        store=True,
-        readonly=False,
-        help="Link to a feedback survey; the thank-you mail after the training offers "
-        "it. Filled in by the training's feedback survey, or the link of an external "
-        "form.",
-    )
+    # (The app's label and help stay: a help here would change the app's own terms.)
+    feedback_url = fields.Char(compute="_compute_feedback_url", store=True, readonly=False)
     feedback_survey_id = fields.Many2one(
         "survey.survey",
         readonly=True,
