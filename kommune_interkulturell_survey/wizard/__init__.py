@@ -1,0 +1,1 @@
+from . import kommune_development_check_send
