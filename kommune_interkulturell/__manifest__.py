@@ -69,6 +69,7 @@
         "wizard/privacy_lookup_wizard_views.xml",
         "report/res_partner_personal_data_reports.xml",
         "report/res_partner_personal_data_templates.xml",
+        "views/kommune_funding_period_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [

@@ -36,3 +36,4 @@ from . import privacy_log
 from . import kommune_retention_rule
 from . import kommune_rate_limit
 from . import ir_http
+from . import kommune_funding_period
