@@ -70,6 +70,7 @@
         "report/res_partner_personal_data_reports.xml",
         "report/res_partner_personal_data_templates.xml",
         "views/kommune_funding_period_views.xml",
+        "views/kommune_participant_questionnaire_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [

@@ -20,6 +20,7 @@ from . import mail_message
 from . import kommune_training_topic
 from . import kommune_training_tag
 from . import kommune_training_stage
+from . import kommune_participant_questionnaire
 from . import kommune_training_registration
 from . import kommune_training
 from . import kommune_training_session
