@@ -71,6 +71,7 @@
         "report/res_partner_personal_data_templates.xml",
         "views/kommune_funding_period_views.xml",
         "views/kommune_participant_questionnaire_views.xml",
+        "views/kommune_reporting_attendance_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [

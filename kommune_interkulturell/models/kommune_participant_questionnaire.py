@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 NO_ANSWER = ("no_answer", "No answer")
 
@@ -42,11 +43,16 @@ REQUIRED_ANSWERS = (
 SPECIAL_CATEGORIES = ("disability", "minority")
 QUESTIONNAIRE_STATES = [
     ("no_period", "No funding period"),
+    ("short_contact", "Short contact: none needed"),
     ("missing", "Missing"),
     ("incomplete", "Incomplete"),
     ("complete", "Complete"),
 ]
 REPORTING_GROUP = "kommune_interkulturell.group_kommune_reporting"
+SHORT_CONTACT_HOURS_PARAM = "kommune_interkulturell.short_contact_hours"
+DEFAULT_SHORT_CONTACT_HOURS = 8.0
+# Sessions are dated, and periods and quarters cut, in the project's time zone.
+REPORTING_TZ = "Europe/Berlin"
 
 
 class KommuneParticipantQuestionnaire(models.Model):
@@ -92,7 +98,9 @@ class KommuneParticipantQuestionnaire(models.Model):
     # Duplicate check of the funder
     first_name = fields.Char(help="As on the questionnaire; for the duplicate check only.")
     last_name = fields.Char(help="As on the questionnaire; for the duplicate check only.")
-    zip = fields.Char(string="Postcode", help="Postcode of the residence; for the duplicate check only.")
+    zip = fields.Char(
+        string="Postcode", help="Postcode of the residence; for the duplicate check only."
+    )
 
     # Annex I
     gender = fields.Selection(GENDERS)
@@ -260,14 +268,49 @@ class KommuneParticipantQuestionnaire(models.Model):
                 ]
             )
         }
+        # Asked once the person reached the short-contact hours in the period, or when
+        # the training alone will reach them.
+        threshold = float(
+            self.env["ir.config_parameter"]
+            .sudo()  # sudo: a technical setting that every user's screens depend on
+            .get_param(SHORT_CONTACT_HOURS_PARAM, DEFAULT_SHORT_CONTACT_HOURS)
+        )
+        attended = self._get_attended_hours(registrations.partner_id, periods)
         states = {}
         for registration in registrations:
             period = period_of[registration.id]
             if not period:
                 states[registration.id] = "no_period"
                 continue
+            hours = attended.get((registration.partner_id.id, period.id), 0.0)
+            if hours < threshold and registration.training_id.duration_hours < threshold:
+                states[registration.id] = "short_contact"
+                continue
             complete = answered.get((registration.partner_id.id, period.id))
             states[registration.id] = (
                 "missing" if complete is None else "complete" if complete else "incomplete"
             )
         return states
+
+    @api.model
+    def _get_attended_hours(self, partners, periods):
+        """``{(partner id, period id): hours}`` attended by the persons in the periods."""
+        if not partners or not periods:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(participant_id, short_contact_id), period_id, SUM(hours)
+                  FROM kommune_reporting_attendance
+                 WHERE period_id IN %s
+                   AND COALESCE(participant_id, short_contact_id) IN %s
+                 GROUP BY 1, 2
+                """,
+                tuple(periods.ids),
+                tuple(partners.ids),
+            )
+        )
+        return {
+            (partner, period): float(hours) for partner, period, hours in self.env.cr.fetchall()
+        }

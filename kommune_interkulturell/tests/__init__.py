@@ -17,3 +17,4 @@ from . import test_consent_subscription, test_mail_resume, test_public_hardening
 from . import test_odoo_overrides
 from . import test_funding_period
 from . import test_participant_questionnaire
+from . import test_reporting_indicators

@@ -22,7 +22,11 @@ class TestFundingPeriod(KommuneCommon):
             groups="kommune_interkulturell.group_kommune_reporting",
         )
         cls.period = cls.env["kommune.funding.period"].create(
-            {"name": "Test ESF Plus 2026–2028", "date_start": "2026-01-01", "date_end": "2028-12-31"}
+            {
+                "name": "Test ESF Plus 2026–2028",
+                "date_start": "2026-01-01",
+                "date_end": "2028-12-31",
+            }
         )
 
     def test_quarters(self):

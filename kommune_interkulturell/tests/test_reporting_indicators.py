@@ -1,0 +1,279 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged, users, warmup
+
+from .common_reporting import START_2030, START_2031, KommuneReportingCommon
+
+# Every figure is checked after the fixture's last session (freeze_time: "meetings held").
+AFTER = "2032-01-15"
+
+
+@tagged("post_install", "-at_install")
+class TestReportingIndicators(KommuneReportingCommon):
+    """The funder's figures on a small network whose every number is known:
+
+    ============ ======================= ====== ===========================================
+    person       trainings (hours)       2031   why
+    ============ ======================= ====== ===========================================
+    P0 (MO)      T1 9 h, T2 8 h; T0 2030 17 h   two trainings, counted once; also in 2030
+    P1 (MO)      T1 9 h                  9 h    questionnaire all "no answer"
+    P2 (MO)      T3 2 h                  2 h    short contact (questionnaire not counted)
+    P3 (MO)      T1 one session, T3      5 h    short contact in two trainings
+    P4 (MO)      T1, never present       0 h    not counted
+    Petra (BA)   T2 8 h                  8 h    exactly the threshold: a participant
+    ============ ======================= ====== ===========================================
+
+    T1 starts 3 February 2031 (Q1, Neukölln), T2 7 April (Q2, Mitte), T3 5 May (Q2, one
+    session of 2 h), T0 4 November 2030. A cooperation (MO 2, the administration) runs
+    from March 2031 with two meetings, one cancelled; another ended in 2029."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The company's own cooperations (the demo network's, when installed) would add
+        # to the company's figures: the fixture is the whole network.
+        cls.env["kommune.cooperation"].search([]).action_archive()
+        Partner = cls.env["res.partner"]
+        cls.admin_person = Partner.create(
+            {
+                "name": "Test Petra Verwaltung",
+                "parent_id": cls.administration.id,
+                "network_role": "administration",
+            }
+        )
+        cls.mo_2 = Partner.create(
+            {
+                "name": "Test MO Zwei e.V.",
+                "is_company": True,
+                "organization_type_id": cls.type_mo.id,
+                "district_id": cls.district_mitte.id,
+            }
+        )
+        p0, p1, p2, p3, p4 = cls.persons
+        cls.p0, cls.p2 = p0, p2
+        cls.t1 = cls.make_training(
+            "Test T1",
+            START_2031,
+            [3, 3, 3],
+            district_id=cls.district_neukoelln.id,
+            topic_id=cls.topic_fundraising.id,
+            target_audience="mo_fulltime",
+        )
+        cls.t2 = cls.make_training(
+            "Test T2", datetime(2031, 4, 7, 8, 0), [4, 4], district_id=cls.district_mitte.id
+        )
+        cls.t3 = cls.make_training(
+            "Test T3", datetime(2031, 5, 5, 16, 0), [2], district_id=cls.district_mitte.id
+        )
+        cls.t0 = cls.make_training("Test T0", START_2030, [4, 4])
+        cls.attend(cls.t1, p0 | p1)
+        cls.attend(cls.t1, p3, sessions=cls.t1.session_ids[:1])
+        cls.attend(cls.t1, p4, sessions=cls.t1.session_ids[:0])
+        cls.attend(cls.t2, p0 | cls.admin_person)
+        cls.attend(cls.t3, p2 | p3)
+        cls.attend(cls.t0, p0)
+
+        Questionnaire = cls.env["kommune.participant.questionnaire"]
+        Questionnaire.create(
+            {
+                "partner_id": p0.id,
+                "period_id": cls.period.id,
+                "gender": "female",
+                "employment_status": "employed",
+                "age_group": "30_54",
+                "education": "isced_5_8",
+                "third_country_national": "yes",
+                "foreign_background": "yes",
+                "special_consent": True,
+                "disability": "yes",
+            }
+        )
+        Questionnaire.create(
+            {
+                "partner_id": p1.id,
+                "period_id": cls.period.id,
+                "zip": "10115",
+                **dict.fromkeys(
+                    (
+                        "gender",
+                        "employment_status",
+                        "age_group",
+                        "education",
+                        "third_country_national",
+                        "foreign_background",
+                    ),
+                    "no_answer",
+                ),
+            }
+        )
+        # Staff filled one in for a short contact: it must not count.
+        Questionnaire.create({"partner_id": p2.id, "period_id": cls.period.id, "gender": "male"})
+
+        stage = cls.env.ref("kommune_interkulturell.cooperation_stage_active")
+        cls.stage = stage
+        Cooperation = cls.env["kommune.cooperation"]
+        cls.cooperation = Cooperation.create(
+            {
+                "name": "Test Kooperation 2031",
+                "user_id": cls.user.id,
+                "stage_id": stage.id,
+                "district_id": cls.district_spandau.id,
+                "date_start": "2031-03-01",
+                "member_ids": [
+                    Command.create({"partner_id": cls.mo_2.id}),
+                    Command.create({"partner_id": cls.administration.id}),
+                ],
+            }
+        )
+        Cooperation.create(
+            {
+                "name": "Test Kooperation beendet",
+                "user_id": cls.user.id,
+                "date_start": "2028-01-01",
+                "date_end": "2029-12-31",
+                "member_ids": [Command.create({"partner_id": cls.mo_2.id})],
+            }
+        )
+        Event = cls.env["calendar.event"].with_context(no_mail_to_attendees=True)
+        meetings = Event.create(
+            [
+                {
+                    "name": f"Test Treffen {index}",
+                    "cooperation_id": cls.cooperation.id,
+                    "start": datetime(2031, 6, 10 + index, 9, 0),
+                    "stop": datetime(2031, 6, 10 + index, 10, 0),
+                    "partner_ids": [],
+                }
+                for index in range(2)
+            ]
+        )
+        meetings[1].active = False
+
+    def indicators(self, period=None, user=None, **kwargs):
+        period = (period or self.period).with_user(user or self.user)
+        with freeze_time(AFTER):
+            return period._get_indicators(**kwargs)
+
+    def test_period_figures(self):
+        figures = self.indicators()
+        self.assertEqual(figures["participants"], 3, "P0 once for two trainings, P1, Petra")
+        self.assertEqual(figures["short_contacts"], 2, "P2, P3")
+        self.assertEqual(figures["attendances"], 7)
+        self.assertEqual(figures["hours"], 41.0)
+        self.assertEqual(figures["organizations"], 2)
+        self.assertEqual(figures["certificates"], 6, "all but P3 in T1 (one of three)")
+        self.assertEqual(figures["migrant_organizations"], 2, "trained MO, cooperating MO 2")
+        self.assertEqual(figures["administrations"], 1, "trained and cooperating: once")
+        self.assertEqual(figures["cooperations"], 1, "the one of 2029 ended before")
+        self.assertEqual(
+            figures["cooperations_by_stage_district"],
+            {(self.stage.id, self.district_spandau.id): 1},
+        )
+        self.assertEqual(figures["meetings"], 1, "the cancelled meeting was not held")
+
+    def test_quarters(self):
+        q1 = self.indicators(quarter="2031-Q1")
+        self.assertEqual(
+            (q1["participants"], q1["short_contacts"], q1["attendances"], q1["hours"]),
+            (2, 1, 3, 21.0),
+        )
+        q2 = self.indicators(quarter="2031-Q2")
+        self.assertEqual(
+            (q2["participants"], q2["short_contacts"], q2["attendances"], q2["hours"]),
+            (2, 2, 4, 20.0),
+        )
+        self.assertEqual((q2["meetings"], q2["certificates"]), (1, 4))
+        q3 = self.indicators(quarter="2031-Q3")
+        self.assertEqual((q3["participants"], q3["meetings"], q3["cooperations"]), (0, 0, 1))
+
+    def test_a_person_counts_in_each_period(self):
+        figures = self.indicators(self.period_2030)
+        self.assertEqual(
+            (figures["participants"], figures["attendances"], figures["hours"]), (1, 1, 8.0)
+        )
+        self.assertEqual(figures["cooperations"], 0)
+
+    def test_breakdowns(self):
+        """Participants per answer; "no answer" and "not answered yet" (None) apart;
+        short contacts' questionnaires never count; special categories only for
+        reporting."""
+        breakdowns = self.indicators(breakdowns=True)["breakdowns"]
+        self.assertEqual(breakdowns["gender"], {"female": 1, "no_answer": 1, None: 1})
+        self.assertEqual(breakdowns["education"], {"isced_5_8": 1, "no_answer": 1, None: 1})
+        self.assertEqual(
+            breakdowns["district_id"],
+            {self.district_neukoelln.id: 2, self.district_mitte.id: 2},
+        )
+        self.assertEqual(breakdowns["network_role"], {None: 2, "administration": 1})
+        self.assertNotIn("disability", breakdowns)
+        special = self.indicators(user=self.reporter, breakdowns=True)["breakdowns"]
+        self.assertEqual(special["disability"], {"yes": 1, None: 2})
+
+    def test_short_contact_setting(self):
+        self.env["res.config.settings"].create({"kommune_short_contact_hours": 10}).execute()
+        figures = self.indicators()
+        self.assertEqual((figures["participants"], figures["short_contacts"]), (1, 4))
+        self.assertEqual(figures["hours"], 41.0, "hours count whoever attended")
+
+    def test_short_contacts_need_no_questionnaire(self):
+        states = {
+            (registration.training_id, registration.partner_id): registration.questionnaire_state
+            for registration in (self.t1 | self.t2 | self.t3).registration_ids
+        }
+        p0, p1, p2, p3, p4 = self.persons
+        self.assertEqual(states[self.t3, p2], "short_contact")
+        self.assertEqual(states[self.t3, p3], "short_contact")
+        self.assertEqual(states[self.t1, p0], "incomplete", "special answers are voluntary")
+        self.assertEqual(states[self.t1, p1], "complete")
+        self.assertEqual(states[self.t2, self.admin_person], "missing")
+        self.assertEqual(
+            states[self.t1, p3], "missing", "a nine-hour training asks, whoever skips it"
+        )
+
+    def test_dashboard_for_users(self):
+        """A plain user reads the aggregates, per quarter and district; the rows of
+        other companies stay out; special categories stay with reporting."""
+        Dashboard = self.env["kommune.reporting.attendance"].with_user(self.user)
+        groups = Dashboard.formatted_read_group(
+            [("period_id", "=", self.period.id)],
+            ["quarter"],
+            ["participant_id:count_distinct", "short_contact_id:count_distinct", "hours:sum"],
+        )
+        self.assertEqual(
+            [
+                (
+                    group["quarter"],
+                    group["participant_id:count_distinct"],
+                    group["short_contact_id:count_distinct"],
+                    group["hours:sum"],
+                )
+                for group in groups
+            ],
+            [("2031-Q1", 2, 1, 21.0), ("2031-Q2", 2, 2, 20.0)],
+        )
+        with self.assertRaises(AccessError):
+            Dashboard.formatted_read_group([], ["disability"], ["__count"])
+        other = self.env["res.company"].create({"name": "Test Other Reporting"})
+        self.user.company_ids = [Command.link(other.id)]
+        self.assertEqual(Dashboard.with_context(allowed_company_ids=other.ids).search_count([]), 0)
+
+    @users("ki_user")
+    @warmup
+    def test_dashboard_query_count(self):
+        """The period's cards and the dashboard's grouping take a fixed number of
+        queries, whatever the volume."""
+        period = self.period.with_env(self.env)
+        with freeze_time(AFTER), self.assertQueryCount(ki_user=8):
+            period.invalidate_recordset()
+            period.read(["participant_count", "short_contact_count", "meeting_count", "mo_count"])
+        Dashboard = self.env["kommune.reporting.attendance"]
+        with self.assertQueryCount(ki_user=3):
+            Dashboard.formatted_read_group(
+                [("period_id", "=", period.id)],
+                ["quarter", "district_id"],
+                ["participant_id:count_distinct", "hours:sum"],
+            )
