@@ -68,7 +68,7 @@ class KommuneFundingPeriod(models.Model):
         compute="_compute_indicators",
         help="Participations in trainings (a person once per training), short contacts included.",
     )
-    participant_hours = fields.Float(string="Participant Hours", compute="_compute_indicators")
+    participant_hours = fields.Float(compute="_compute_indicators")
     certificate_count = fields.Integer(
         string="Certificates",
         compute="_compute_indicators",

@@ -132,10 +132,9 @@ class KommuneParticipantQuestionnaire(models.Model):
         "questions on disability and minority. Without it these stay empty.",
     )
     special_consent_date = fields.Date(string="Consent Given On", groups=REPORTING_GROUP)
-    disability = fields.Selection(YES_NO, string="Disability", groups=REPORTING_GROUP)
+    disability = fields.Selection(YES_NO, groups=REPORTING_GROUP)
     minority = fields.Selection(
         YES_NO,
-        string="Minority",
         groups=REPORTING_GROUP,
         help="Member of a minority (including marginalised communities such as the Roma).",
     )
