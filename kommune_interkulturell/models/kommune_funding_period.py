@@ -18,7 +18,6 @@ BREAKDOWNS = (
     "district_id",
     "topic_id",
     "organization_type_id",
-    "network_role",
     "target_audience",
 )
 SPECIAL_BREAKDOWNS = ("disability", "minority")

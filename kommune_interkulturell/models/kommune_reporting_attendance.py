@@ -15,7 +15,6 @@ from .kommune_participant_questionnaire import (
 )
 from .kommune_training import TARGET_AUDIENCES
 from .kommune_training_registration import SEAT_STATES
-from .res_partner import NETWORK_ROLES
 
 
 class KommuneReportingAttendance(models.Model):
@@ -42,7 +41,6 @@ class KommuneReportingAttendance(models.Model):
     topic_id = fields.Many2one("kommune.training.topic", readonly=True)
     district_id = fields.Many2one("kommune.district", string="Training District", readonly=True)
     target_audience = fields.Selection(TARGET_AUDIENCES, string="Target Group", readonly=True)
-    network_role = fields.Selection(NETWORK_ROLES, string="Role in Organisation", readonly=True)
     organization_type_id = fields.Many2one("kommune.organization.type", readonly=True)
 
     # Measures
@@ -110,7 +108,6 @@ class KommuneReportingAttendance(models.Model):
                        t.topic_id,
                        t.district_id,
                        t.target_audience,
-                       person.network_role,
                        (e.start AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS date,
                        EXTRACT(EPOCH FROM e.stop - e.start) / 3600.0 AS hours
                   FROM kommune_training_attendance a
@@ -118,7 +115,6 @@ class KommuneReportingAttendance(models.Model):
                   JOIN kommune_training_session s ON s.id = a.session_id
                   JOIN calendar_event e ON e.id = s.calendar_event_id AND e.active
                   JOIN kommune_training t ON t.id = a.training_id
-                  JOIN res_partner person ON person.id = a.partner_id
                   LEFT JOIN res_partner org ON org.id = r.organization_id
                   JOIN kommune_funding_period period
                     ON period.company_id = a.company_id
@@ -142,7 +138,6 @@ class KommuneReportingAttendance(models.Model):
                    c.topic_id,
                    c.district_id,
                    c.target_audience,
-                   c.network_role,
                    c.organization_type_id,
                    c.hours,
                    c.registration_id,

@@ -208,7 +208,7 @@ class TestReportingIndicators(KommuneReportingCommon):
             breakdowns["district_id"],
             {self.district_neukoelln.id: 2, self.district_mitte.id: 2},
         )
-        self.assertEqual(breakdowns["network_role"], {None: 2, "administration": 1})
+        self.assertEqual(breakdowns["target_audience"], {"mo_fulltime": 2, "mixed": 2})
         self.assertNotIn("disability", breakdowns)
         special = self.indicators(user=self.reporter, breakdowns=True)["breakdowns"]
         self.assertEqual(special["disability"], {"yes": 1, None: 2})
@@ -260,6 +260,40 @@ class TestReportingIndicators(KommuneReportingCommon):
         other = self.env["res.company"].create({"name": "Test Other Reporting"})
         self.user.company_ids = [Command.link(other.id)]
         self.assertEqual(Dashboard.with_context(allowed_company_ids=other.ids).search_count([]), 0)
+
+    def test_erasure_keeps_the_figures(self):
+        """Erasing a participant (Art. 17) leaves every figure, breakdown and pivot cell
+        as it was: their rows stay, anonymous; the questionnaire loses names and
+        postcode."""
+
+        def snapshot():
+            figures = [
+                self.indicators(user=self.reporter, breakdowns=True, quarter=quarter)
+                for quarter in (None, "2031-Q1", "2031-Q2")
+            ]
+            cells = self.env["kommune.reporting.attendance"].formatted_read_group(
+                [],
+                ["period_id", "quarter", "district_id", "gender", "organization_type_id"],
+                ["participant_id:count_distinct", "registration_id:count_distinct", "hours:sum"],
+            )
+            return figures, [{k: v for k, v in c.items() if k != "__extra_domain"} for c in cells]
+
+        before = snapshot()
+        action = self.p0.with_user(self.manager).action_kommune_anonymize()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+            .create({"confirm": True})
+        )
+        wizard.action_anonymize()
+        self.assertTrue(self.p0.kommune_anonymized_date)
+        questionnaire = self.env["kommune.participant.questionnaire"].search(
+            [("partner_id", "=", self.p0.id), ("period_id", "=", self.period.id)]
+        )
+        self.assertFalse(questionnaire.first_name or questionnaire.last_name or questionnaire.zip)
+        self.assertEqual(questionnaire.gender, "female")
+        self.assertEqual(snapshot(), before)
 
     @users("ki_user")
     @warmup
