@@ -48,6 +48,8 @@
         "views/kommune_training_stage_views.xml",
         "views/kommune_training_tag_views.xml",
         "views/kommune_training_views.xml",
+        "report/kommune_training_session_reports.xml",
+        "report/kommune_training_session_templates.xml",
         "views/kommune_training_session_views.xml",
         "views/kommune_training_registration_views.xml",
         "views/res_config_settings_views.xml",

@@ -268,10 +268,11 @@ class KommuneParticipantQuestionnaire(models.Model):
             )
         }
         # Asked once the person reached the short-contact hours in the period, or when
-        # the training alone will reach them.
+        # the training alone will reach them. sudo: the threshold is a technical setting
+        # (ir.config_parameter) that every user's registrations depend on.
         threshold = float(
             self.env["ir.config_parameter"]
-            .sudo()  # sudo: a technical setting that every user's screens depend on
+            .sudo()
             .get_param(SHORT_CONTACT_HOURS_PARAM, DEFAULT_SHORT_CONTACT_HOURS)
         )
         attended = self._get_attended_hours(registrations.partner_id, periods)
