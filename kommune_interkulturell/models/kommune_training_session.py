@@ -219,10 +219,9 @@ class KommuneTrainingSession(models.Model):
                 fields.Datetime.context_timestamp(self.with_context(tz=tz), self.start).date(),
                 date_format="long",
             ),
-            "time": "%s – %s"
-            % (
-                format_time(self.env, self.start, tz=tz, time_format="short"),
-                format_time(self.env, self.stop, tz=tz, time_format="short"),
+            "time": " – ".join(
+                format_time(self.env, moment, tz=tz, time_format="short")
+                for moment in (self.start, self.stop)
             ),
             "venue": self.location or "",
             "trainers": ", ".join(self.trainer_ids.mapped("name")),
