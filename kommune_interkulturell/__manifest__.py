@@ -74,6 +74,7 @@
         "views/kommune_funding_period_views.xml",
         "views/kommune_participant_questionnaire_views.xml",
         "views/kommune_reporting_attendance_views.xml",
+        "wizard/kommune_reporting_export_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [

@@ -158,6 +158,17 @@ class KommuneFundingPeriod(models.Model):
         action["display_name"] = self.env._("Dashboard: %(period)s", period=self.name)
         return action
 
+    def action_open_export(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Export for the Funder"),
+            "res_model": "kommune.reporting.export",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_period_id": self.id},
+        }
+
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------

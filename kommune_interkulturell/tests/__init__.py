@@ -19,3 +19,4 @@ from . import test_funding_period
 from . import test_participant_questionnaire
 from . import test_reporting_indicators
 from . import test_training_attendance_list
+from . import test_reporting_export
