@@ -283,7 +283,13 @@ class KommuneParticipantQuestionnaire(models.Model):
                 states[registration.id] = "no_period"
                 continue
             hours = attended.get((registration.partner_id.id, period.id), 0.0)
-            if hours < threshold and registration.training_id.duration_hours < threshold:
+            # Cancelled and absent people will attend no more than they did.
+            planned = (
+                registration.training_id.duration_hours
+                if registration.state in ("invited", "registered", "confirmed", "waitlist")
+                else 0.0
+            )
+            if hours < threshold and planned < threshold:
                 states[registration.id] = "short_contact"
                 continue
             complete = answered.get((registration.partner_id.id, period.id))
