@@ -83,6 +83,7 @@
         "demo/kommune_cooperation_demo.xml",
         "demo/kommune_training_demo.xml",
         "demo/kommune_consent_demo.xml",
+        "demo/kommune_reporting_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
