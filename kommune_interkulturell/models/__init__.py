@@ -37,5 +37,7 @@ from . import privacy_log
 from . import kommune_retention_rule
 from . import kommune_rate_limit
 from . import ir_http
-from . import kommune_reporting_attendance
 from . import kommune_funding_period
+
+# A SQL view on the tables of the models above: created after them.
+from . import kommune_reporting_attendance

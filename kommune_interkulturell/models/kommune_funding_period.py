@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .kommune_reporting_attendance import REPORTING_TZ
+from .kommune_participant_questionnaire import REPORTING_TZ
 
 # The breakdowns of the participants, as columns of kommune.reporting.attendance; the
 # special categories only for the Reporting group.
@@ -221,18 +221,21 @@ class KommuneFundingPeriod(models.Model):
             self.id,
             SQL("quarter = %s", quarter) if quarter else SQL("TRUE"),
         )
+        # One pass over the period's rows: the totals and the organisations trained.
         cr.execute(
             SQL(
                 """
                 SELECT COUNT(DISTINCT participant_id), COUNT(DISTINCT short_contact_id),
                        COUNT(DISTINCT registration_id), COALESCE(SUM(hours), 0),
-                       COUNT(DISTINCT organization_id)
+                       COUNT(DISTINCT organization_id),
+                       COALESCE(ARRAY_AGG(DISTINCT organization_id)
+                                FILTER (WHERE organization_id IS NOT NULL), '{}')
                   FROM (%s) AS rows
                 """,
                 rows,
             )
         )
-        participants, short_contacts, attendances, hours, organizations = cr.fetchone()
+        participants, short_contacts, attendances, hours, organizations, trained = cr.fetchone()
         figures = {
             "participants": participants,
             "short_contacts": short_contacts,
@@ -275,8 +278,7 @@ class KommuneFundingPeriod(models.Model):
                 """
                 SELECT org.organization_category, COUNT(*)
                   FROM (
-                      SELECT organization_id AS id FROM (%s) AS rows
-                       WHERE organization_id IS NOT NULL
+                      SELECT UNNEST(%s::int[]) AS id
                       UNION
                       SELECT m.partner_id FROM kommune_cooperation_member m
                         JOIN kommune_cooperation c ON c.id = m.cooperation_id
@@ -285,7 +287,7 @@ class KommuneFundingPeriod(models.Model):
                   JOIN res_partner org ON org.id = supported.id
                  GROUP BY org.organization_category
                 """,
-                rows,
+                trained,
                 running,
             )
         )
