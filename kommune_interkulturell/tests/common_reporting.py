@@ -22,6 +22,8 @@ class KommuneReportingCommon(KommuneTrainingCommon):
             groups="kommune_interkulturell.group_kommune_reporting",
         )
         Period = cls.env["kommune.funding.period"]
+        # The company's own periods (the demo's, when installed) would overlap.
+        Period.search([]).action_archive()
         cls.period_2030 = Period.create(
             {"name": "Test Periode 2030", "date_start": "2030-01-01", "date_end": "2030-12-31"}
         )
