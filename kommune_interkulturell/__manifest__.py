@@ -49,6 +49,8 @@
         "views/kommune_training_stage_views.xml",
         "views/kommune_training_tag_views.xml",
         "views/kommune_training_views.xml",
+        "report/kommune_training_session_reports.xml",
+        "report/kommune_training_session_templates.xml",
         "views/kommune_training_session_views.xml",
         "views/kommune_training_registration_views.xml",
         "views/res_config_settings_views.xml",
@@ -71,6 +73,10 @@
         "wizard/privacy_lookup_wizard_views.xml",
         "report/res_partner_personal_data_reports.xml",
         "report/res_partner_personal_data_templates.xml",
+        "views/kommune_funding_period_views.xml",
+        "views/kommune_participant_questionnaire_views.xml",
+        "views/kommune_reporting_attendance_views.xml",
+        "wizard/kommune_reporting_export_views.xml",
         "views/kommune_interkulturell_menus.xml",
     ],
     "demo": [
@@ -79,6 +85,7 @@
         "demo/kommune_cooperation_demo.xml",
         "demo/kommune_training_demo.xml",
         "demo/kommune_consent_demo.xml",
+        "demo/kommune_reporting_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

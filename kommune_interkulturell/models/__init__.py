@@ -22,6 +22,7 @@ from . import mail_message
 from . import kommune_training_topic
 from . import kommune_training_tag
 from . import kommune_training_stage
+from . import kommune_participant_questionnaire
 from . import kommune_training_registration
 from . import kommune_training
 from . import kommune_training_session
@@ -39,3 +40,7 @@ from . import kommune_retention_rule
 from . import ir_cron
 from . import kommune_rate_limit
 from . import ir_http
+from . import kommune_funding_period
+
+# A SQL view on the tables of the models above: created after them.
+from . import kommune_reporting_attendance
