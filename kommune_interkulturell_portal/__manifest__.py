@@ -14,6 +14,7 @@
         "security/kommune_interkulturell_portal_security.xml",
         "security/ir.model.access.csv",
         "data/kommune_consent_purpose_data.xml",
+        "views/kommune_portal_templates.xml",
     ],
     "auto_install": True,
 }

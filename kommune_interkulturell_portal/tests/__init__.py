@@ -1,1 +1,3 @@
+from . import test_portal_participant
 from . import test_portal_security
+from . import test_portal_self_service

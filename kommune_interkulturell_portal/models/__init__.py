@@ -1,0 +1,3 @@
+from . import kommune_training
+from . import kommune_training_registration
+from . import res_partner
