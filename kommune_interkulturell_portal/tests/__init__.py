@@ -1,3 +1,4 @@
+from . import test_portal_mail
 from . import test_portal_participant
 from . import test_portal_security
 from . import test_portal_self_service
