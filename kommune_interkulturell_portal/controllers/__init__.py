@@ -1,1 +1,2 @@
+from . import organization
 from . import portal

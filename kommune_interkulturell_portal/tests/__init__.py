@@ -1,4 +1,5 @@
 from . import test_portal_mail
+from . import test_portal_organization
 from . import test_portal_participant
 from . import test_portal_security
 from . import test_portal_self_service
