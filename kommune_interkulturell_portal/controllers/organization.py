@@ -110,17 +110,17 @@ class KommuneOrganizationPortal(CustomerPortal):
         return request.redirect("/my/kommune/organization?message=proposed")
 
     def _get_proposal_labels(self):
-        _ = request.env._
+        env = request.env
         return {
-            "street": _("Street"),
-            "zip": _("ZIP"),
-            "city": _("City"),
-            "phone": _("Phone"),
-            "website": _("Website"),
-            "email": _("E-mail"),
-            "communities": _("Communities served"),
-            "languages": _("Languages served"),
-            "activities": _("Fields of activity"),
+            "street": env._("Street"),
+            "zip": env._("ZIP"),
+            "city": env._("City"),
+            "phone": env._("Phone"),
+            "website": env._("Website"),
+            "email": env._("E-mail"),
+            "communities": env._("Communities served"),
+            "languages": env._("Languages served"),
+            "activities": env._("Fields of activity"),
         }
 
     def _get_people_rows(self, organization):
