@@ -14,7 +14,13 @@
         "security/kommune_interkulturell_portal_security.xml",
         "security/ir.model.access.csv",
         "data/kommune_consent_purpose_data.xml",
+        "data/kommune_catalogue_mail_template_data.xml",
+        "views/kommune_training_views.xml",
         "views/kommune_portal_templates.xml",
+        "views/kommune_catalogue_templates.xml",
+    ],
+    "demo": [
+        "demo/kommune_training_demo.xml",
     ],
     "auto_install": True,
 }

@@ -134,6 +134,7 @@ class KommuneOrganizationPortal(CustomerPortal):
             [("organization_id", "=", organization.id), ("state", "not in", ("invited",))],
             order="training_date_begin desc, id desc",
         )
+        # sudo: the purpose is looked up by its code, whatever the user may read.
         purpose = request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_ORGANIZATION)
         # sudo: whether each person agreed is read to decide what is shown, never shown.
         consenting = (

@@ -4,6 +4,23 @@ from odoo import fields, models
 class KommuneTraining(models.Model):
     _inherit = "kommune.training"
 
+    is_catalogue_published = fields.Boolean(
+        string="In Public Catalogue",
+        copy=False,
+        help="Shown on the public training catalogue (/kommune/schulungen), where anybody "
+        "can register (with consent and a confirmation by e-mail) until the training "
+        "starts. Off by default: staff decide what is public.",
+    )
+
+    def _get_catalogue_domain(self):
+        """The trainings the public catalogue shows: published, not called off, not
+        started yet."""
+        return [
+            ("is_catalogue_published", "=", True),
+            ("stage_id.is_cancel", "=", False),
+            ("date_begin", ">", fields.Datetime.now()),
+        ]
+
     def _kommune_portal_get_cancel_deadline(self):
         """Until when participants cancel on the portal: the cut-off of the personal
         invitation links (days before the first session, a field of
@@ -21,3 +38,8 @@ class KommuneTraining(models.Model):
             return False
         deadline = self._kommune_portal_get_cancel_deadline()
         return not deadline or fields.Datetime.now() < deadline
+
+    def _kommune_portal_is_registration_open(self):
+        """Whether the catalogue still takes a registration for this training."""
+        self.ensure_one()
+        return bool(self.filtered_domain(self._get_catalogue_domain()))

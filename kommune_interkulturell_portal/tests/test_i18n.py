@@ -1,6 +1,5 @@
-from odoo.tests import HttpCase, tagged
-
 from odoo.addons.kommune_interkulturell.tests.common_i18n import I18nChecks
+from odoo.tests import HttpCase, tagged
 
 from .common_portal import PortalCommon
 
