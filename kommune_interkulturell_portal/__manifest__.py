@@ -19,6 +19,11 @@
         "views/kommune_portal_templates.xml",
         "views/kommune_catalogue_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "kommune_interkulturell_portal/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/kommune_training_demo.xml",
     ],

@@ -5,3 +5,4 @@ from . import test_portal_organization
 from . import test_portal_participant
 from . import test_portal_security
 from . import test_portal_self_service
+from . import test_portal_ui

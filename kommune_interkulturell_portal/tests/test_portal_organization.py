@@ -7,11 +7,9 @@ from .common_portal import PortalCommon
 from .test_portal_participant import CSRF_RE
 
 
-@tagged("post_install", "-at_install")
-class TestPortalOrganization(PortalCommon):
-    """The organisation's page for its contact persons: its people's trainings, named
-    only with their consent, its cooperations, their tasks (mark done) and proposals to
-    the profile; never another organisation's."""
+class PortalOrganizationCommon(PortalCommon):
+    """A cooperation of the first organisation with a meeting ahead and a task for its
+    contact person, and one of the second organisation alone."""
 
     @classmethod
     def setUpClass(cls):
@@ -54,6 +52,13 @@ class TestPortalOrganization(PortalCommon):
         )
         cls.item = cls.meeting.cooperation_action_item_ids.filtered("partner_id")
         cls.purpose = env["kommune.consent.purpose"]._get_by_code("organization_portal")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalOrganization(PortalOrganizationCommon):
+    """The organisation's page for its contact persons: its people's trainings, named
+    only with their consent, its cooperations, their tasks (mark done) and proposals to
+    the profile; never another organisation's."""
 
     def test_only_contact_persons_see_the_page(self):
         self.login(self.user_a)
