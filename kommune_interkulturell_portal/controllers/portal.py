@@ -333,7 +333,7 @@ class KommunePortal(CustomerPortal):
             return None
 
     def _get_waitlist_positions(self, registrations):
-        """{registration id: its place in the waitlist, 1 for the first}."""
+        """{registration id: its place in the waitlist, 1 for the first to move up}."""
         waiting = registrations.filtered(lambda registration: registration.state == "waitlist")
         if not waiting:
             return {}
@@ -343,7 +343,13 @@ class KommunePortal(CustomerPortal):
             request.env[REGISTRATION_MODEL]
             .sudo()
             .search(
-                [("training_id", "in", waiting.training_id.ids), ("state", "=", "waitlist")],
+                # The order in which the app moves people up (training._promote_waitlist):
+                # people whose consent was withdrawn while waiting are skipped.
+                [
+                    ("training_id", "in", waiting.training_id.ids),
+                    ("state", "=", "waitlist"),
+                    ("consent", "=", True),
+                ],
                 order="date_waitlist, id",
             )
         )

@@ -83,6 +83,18 @@ class TestPortalParticipant(PortalCommon):
         self.assertIn("(1.)", page.text)
         self.assertNotIn("https://meet.example.org/foerdermittel", page.text)
 
+    def test_waitlist_place_follows_the_order_of_moving_up(self):
+        late = self._portal_user("ki_portal_b2", "Bako Late", self.mo_b)
+        registration = self.training.with_context(
+            kommune_training_no_mail=True
+        )._register_participant(late.partner_id, consent=True)
+        self.assertEqual(registration.state, "waitlist")
+        self.login(late)
+        self.assertIn("(2.)", self.url_open(f"/my/kommune/trainings/{registration.id}").text)
+        # Whoever withdrew their consent while waiting is skipped when a seat frees up.
+        self.reg_b.consent_id.action_withdraw()
+        self.assertIn("(1.)", self.url_open(f"/my/kommune/trainings/{registration.id}").text)
+
     def test_somebody_elses_registration_is_not_shown(self):
         self.login(self.user_a)
         for registration in (self.reg_a2, self.reg_b):
