@@ -1,4 +1,5 @@
 from . import test_i18n
+from . import test_portal_access_rights
 from . import test_portal_catalogue
 from . import test_portal_mail
 from . import test_portal_organization
