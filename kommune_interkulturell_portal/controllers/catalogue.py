@@ -33,15 +33,18 @@ FILTERS = ("topic", "district", "language")
 
 
 class KommuneCatalogueController(KommunePublicController):
+    # Odoo merges every subclass of a controller into one class: the public pages of the
+    # app and its bridges share KommunePublicController, so the helpers here carry the
+    # catalogue's name, lest they override another page's (the fuzz test caught one).
     @http.route(CATALOGUE_PATH, type="http", auth="public", methods=["GET"], sitemap=False)
     def catalogue(self, **kwargs):
         if limited := self._check_rate_limit():
             return limited
         self._set_lang()
-        filters = self._parse_filters(kwargs)
+        filters = self._parse_catalogue_filters(kwargs)
         if filters is None:
             return self._render_error("bad_request", status=400)
-        Training = self._get_trainings_sudo()
+        Training = self._get_catalogue_trainings_sudo()
         domain = Training._get_catalogue_domain()
         for name, fname in (
             ("topic", "topic_id"),
@@ -76,10 +79,10 @@ class KommuneCatalogueController(KommunePublicController):
         if limited := self._check_rate_limit():
             return limited
         self._set_lang()
-        training = self._get_open_training(training_id)
+        training = self._get_catalogue_training(training_id)
         if not training:
             return self._render_error("invalid", status=404)
-        return self._render_training_page(training)
+        return self._render_catalogue_training(training)
 
     @http.route(
         f"{CATALOGUE_PATH}/<int:training_id>/register",
@@ -93,16 +96,16 @@ class KommuneCatalogueController(KommunePublicController):
         if refused := self._check_rate_limit() or self._check_form(post):
             return refused
         self._set_lang()
-        training = self._get_open_training(training_id)
+        training = self._get_catalogue_training(training_id)
         if not training:
             return self._render_error("invalid", status=404)
-        values, errors = self._validate_registration_form(post)
+        values, errors = self._validate_catalogue_form(post)
         if errors:
-            return self._render_training_page(training, errors=errors, form=post, status=400)
+            return self._render_catalogue_training(training, errors=errors, form=post, status=400)
         # sudo: the counters are technical and kept away from every user.
         RateLimit = request.env["kommune.rate.limit"].sudo()
         if not RateLimit._hit("signup", values["email"], SIGNUP_MAILS_PER_HOUR, period=3600):
-            consent = self._register(training, values)
+            consent = self._register_from_catalogue(training, values)
             if consent:
                 # sudo: the visitor may not read mail templates; this one mails the
                 # confirmation link to the address just validated, nowhere else.
@@ -112,25 +115,25 @@ class KommuneCatalogueController(KommunePublicController):
                 self._wake_up_mail_queue()
         # The same page whatever happened (known address, already registered, asked too
         # often): that is nobody's business but the address owner's.
-        return self._render_training_page(training, done=True)
+        return self._render_catalogue_training(training, done=True)
 
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
 
-    def _get_trainings_sudo(self):
+    def _get_catalogue_trainings_sudo(self):
         # sudo: the public user may not read trainings; only those of the catalogue's
         # domain (published, open) are searched and shown, with the fields the
         # templates name.
         return request.env["kommune.training"].sudo()
 
-    def _get_open_training(self, training_id):
-        Training = self._get_trainings_sudo()
+    def _get_catalogue_training(self, training_id):
+        Training = self._get_catalogue_trainings_sudo()
         return Training.search(
             [("id", "=", training_id), *Training._get_catalogue_domain()], limit=1
         )
 
-    def _parse_filters(self, kwargs):
+    def _parse_catalogue_filters(self, kwargs):
         """The filters as ids, or None when a value is not an id at all."""
         filters = {}
         for name in FILTERS:
@@ -142,7 +145,7 @@ class KommuneCatalogueController(KommunePublicController):
             filters[name] = int(raw)
         return filters
 
-    def _validate_registration_form(self, post):
+    def _validate_catalogue_form(self, post):
         errors = {}
         name = " ".join((post.get("name") or "").split())
         if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
@@ -156,7 +159,7 @@ class KommuneCatalogueController(KommunePublicController):
         lang = request.env.lang
         return {"name": name, "email": email, "lang": lang}, errors
 
-    def _register(self, training, values):
+    def _register_from_catalogue(self, training, values):
         """The pending consent of the registration (to be mailed the confirmation link),
         or None when there is nothing to confirm: the person is registered already, or
         has a consent to training administration in force or awaiting confirmation (a
@@ -220,7 +223,7 @@ class KommuneCatalogueController(KommunePublicController):
             }
         )
 
-    def _render_training_page(self, training, errors=None, form=None, done=False, status=200):
+    def _render_catalogue_training(self, training, errors=None, form=None, done=False, status=200):
         values = self._get_layout_values(training)
         # sudo: the purpose's wording is what the visitor consents to.
         purpose = request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_TRAINING)

@@ -24,16 +24,16 @@ class KommuneOrganizationPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "kommune_organization_count" in counters:
-            values["kommune_organization_count"] = int(self._is_contact_person())
+            values["kommune_organization_count"] = int(self._kommune_is_contact_person())
         return values
 
-    def _is_contact_person(self):
+    def _kommune_is_contact_person(self):
         user = request.env.user
         return user.has_group(CONTACT_GROUP) and user.partner_id.commercial_partner_id.is_company
 
     @http.route("/my/kommune/organization", type="http", auth="user", methods=["GET"], website=True)
     def portal_kommune_organization(self, message=None, **kwargs):
-        if not self._is_contact_person():
+        if not self._kommune_is_contact_person():
             return request.redirect("/my")
         user = request.env.user
         organization = user.partner_id.commercial_partner_id
@@ -42,8 +42,8 @@ class KommuneOrganizationPortal(CustomerPortal):
             {
                 "page_name": "kommune_organization",
                 "organization": organization,
-                "people_rows": self._get_people_rows(organization),
-                "cooperations": self._get_cooperations(organization),
+                "people_rows": self._kommune_people_rows(organization),
+                "cooperations": self._kommune_cooperations(organization),
                 # Read as the user (the record rule shows the items assigned to them),
                 # shown with sudo: their meeting and cooperation are not the user's to read.
                 "action_items": request.env["kommune.cooperation.action.item"]
@@ -66,7 +66,7 @@ class KommuneOrganizationPortal(CustomerPortal):
         max_content_length=MAX_FORM_BYTES,
     )
     def portal_kommune_action_item_done(self, item_id, **post):
-        if not self._is_contact_person():
+        if not self._kommune_is_contact_person():
             return request.redirect("/my")
         try:
             item_sudo = self._document_check_access("kommune.cooperation.action.item", item_id)
@@ -84,11 +84,11 @@ class KommuneOrganizationPortal(CustomerPortal):
         max_content_length=MAX_FORM_BYTES,
     )
     def portal_kommune_organization_propose(self, **post):
-        if not self._is_contact_person():
+        if not self._kommune_is_contact_person():
             return request.redirect("/my")
         user = request.env.user
         organization = user.partner_id.commercial_partner_id
-        labels = self._get_proposal_labels()
+        labels = self._kommune_proposal_labels()
         lines = []
         for name in PROFILE_FIELDS + PROFILE_TEXT_FIELDS:
             value = " ".join(str(post.get(name) or "").split())[:PROPOSAL_VALUE_MAX_LENGTH]
@@ -109,7 +109,7 @@ class KommuneOrganizationPortal(CustomerPortal):
             )
         return request.redirect("/my/kommune/organization?message=proposed")
 
-    def _get_proposal_labels(self):
+    def _kommune_proposal_labels(self):
         env = request.env
         return {
             "street": env._("Street"),
@@ -123,7 +123,7 @@ class KommuneOrganizationPortal(CustomerPortal):
             "activities": env._("Fields of activity"),
         }
 
-    def _get_people_rows(self, organization):
+    def _kommune_people_rows(self, organization):
         """The organisation's registrations as rows (training, dates, state, certificate)
         with the person's name only where they agreed to show it to their organisation
         (a consent in force for the purpose "Shown to my organisation")."""
@@ -159,7 +159,7 @@ class KommuneOrganizationPortal(CustomerPortal):
             for registration in registrations
         ]
 
-    def _get_cooperations(self, organization):
+    def _kommune_cooperations(self, organization):
         # sudo: contact persons do not read cooperations; they see those their
         # organisation is a member of, with the fields the page shows.
         return (

@@ -25,6 +25,8 @@ CONTACT_VALUE_MAX_LENGTH = 128
 
 
 class KommunePortal(CustomerPortal):
+    # Odoo merges every extension of CustomerPortal (sale, project, ...) into one
+    # class: the helpers here carry the app's name, lest they override another's.
     # ------------------------------------------------------------
     # Home
     # ------------------------------------------------------------
@@ -34,11 +36,11 @@ class KommunePortal(CustomerPortal):
         partner = request.env.user.partner_id
         if "kommune_training_count" in counters:
             values["kommune_training_count"] = request.env[REGISTRATION_MODEL].search_count(
-                self._get_registrations_domain(partner)
+                self._kommune_registrations_domain(partner)
             )
         if "kommune_certificate_count" in counters:
             values["kommune_certificate_count"] = request.env[REGISTRATION_MODEL].search_count(
-                self._get_registrations_domain(partner) + [("state", "=", "attended")]
+                self._kommune_registrations_domain(partner) + [("state", "=", "attended")]
             )
         if "kommune_consent_count" in counters:
             values["kommune_consent_count"] = request.env["kommune.consent"].search_count(
@@ -46,7 +48,7 @@ class KommunePortal(CustomerPortal):
             )
         return values
 
-    def _get_registrations_domain(self, partner):
+    def _kommune_registrations_domain(self, partner):
         # Invitations nobody answered are the campaign's business, not the person's list.
         return [("partner_id", "=", partner.id), ("state", "!=", "invited")]
 
@@ -58,7 +60,7 @@ class KommunePortal(CustomerPortal):
     def portal_kommune_trainings(self, **kwargs):
         partner = request.env.user.partner_id
         registrations = request.env[REGISTRATION_MODEL].search(
-            self._get_registrations_domain(partner), order="training_date_begin desc, id desc"
+            self._kommune_registrations_domain(partner), order="training_date_begin desc, id desc"
         )
         values = self._prepare_portal_layout_values()
         values.update(
@@ -67,7 +69,7 @@ class KommunePortal(CustomerPortal):
                 # sudo: shows the trainings of the user's own registrations, found under
                 # the record rules above; portal users do not read trainings themselves.
                 "registrations": registrations.sudo(),
-                "waitlist_positions": self._get_waitlist_positions(registrations),
+                "waitlist_positions": self._kommune_get_waitlist_positions(registrations),
             }
         )
         return request.render("kommune_interkulturell_portal.portal_my_kommune_trainings", values)
@@ -76,7 +78,7 @@ class KommunePortal(CustomerPortal):
         "/my/kommune/trainings/<int:registration_id>", type="http", auth="user", website=True
     )
     def portal_kommune_training(self, registration_id, message=None, **kwargs):
-        registration_sudo = self._get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_registration(registration_id)
         if registration_sudo is None:
             return request.redirect("/my/kommune/trainings")
         training_sudo = registration_sudo.training_id
@@ -87,11 +89,11 @@ class KommunePortal(CustomerPortal):
                 "registration": registration_sudo,
                 "training": training_sudo,
                 "schedule": training_sudo._get_schedule(),
-                "waitlist_position": self._get_waitlist_positions(registration_sudo).get(
+                "waitlist_position": self._kommune_get_waitlist_positions(registration_sudo).get(
                     registration_sudo.id
                 ),
-                "can_cancel": self._can_cancel(registration_sudo),
-                "cancel_deadline": self._get_cancel_deadline_label(training_sudo),
+                "can_cancel": self._kommune_can_cancel(registration_sudo),
+                "cancel_deadline": self._kommune_cancel_deadline_label(training_sudo),
                 "message": message if message in ("cancelled", "not_cancelled") else None,
             }
         )
@@ -106,10 +108,10 @@ class KommunePortal(CustomerPortal):
         max_content_length=MAX_FORM_BYTES,
     )
     def portal_kommune_training_cancel(self, registration_id, **post):
-        registration_sudo = self._get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_registration(registration_id)
         if registration_sudo is None:
             return request.redirect("/my/kommune/trainings")
-        if not self._can_cancel(registration_sudo):
+        if not self._kommune_can_cancel(registration_sudo):
             return request.redirect(
                 f"/my/kommune/trainings/{registration_id}?message=not_cancelled"
             )
@@ -129,7 +131,7 @@ class KommunePortal(CustomerPortal):
         website=True,
     )
     def portal_kommune_training_ics(self, registration_id, **kwargs):
-        registration_sudo = self._get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_registration(registration_id)
         if registration_sudo is None or registration_sudo.state == "cancelled":
             return request.redirect("/my/kommune/trainings")
         content = registration_sudo.training_id._get_sessions_ics()
@@ -170,7 +172,7 @@ class KommunePortal(CustomerPortal):
         "/my/kommune/certificates/<int:registration_id>", type="http", auth="user", website=True
     )
     def portal_kommune_certificate(self, registration_id, **kwargs):
-        registration_sudo = self._get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_registration(registration_id)
         if registration_sudo is None or registration_sudo.state != "attended":
             return request.redirect("/my/kommune/certificates")
         return self._show_report(
@@ -235,7 +237,9 @@ class KommunePortal(CustomerPortal):
             # the app's withdrawal dates it, keeps it and unticks their registrations.
             consent_sudo = consent.sudo()
             consent_sudo.action_withdraw()
-            self._log_consent_decision(consent_sudo, request.env._("Withdrawn on the portal."))
+            self._kommune_log_consent_decision(
+                consent_sudo, request.env._("Withdrawn on the portal.")
+            )
             return request.redirect("/my/kommune/consents?message=withdrawn")
         if decision == "give" and not consent and purpose.legal_basis == "consent":
             # sudo: portal users cannot create consents; the person records their own,
@@ -254,11 +258,11 @@ class KommunePortal(CustomerPortal):
                     }
                 )
             )
-            self._log_consent_decision(consent, request.env._("Given on the portal."))
+            self._kommune_log_consent_decision(consent, request.env._("Given on the portal."))
             return request.redirect("/my/kommune/consents?message=given")
         return request.redirect("/my/kommune/consents")
 
-    def _log_consent_decision(self, consent_sudo, body):
+    def _kommune_log_consent_decision(self, consent_sudo, body):
         # On the consent's chatter, by the person, next to its tracked dates.
         consent_sudo.message_post(
             body=body,
@@ -323,7 +327,7 @@ class KommunePortal(CustomerPortal):
     # Helpers
     # ------------------------------------------------------------
 
-    def _get_own_registration(self, registration_id):
+    def _kommune_get_own_registration(self, registration_id):
         """The user's registration as sudo, or None when it is not theirs (or gone).
 
         The record rules decide: reading it as the user proves it is theirs."""
@@ -332,7 +336,7 @@ class KommunePortal(CustomerPortal):
         except (AccessError, MissingError):
             return None
 
-    def _get_waitlist_positions(self, registrations):
+    def _kommune_get_waitlist_positions(self, registrations):
         """{registration id: its place in the waitlist, 1 for the first to move up}."""
         waiting = registrations.filtered(lambda registration: registration.state == "waitlist")
         if not waiting:
@@ -360,12 +364,12 @@ class KommunePortal(CustomerPortal):
                 positions[registration.id] = counters[registration.training_id.id]
         return positions
 
-    def _can_cancel(self, registration_sudo):
+    def _kommune_can_cancel(self, registration_sudo):
         if registration_sudo.state not in OPEN_STATES:
             return False
         return registration_sudo.training_id._kommune_portal_can_cancel()
 
-    def _get_cancel_deadline_label(self, training_sudo):
+    def _kommune_cancel_deadline_label(self, training_sudo):
         deadline = training_sudo._kommune_portal_get_cancel_deadline()
         if not deadline:
             return ""
