@@ -23,6 +23,30 @@ class TestPortalAccessRights(TransactionCase):
             }
         )
 
+    def test_user_grants_portal_access_with_odoos_wizard(self):
+        """Staff invite a participant to the portal with Odoo's wizard; the new portal
+        user then reads their registration, and only theirs."""
+        person, other = self.env["res.partner"].create(
+            [
+                {"name": "Portal Wizard Person", "email": "wizard.person@example.org"},
+                {"name": "Portal Wizard Other", "email": "wizard.other@example.org"},
+            ]
+        )
+        Registration = self.env["kommune.training.registration"]
+        own = Registration.create({"training_id": self.training.id, "partner_id": person.id})
+        Registration.create({"training_id": self.training.id, "partner_id": other.id})
+        wizard = (
+            self.env["portal.wizard"]
+            .with_user(self.user)
+            .with_context(active_ids=person.ids)
+            .create({})
+        )
+        wizard.user_ids.action_grant_access()
+        portal_user = person.user_ids
+        self.assertTrue(portal_user._is_portal())
+        found = Registration.with_user(portal_user).search([])
+        self.assertEqual(found, own)
+
     def test_user_publishes_in_the_catalogue(self):
         self.training.with_user(self.user).is_catalogue_published = True
         self.assertTrue(self.training.is_catalogue_published)
