@@ -22,6 +22,9 @@ REGISTRATION_MODEL = "kommune.training.registration"
 # The contact data a person keeps up to date themselves on "My data".
 CONTACT_FIELDS = ("phone", "street", "zip", "city")
 CONTACT_VALUE_MAX_LENGTH = 128
+# What the person ends themselves: a consent (Art. 7 (3) DSGVO) or, by objecting, a
+# legitimate interest (Art. 21); a contract or a legal obligation they cannot withdraw.
+WITHDRAWABLE_BASES = ("consent", "legitimate_interest")
 
 
 class KommunePortal(CustomerPortal):
@@ -204,6 +207,7 @@ class KommunePortal(CustomerPortal):
                 "purposes": purposes,
                 "in_force": in_force,
                 "consents": consents,
+                "withdrawable_bases": WITHDRAWABLE_BASES,
                 "message": message if message in ("given", "withdrawn") else None,
             }
         )
@@ -232,7 +236,7 @@ class KommunePortal(CustomerPortal):
             ],
             limit=1,
         )
-        if decision == "withdraw" and consent:
+        if decision == "withdraw" and consent.legal_basis in WITHDRAWABLE_BASES:
             # sudo: portal users only read consents; this is their own, found above, and
             # the app's withdrawal dates it, keeps it and unticks their registrations.
             consent_sudo = consent.sudo()

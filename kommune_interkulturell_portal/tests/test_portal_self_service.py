@@ -88,6 +88,21 @@ class TestPortalSelfService(PortalCommon):
             self.assertEqual(response.status_code, 200)
         self.assertEqual(Consent.search_count([]), before)
 
+    def test_legal_obligation_cannot_be_withdrawn(self):
+        consent = self.env["kommune.consent"].create(
+            {
+                "partner_id": self.user_a.partner_id.id,
+                "purpose_id": self.purpose_funder.id,
+                "legal_basis": "legal_obligation",
+            }
+        )
+        self.login(self.user_a)
+        page = self.url_open("/my/kommune/consents")
+        self.assertNotIn(f"/my/kommune/consents/{self.purpose_funder.id}/withdraw", page.text)
+        self.decide(self.purpose_funder, "withdraw")
+        self.env.invalidate_all()
+        self.assertEqual(consent.state, "given")
+
     def test_export_contains_own_data_and_is_logged(self):
         self.login(self.user_a)
         response = self.url_open("/my/kommune/data/export.json")
