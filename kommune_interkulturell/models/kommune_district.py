@@ -47,6 +47,7 @@ class KommuneDistrict(models.Model):
                 f"{district.code} {district.name}" if district.code else district.name
             )
 
+    @api.model
     def _search_display_name(self, operator, value):
         # Spreadsheets turn the official number 01 into 1 (or 1.0), and exports write
         # the display name "01 Mitte": find the district by its number however it was

@@ -60,4 +60,7 @@ class KommuneTrainingRegistration(models.Model):
                 url,
                 env._("your personal page"),
             )
-            mail.body_html = (mail.body_html or Markup()) + paragraph
+            # sudo: the mail was queued by this very call, for this registration;
+            # project users may not edit outgoing mails (Odoo gives that to admins).
+            mail_sudo = mail.sudo()
+            mail_sudo.body_html = (mail_sudo.body_html or Markup()) + paragraph
