@@ -21,6 +21,7 @@ CERTIFICATE_REPORT = "kommune_interkulturell.action_report_training_certificate"
 REGISTRATION_MODEL = "kommune.training.registration"
 # The contact data a person keeps up to date themselves on "My data".
 CONTACT_FIELDS = ("phone", "street", "zip", "city")
+PERSON_FIELDS = ("phone",)
 CONTACT_VALUE_MAX_LENGTH = 128
 # What the person ends themselves: a consent (Art. 7 (3) DSGVO) or, by objecting, a
 # legitimate interest (Art. 21); a contract or a legal obligation they cannot withdraw.
@@ -317,14 +318,20 @@ class KommunePortal(CustomerPortal):
         vals = {}
         if post.get("lang") in installed:
             vals["lang"] = post["lang"]
-        for fname in CONTACT_FIELDS:
+        partner = request.env.user.partner_id
+        # A person of an organisation shares its address: Odoo writes a contact's
+        # address through to the organisation and every colleague. Only people without
+        # an organisation keep an address of their own here.
+        fnames = CONTACT_FIELDS if not partner.parent_id else PERSON_FIELDS
+        for fname in fnames:
             if fname in post:
-                value = " ".join(str(post[fname]).split())[:CONTACT_VALUE_MAX_LENGTH]
+                printable = "".join(char for char in str(post[fname]) if char.isprintable())
+                value = " ".join(printable.split())[:CONTACT_VALUE_MAX_LENGTH]
                 vals[fname] = value or False
         if vals:
             # sudo: as Odoo's own "My Account" form does, the person writes their own
             # contact (only the validated fields above).
-            request.env.user.partner_id.sudo().write(vals)
+            partner.sudo().write(vals)
         return request.redirect("/my/kommune/data?message=saved")
 
     # ------------------------------------------------------------

@@ -132,17 +132,30 @@ class TestPortalSelfService(PortalCommon):
             "/my/kommune/data",
             data={
                 "csrf_token": token,
-                "phone": " 030  1234567 ",
+                "phone": " 030  1234567\x00 ",
                 "lang": "de_DE",
                 "city": "B" * 500,
+                "street": "Private Street 1",
                 "email": "hijack@example.org",
             },
         )
         partner = self.user_a.partner_id
         self.env.invalidate_all()
-        self.assertEqual(partner.phone, "030 1234567")
+        self.assertEqual(partner.phone, "030 1234567", "trimmed, no control character")
         self.assertEqual(partner.lang, "de_DE")
+        # A person of an organisation shares its address (Odoo writes a contact's
+        # address through to the organisation and the colleagues): not changed here.
+        for contact in (partner, self.mo_a, self.user_a2.partner_id):
+            self.assertNotEqual(contact.street, "Private Street 1", contact.name)
+            self.assertFalse((contact.city or "").startswith("B"), contact.name)
+        # Somebody without an organisation keeps an address of their own.
+        partner.parent_id = False
+        self.url_open(
+            "/my/kommune/data", data={"csrf_token": token, "city": "B" * 500, "street": "S 1"}
+        )
+        self.env.invalidate_all()
         self.assertEqual(len(partner.city), 128)
+        self.assertEqual(partner.street, "S 1")
         self.assertEqual(partner.email, "ki_portal_a@portal.example.org", "not a field here")
         self.url_open("/my/kommune/data", data={"csrf_token": token, "lang": "xx_XX"})
         self.env.invalidate_all()
