@@ -140,7 +140,7 @@ class KommuneCatalogueController(KommunePublicController):
             raw = kwargs.get(name)
             if not raw:
                 continue
-            if not isinstance(raw, str) or len(raw) > 12 or not raw.isdigit():
+            if not isinstance(raw, str) or len(raw) > 12 or not (raw.isascii() and raw.isdigit()):
                 return None
             filters[name] = int(raw)
         return filters

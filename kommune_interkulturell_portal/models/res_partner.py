@@ -19,6 +19,10 @@ class ResPartner(models.Model):
         user = self.env.user
         if self != user.partner_id or not user.share:
             raise AccessError(self.env._("You can only download your own data."))
+        if self.is_company:
+            # An organisation's own account would get the data of all its people (the
+            # lookup ties their registrations to it): that is the managers' export.
+            raise AccessError(self.env._("You can only download your own data."))
         Export = self.env["kommune.personal.data.export"].with_user(SUPERUSER_ID)
         root = Export.env
         partner = self.with_env(root)

@@ -55,6 +55,8 @@ class TestPortalCatalogue(PortalCommon, PublicPagesCommon):
                 "Portal Fördermittel", self.get(f"/kommune/schulungen?topic={topic}").text
             )
             self.assertFriendly(self.get("/kommune/schulungen?topic=1%20OR%201=1"), 400)
+            # A superscript two is a digit to Python, not a number to int().
+            self.assertFriendly(self.get("/kommune/schulungen?topic=%C2%B2"), 400)
 
     def test_unpublished_or_unknown_training_is_404(self):
         with self.one_window():
