@@ -141,3 +141,25 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
         later = self.make_training("Test ohne Periode", START_2031.replace(year=2033), [3, 3, 3])
         self.attend(later, self.person)
         self.assertEqual(later.registration_ids.questionnaire_state, "no_period")
+
+    def test_reporting_is_given_beside_manager(self):
+        """The user form shows each privilege as one selection: Reporting must not
+        share one with User, Sensitive Data and Manager, or saving a manager who also
+        reports drops one of the two."""
+        manager_group = self.env.ref("kommune_interkulturell.group_kommune_manager")
+        reporting_group = self.env.ref("kommune_interkulturell.group_kommune_reporting")
+        for privilege in self.env["res.groups"]._get_view_group_hierarchy()["privileges"].values():
+            self.assertFalse(
+                {manager_group.id, reporting_group.id} <= set(privilege["group_ids"]),
+                "Manager and Reporting are one selection of the user form",
+            )
+        admin = self.env.ref("base.user_admin")
+        form = Form(self.env["res.users"].with_user(admin), view="base.view_users_form")
+        form.name = "Test Leitung mit Berichtswesen"
+        form.login = "ki_manager_reporting"
+        form.group_ids.add(manager_group)
+        form.group_ids.add(reporting_group)
+        user = form.save()
+        self.assertTrue(user.has_group("kommune_interkulturell.group_kommune_manager"))
+        self.assertTrue(user.has_group("kommune_interkulturell.group_kommune_reporting"))
+
