@@ -227,9 +227,16 @@ class KommuneParticipantQuestionnaire(models.Model):
     # ------------------------------------------------------------
 
     def _kommune_anonymize(self):
-        """Part of the erasure of their person: the names and postcode go, the answers
-        stay as an anonymous row so that the period's figures do not change."""
+        """Part of the erasure of their person: the names and postcode go, and the
+        special categories with their consent (the row stays linked to the anonymised
+        contact, and Art. 9 data needs a person's consent that no longer stands); the
+        other answers stay as an anonymous row so that the period's figures do not
+        change.
+
+        sudo: the special categories are the Reporting group's, but whoever erases the
+        person must erase them too."""
         self.write({"first_name": False, "last_name": False, "zip": False})
+        self.sudo().write({"special_consent": False})
 
     # ------------------------------------------------------------
     # BUSINESS
