@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 NO_ANSWER = ("no_answer", "No answer")
@@ -208,6 +208,20 @@ class KommuneParticipantQuestionnaire(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # The answers are the person's as of their entry into that period: moving them to
+        # another person or period would report answers nobody gave. Merging contacts
+        # moves them in SQL, past this check.
+        if {"partner_id", "period_id"} & vals.keys() and any(
+            questionnaire.partner_id.id != vals.get("partner_id", questionnaire.partner_id.id)
+            or questionnaire.period_id.id != vals.get("period_id", questionnaire.period_id.id)
+            for questionnaire in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The participant and the funding period of a questionnaire cannot be "
+                    "changed: create a questionnaire for the other person or period."
+                )
+            )
         self._prepare_special_consent(vals)
         return super().write(vals)
 

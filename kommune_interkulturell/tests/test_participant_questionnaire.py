@@ -1,6 +1,6 @@
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -162,4 +162,25 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
         user = form.save()
         self.assertTrue(user.has_group("kommune_interkulturell.group_kommune_manager"))
         self.assertTrue(user.has_group("kommune_interkulturell.group_kommune_reporting"))
+
+    def test_person_and_period_are_fixed(self):
+        """The answers are a person's as of their entry into that period: a plain user
+        cannot move them to another person or period, only correct them."""
+        questionnaire = self.create_questionnaire(self.user, **ANSWERS)
+        mine = questionnaire.with_user(self.user)
+        for vals in ({"partner_id": self.persons[1].id}, {"period_id": self.period_2030.id}):
+            with self.assertRaises(UserError):
+                mine.write(vals)
+        self.assertEqual(
+            (questionnaire.partner_id, questionnaire.period_id), (self.person, self.period)
+        )
+        # Writing the same values (as a form saving every field does) is no change.
+        mine.write({"partner_id": self.person.id, "period_id": self.period.id, "zip": "10999"})
+        self.assertEqual(questionnaire.zip, "10999")
+        with Form(mine) as form:
+            for fname, value in (("partner_id", self.persons[1]), ("period_id", self.period_2030)):
+                with self.assertRaises(AssertionError, msg=f"{fname} is read-only in the form"):
+                    setattr(form, fname, value)
+            form.gender = "male"
+        self.assertEqual(questionnaire.gender, "male")
 
