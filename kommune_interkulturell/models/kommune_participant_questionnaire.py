@@ -1,3 +1,5 @@
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -268,7 +270,8 @@ class KommuneParticipantQuestionnaire(models.Model):
         period_of = {}
         for registration in registrations:
             start = registration.training_id.date_begin
-            day = start and fields.Date.to_date(start)
+            # The Berlin date, as the reporting view cuts the periods.
+            day = start and pytz.utc.localize(start).astimezone(pytz.timezone(REPORTING_TZ)).date()
             period_of[registration.id] = next(
                 (
                     period

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -184,3 +186,11 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
             form.gender = "male"
         self.assertEqual(questionnaire.gender, "male")
 
+    def test_period_of_a_training_by_the_berlin_date(self):
+        """A training starting at half past midnight on New Year's Day in Berlin (still
+        the old year in UTC) belongs to the new period, as in the figures."""
+        new_year = datetime(2030, 12, 31, 23, 30)  # 00:30 on 1 January 2031 in Berlin
+        training = self.make_training("Test Neujahr", new_year, [3, 3, 3])
+        self.attend(training, self.person)
+        self.create_questionnaire(self.user, **ANSWERS)
+        self.assertEqual(training.registration_ids.questionnaire_state, "complete")
