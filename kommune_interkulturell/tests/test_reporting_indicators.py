@@ -116,8 +116,9 @@ class TestReportingIndicators(KommuneReportingNetworkCommon):
 
     def test_erasure_keeps_the_figures(self):
         """Erasing a participant (Art. 17) leaves every figure, breakdown and pivot cell
-        as it was: their rows stay, anonymous; the questionnaire loses names and
-        postcode."""
+        as it was, but for the special categories: their rows stay, anonymous; the
+        questionnaire loses names and postcode, and disability and minority with the
+        consent they were given under (Art. 9 data of a person who is gone)."""
 
         def snapshot():
             figures = [
@@ -146,7 +147,21 @@ class TestReportingIndicators(KommuneReportingNetworkCommon):
         )
         self.assertFalse(questionnaire.first_name or questionnaire.last_name or questionnaire.zip)
         self.assertEqual(questionnaire.gender, "female")
-        self.assertEqual(snapshot(), before)
+        self.assertFalse(questionnaire.special_consent or questionnaire.special_consent_date)
+        self.assertFalse(questionnaire.disability or questionnaire.minority)
+        after = snapshot()
+        self.assertIn("yes", before[0][0]["breakdowns"]["disability"], "it was counted")
+        self.assertEqual(after[1], before[1], "every pivot cell")
+        for figures_after, figures_before in zip(after[0], before[0], strict=True):
+            breakdowns_after = figures_after.pop("breakdowns")
+            breakdowns_before = figures_before.pop("breakdowns")
+            self.assertEqual(figures_after, figures_before)
+            for column in ("disability", "minority"):
+                counts_after = breakdowns_after.pop(column)
+                counts_before = breakdowns_before.pop(column)
+                self.assertNotIn("yes", counts_after, "the erased person's answer is gone")
+                self.assertEqual(sum(counts_after.values()), sum(counts_before.values()))
+            self.assertEqual(breakdowns_after, breakdowns_before)
 
     @users("ki_user")
     @warmup

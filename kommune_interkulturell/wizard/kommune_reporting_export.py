@@ -22,6 +22,16 @@ ANSWER_COLUMNS = (
     "third_country_national",
     "foreign_background",
 )
+# Spreadsheets read a cell starting with one of these as a formula (as Odoo's own CSV
+# export does, such a cell is quoted).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """``value`` as a spreadsheet shows it, never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
 
 
 class KommuneReportingExport(models.TransientModel):
@@ -109,7 +119,8 @@ class KommuneReportingExport(models.TransientModel):
         figures = period._get_indicators(breakdowns=True)
         per_quarter = [period._get_indicators(quarter=label) for label, _s, _e in quarters]
         output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        # Names typed by users (periods, districts, stages) are text, never formulas.
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
         bold = workbook.add_format({"bold": True})
         sheet = workbook.add_worksheet(self.env._("Indicators"))
         sheet.set_column(0, 0, 40)
@@ -245,7 +256,8 @@ class KommuneReportingExport(models.TransientModel):
             entry = (questionnaire and questionnaire.date_entry) or first_day
             twin = duplicate_of.get(partner_id)
             writer.writerow(
-                [
+                csv_safe(value)
+                for value in [
                     self._get_pseudonym(partner_id),
                     period.name,
                     entry.isoformat() if entry else "",
