@@ -48,15 +48,17 @@ class SurveySurvey(models.Model):
             )
         return super().action_send_survey()
 
-    def _kommune_prepare_answers(self, partners, organization):
-        """A personal answer of ``partners`` for ``organization``; an answer they
-        started and have not finished is sent again instead of a new one."""
+    def _kommune_prepare_answers(self, partners, organization, company):
+        """A personal answer of ``partners`` for ``organization``, sent from
+        ``company``; an answer they started and have not finished is sent again
+        instead of a new one."""
         self.ensure_one()
         open_answers = self.env["survey.user_input"].search(
             [
                 ("survey_id", "=", self.id),
                 ("partner_id", "in", partners.ids),
                 ("kommune_organization_id", "=", organization.id),
+                ("kommune_company_id", "=", company.id),
                 ("state", "!=", "done"),
                 ("test_entry", "=", False),
             ]
@@ -64,6 +66,9 @@ class SurveySurvey(models.Model):
         answers = open_answers
         for partner in partners - open_answers.partner_id:
             answers |= self._create_answer(
-                partner=partner, check_attempts=False, kommune_organization_id=organization.id
+                partner=partner,
+                check_attempts=False,
+                kommune_organization_id=organization.id,
+                kommune_company_id=company.id,
             )
         return answers

@@ -17,6 +17,14 @@ class SurveyUserInput(models.Model):
         help="The organisation this answer to a self-check speaks for, set when the "
         "self-check is sent from the organisation's form.",
     )
+    kommune_company_id = fields.Many2one(
+        "res.company",
+        string="Checked For",
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The company the self-check was sent from: its project managers read the "
+        "answers, and the development check is kept in it.",
+    )
 
     def _mark_done(self):
         res = super()._mark_done()

@@ -46,7 +46,9 @@ class DevelopmentCheckCommon(KommuneCommon):
         dimension to the points chosen for its statements, in order (None: left out),
         and finishes the answer as the survey's last page does."""
         user_input = survey.sudo()._create_answer(
-            partner=partner, kommune_organization_id=(organization or partner.parent_id).id
+            partner=partner,
+            kommune_organization_id=(organization or partner.parent_id).id,
+            kommune_company_id=cls.env.company.id,
         )
         for dimension, points in scores.items():
             for question, score in zip(cls._statements(survey, dimension), points, strict=False):
