@@ -33,7 +33,7 @@ class SurveyUserInput(models.Model):
 
     def _kommune_create_development_checks(self):
         """One development check per completed self-check sent for an organisation
-        (never for test entries), once.
+        (never for test entries), once, in the company it was sent from.
 
         The person completes the survey on its public pages, where survey works in a
         superuser environment (``answer_sudo``): the check is created in it."""
@@ -42,6 +42,7 @@ class SurveyUserInput(models.Model):
                 answer.state == "done"
                 and answer.survey_id.kommune_check_type
                 and answer.kommune_organization_id
+                and (answer.kommune_company_id or answer.kommune_organization_id.company_id)
                 and not answer.test_entry
             )
         )
@@ -88,7 +89,8 @@ class SurveyUserInput(models.Model):
             )
         return {
             "partner_id": organization.id,
-            "company_id": (organization.company_id or self.env.company).id,
+            # The sending company, never the public page's (superuser) company.
+            "company_id": (self.kommune_company_id or organization.company_id).id,
             "check_type": self.survey_id.kommune_check_type,
             "survey_id": self.survey_id.id,
             "user_input_id": self.id,

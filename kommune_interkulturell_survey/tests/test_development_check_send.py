@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.addons.kommune_interkulturell.tests.common_invitation_rule import InvitationRuleCommon
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import DevelopmentCheckCommon
 
@@ -78,6 +78,38 @@ class TestDevelopmentCheckSend(DevelopmentCheckCommon, InvitationRuleCommon):
         answers = self.env["survey.user_input"].search([("partner_id", "=", self.invitable.id)])
         self.assertEqual(len(answers), 1)
         self.assertEqual(len(self._mails(self.invitable)), 2)
+
+    def test_the_check_stays_in_the_sending_company(self):
+        """An organisation shared by the companies: the check is kept in the company
+        that sent it, not in the one of the public page completing it."""
+        self.assertFalse(self.org.company_id)
+        company_b = self.env["res.company"].create({"name": "Test Network B"})
+        user_b = new_test_user(
+            self.env,
+            login="ki_user_b",
+            groups="kommune_interkulturell.group_kommune_user",
+            company_id=company_b.id,
+            company_ids=[company_b.id],
+        )
+        self.env["kommune.consent"].create(
+            {
+                "partner_id": self.invitable.id,
+                "purpose_id": self.purpose_invitation.id,
+                "company_id": company_b.id,
+            }
+        )
+        wizard = self._wizard(user=user_b)
+        wizard.partner_ids = self.invitable
+        wizard.save().action_send()
+        answer = self.env["survey.user_input"].search([("partner_id", "=", self.invitable.id)])
+        self.assertEqual(answer.kommune_company_id, company_b)
+        public = self.env.ref("base.public_user")
+        self.assertNotEqual(public.company_id, company_b)
+        # The public pages complete the answer as superuser of the public user.
+        answer.with_user(public).sudo()._mark_done()
+        check = self.env["kommune.development.check"].search([("user_input_id", "=", answer.id)])
+        self.assertEqual(check.company_id, company_b)
+        self.assertEqual(check.partner_id, self.org)
 
     def test_survey_invitation_is_closed_for_self_checks(self):
         with self.assertRaises(UserError):
