@@ -42,6 +42,10 @@ class SurveySurvey(models.Model):
     )
 
     def action_send_survey(self):
+        self._kommune_check_survey_invitation()
+        return super().action_send_survey()
+
+    def _kommune_check_survey_invitation(self):
         """Self-checks go out from the organisation's form, where the rule of who may
         be invited applies; survey's own invitation would bypass it."""
         if any(self.mapped("kommune_check_type")):
@@ -51,7 +55,6 @@ class SurveySurvey(models.Model):
                     "asks only contact persons who may be invited."
                 )
             )
-        return super().action_send_survey()
 
     @api.depends("kommune_training_id", "kommune_training_feedback_template")
     def _compute_kommune_is_training_feedback(self):

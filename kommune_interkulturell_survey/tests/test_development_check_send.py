@@ -124,6 +124,54 @@ class TestDevelopmentCheckSend(DevelopmentCheckCommon, InvitationRuleCommon):
         )
         self.assertEqual(other.action_send_survey()["res_model"], "survey.invite")
 
+    def test_survey_invite_wizard_refuses_self_checks(self):
+        """A Survey user creating survey's invitation directly (RPC) sends no
+        self-check: no mail, no answer, whatever the consent."""
+        self.manager.email = "mia.manager@example.org"
+        invite = (
+            self.env["survey.invite"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "survey_id": self.survey_mo.id,
+                    "partner_ids": [Command.set(self.without_consent.ids)],
+                    "emails": "stranger@example.org",
+                }
+            )
+        )
+        # survey's invitations are mails of no record
+        invitations = [
+            "|",
+            ("recipient_ids", "in", self.without_consent.ids),
+            ("email_to", "=", "stranger@example.org"),
+        ]
+        with self.assertRaises(UserError) as refusal:
+            invite.action_invite()
+        # Refused as a self-check, not merely by the rule on the answers' company.
+        self.assertNotIsInstance(refusal.exception, AccessError)
+        self.assertFalse(self.env["mail.mail"].search(invitations))
+        self.assertFalse(
+            self.env["survey.user_input"].search(
+                [
+                    "|",
+                    ("partner_id", "=", self.without_consent.id),
+                    ("email", "=", "stranger@example.org"),
+                ]
+            )
+        )
+        # The same invitation of an ordinary survey goes out: the refusal is the
+        # self-check's.
+        invite.survey_id = self.env["survey.survey"].create(
+            {
+                "title": "Ordinary survey",
+                "question_and_page_ids": [
+                    Command.create({"title": "Why?", "question_type": "char_box"})
+                ],
+            }
+        )
+        invite.action_invite()
+        self.assertEqual(len(self.env["mail.mail"].search(invitations)), 2)
+
     def test_plain_users_cannot_send(self):
         with self.assertRaises(AccessError):
             self.env["kommune.development.check.send"].with_user(self.plain_user).create(
