@@ -72,9 +72,15 @@ class SurveyUserInput(models.Model):
     def _kommune_prepare_check_values(self):
         self.ensure_one()
         organization = self.kommune_organization_id
-        statements = {
-            page.kommune_dimension_id: len(page.question_ids) for page in self.survey_id.page_ids
-        }
+        # Statements are the questions to choose points for; a comment box is none.
+        # A dimension may span several sections: their statements add up.
+        statements = defaultdict(int)
+        for page in self.survey_id.page_ids:
+            statements[page.kommune_dimension_id] += len(
+                page.question_ids.filtered(
+                    lambda question: question.question_type == "simple_choice"
+                )
+            )
         lines = []
         for dimension, points in self._kommune_dimension_scores().items():
             lines.append(
