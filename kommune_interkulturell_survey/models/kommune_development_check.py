@@ -147,11 +147,13 @@ class KommuneDevelopmentCheck(models.Model):
         return checks
 
     def _find_previous_check(self):
-        """The organisation's latest earlier check of the same kind."""
+        """The organisation's latest earlier check of the same kind, in the same
+        company: a check of another company is not this company's to compare with."""
         self.ensure_one()
         return self.search(
             [
                 ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
                 ("check_type", "=", self.check_type),
                 ("id", "!=", self.id),
                 "|",

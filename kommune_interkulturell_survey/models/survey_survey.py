@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .kommune_development_dimension import CHECK_TYPES
@@ -35,8 +35,17 @@ class SurveySurvey(models.Model):
         ondelete="set null",
         help="The training this survey collects the feedback of.",
     )
+    kommune_is_training_feedback = fields.Boolean(
+        string="Anonymous Feedback",
+        compute="_compute_kommune_is_training_feedback",
+        help="Anonymous feedback on a training (or its template): its answers keep no person.",
+    )
 
     def action_send_survey(self):
+        self._kommune_check_survey_invitation()
+        return super().action_send_survey()
+
+    def _kommune_check_survey_invitation(self):
         """Self-checks go out from the organisation's form, where the rule of who may
         be invited applies; survey's own invitation would bypass it."""
         if any(self.mapped("kommune_check_type")):
@@ -46,17 +55,45 @@ class SurveySurvey(models.Model):
                     "asks only contact persons who may be invited."
                 )
             )
-        return super().action_send_survey()
 
-    def _kommune_prepare_answers(self, partners, organization):
-        """A personal answer of ``partners`` for ``organization``; an answer they
-        started and have not finished is sent again instead of a new one."""
+    @api.depends("kommune_training_id", "kommune_training_feedback_template")
+    def _compute_kommune_is_training_feedback(self):
+        for survey in self:
+            survey.kommune_is_training_feedback = bool(
+                survey.kommune_training_id or survey.kommune_training_feedback_template
+            )
+
+    def _create_answer(
+        self, user=False, partner=False, email=False, test_entry=False, **additional_vals
+    ):
+        """Training feedback is anonymous: survey keeps the person of a logged-in
+        respondent (partner, email, name) on the answer; for feedback surveys none is
+        kept. Test entries of staff keep theirs: survey checks their rights with it."""
+        feedback = self.filtered("kommune_is_training_feedback")
+        if test_entry or not feedback:
+            return super()._create_answer(
+                user=user, partner=partner, email=email, test_entry=test_entry, **additional_vals
+            )
+        additional_vals.pop("nickname", None)
+        answers = super(SurveySurvey, feedback)._create_answer(test_entry=False, **additional_vals)
+        others = self - feedback
+        if others:
+            answers |= super(SurveySurvey, others)._create_answer(
+                user=user, partner=partner, email=email, **additional_vals
+            )
+        return answers
+
+    def _kommune_prepare_answers(self, partners, organization, company):
+        """A personal answer of ``partners`` for ``organization``, sent from
+        ``company``; an answer they started and have not finished is sent again
+        instead of a new one."""
         self.ensure_one()
         open_answers = self.env["survey.user_input"].search(
             [
                 ("survey_id", "=", self.id),
                 ("partner_id", "in", partners.ids),
                 ("kommune_organization_id", "=", organization.id),
+                ("kommune_company_id", "=", company.id),
                 ("state", "!=", "done"),
                 ("test_entry", "=", False),
             ]
@@ -64,6 +101,9 @@ class SurveySurvey(models.Model):
         answers = open_answers
         for partner in partners - open_answers.partner_id:
             answers |= self._create_answer(
-                partner=partner, check_attempts=False, kommune_organization_id=organization.id
+                partner=partner,
+                check_attempts=False,
+                kommune_organization_id=organization.id,
+                kommune_company_id=company.id,
             )
         return answers

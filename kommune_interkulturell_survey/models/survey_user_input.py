@@ -17,6 +17,14 @@ class SurveyUserInput(models.Model):
         help="The organisation this answer to a self-check speaks for, set when the "
         "self-check is sent from the organisation's form.",
     )
+    kommune_company_id = fields.Many2one(
+        "res.company",
+        string="Checked For",
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The company the self-check was sent from: its project managers read the "
+        "answers, and the development check is kept in it.",
+    )
 
     def _mark_done(self):
         res = super()._mark_done()
@@ -25,7 +33,7 @@ class SurveyUserInput(models.Model):
 
     def _kommune_create_development_checks(self):
         """One development check per completed self-check sent for an organisation
-        (never for test entries), once.
+        (never for test entries), once, in the company it was sent from.
 
         The person completes the survey on its public pages, where survey works in a
         superuser environment (``answer_sudo``): the check is created in it."""
@@ -34,6 +42,7 @@ class SurveyUserInput(models.Model):
                 answer.state == "done"
                 and answer.survey_id.kommune_check_type
                 and answer.kommune_organization_id
+                and (answer.kommune_company_id or answer.kommune_organization_id.company_id)
                 and not answer.test_entry
             )
         )
@@ -63,9 +72,15 @@ class SurveyUserInput(models.Model):
     def _kommune_prepare_check_values(self):
         self.ensure_one()
         organization = self.kommune_organization_id
-        statements = {
-            page.kommune_dimension_id: len(page.question_ids) for page in self.survey_id.page_ids
-        }
+        # Statements are the questions to choose points for; a comment box is none.
+        # A dimension may span several sections: their statements add up.
+        statements = defaultdict(int)
+        for page in self.survey_id.page_ids:
+            statements[page.kommune_dimension_id] += len(
+                page.question_ids.filtered(
+                    lambda question: question.question_type == "simple_choice"
+                )
+            )
         lines = []
         for dimension, points in self._kommune_dimension_scores().items():
             lines.append(
@@ -80,7 +95,8 @@ class SurveyUserInput(models.Model):
             )
         return {
             "partner_id": organization.id,
-            "company_id": (organization.company_id or self.env.company).id,
+            # The sending company, never the public page's (superuser) company.
+            "company_id": (self.kommune_company_id or organization.company_id).id,
             "check_type": self.survey_id.kommune_check_type,
             "survey_id": self.survey_id.id,
             "user_input_id": self.id,

@@ -41,12 +41,14 @@ class DevelopmentCheckCommon(KommuneCommon):
         return cls.env["kommune.development.check"].search([("user_input_id", "=", answer.id)])
 
     @classmethod
-    def _answer(cls, survey, partner, scores, organization=None):
+    def _answer(cls, survey, partner, scores, organization=None, company=None):
         """Answer ``survey`` as ``partner`` of ``organization``: ``scores`` maps a
         dimension to the points chosen for its statements, in order (None: left out),
         and finishes the answer as the survey's last page does."""
         user_input = survey.sudo()._create_answer(
-            partner=partner, kommune_organization_id=(organization or partner.parent_id).id
+            partner=partner,
+            kommune_organization_id=(organization or partner.parent_id).id,
+            kommune_company_id=(company or cls.env.company).id,
         )
         for dimension, points in scores.items():
             for question, score in zip(cls._statements(survey, dimension), points, strict=False):

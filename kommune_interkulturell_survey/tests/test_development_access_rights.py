@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import DevelopmentCheckCommon
 
@@ -42,6 +42,45 @@ class TestDevelopmentAccessRights(DevelopmentCheckCommon):
             .with_user(self.user)
             .search([("check_id", "=", self.check.id)])
         )
+
+    def test_only_the_companys_managers_read_a_checks_answers(self):
+        """Survey's rules let every Survey user read every answer; a self-check's
+        answers speak for an organisation and stay with its company's managers."""
+        other = self.env["res.company"].create({"name": "Test Other Network"})
+        survey_user = new_test_user(
+            self.env, login="ki_surveyor", groups="base.group_user,survey.group_survey_user"
+        )
+        other_manager = new_test_user(
+            self.env,
+            login="ki_other_manager",
+            groups="kommune_interkulturell.group_kommune_manager",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        answer = self.check.sudo().user_input_id
+        for intruder in (survey_user, other_manager):
+            for records in (answer, answer.user_input_line_ids):
+                with self.assertRaises(AccessError, msg=intruder.login):
+                    records.with_user(intruder).read(["survey_id"])
+            self.assertFalse(
+                self.env["survey.user_input.line"]
+                .with_user(intruder)
+                .search([("user_input_id", "=", answer.id)])
+            )
+        self.assertEqual(answer.with_user(self.manager).kommune_organization_id, self.mo)
+        self.assertTrue(answer.user_input_line_ids.with_user(self.manager).read(["answer_score"]))
+        self.assertEqual(
+            self.check.with_user(self.manager).action_open_answers()["res_id"], answer.id
+        )
+        # Survey's own surveys stay as survey has them.
+        survey = self.env["survey.survey"].create({"title": "Canteen"})
+        question = self.env["survey.question"].create(
+            {"survey_id": survey.id, "title": "Lunch?", "question_type": "text_box"}
+        )
+        canteen = survey._create_answer(partner=self.mo_person)
+        canteen._save_lines(question, "Soup")
+        self.assertEqual(canteen.with_user(survey_user).partner_id, self.mo_person)
+        self.assertEqual(canteen.user_input_line_ids.with_user(survey_user).value_text_box, "Soup")
 
     def test_managers_configure_users_do_not(self):
         dimension = self.dimension["finances"]

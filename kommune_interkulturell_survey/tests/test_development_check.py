@@ -81,6 +81,64 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
         )
         self.assertFalse(admin_check.previous_check_id)
 
+    def test_a_check_of_another_company_is_no_previous_check(self):
+        other = self.env["res.company"].create({"name": "Test Other Network"})
+        with freeze_time("2026-03-01"):
+            first = self._check({self.dimension["finances"]: [1, 1, 1]})
+        with freeze_time("2026-06-01"):
+            answer = self._answer(
+                self.survey_mo,
+                self.mo_person,
+                {self.dimension["finances"]: [4, 4, 4]},
+                company=other,
+            )
+        elsewhere = self.env["kommune.development.check"].search(
+            [("user_input_id", "=", answer.id)]
+        )
+        self.assertEqual(elsewhere.company_id, other)
+        self.assertFalse(elsewhere.previous_check_id)
+        with freeze_time("2026-09-01"):
+            third = self._check({self.dimension["finances"]: [2, 2, 2]})
+        self.assertEqual(third.previous_check_id, first)
+
+    def test_statements_are_the_choices_of_all_sections_of_a_dimension(self):
+        """A comment box is no statement; a dimension spread over two sections
+        counts the statements of both."""
+        finances = self.dimension["finances"]
+        Question = self.env["survey.question"]
+        page = Question.create(
+            {
+                "survey_id": self.survey_mo.id,
+                "title": "More on finances",
+                "is_page": True,
+                "question_type": False,
+                "sequence": 10000,
+                "kommune_dimension_id": finances.id,
+            }
+        )
+        choices = self.survey_mo.question_ids.filtered(
+            lambda question: question.question_type == "simple_choice"
+        )[0].suggested_answer_ids
+        for sequence, question_type in ((10001, "simple_choice"), (10002, "text_box")):
+            Question.create(
+                {
+                    "survey_id": self.survey_mo.id,
+                    "title": f"Extra {sequence}",
+                    "question_type": question_type,
+                    "sequence": sequence,
+                    "suggested_answer_ids": [
+                        (0, 0, {"value": choice.value, "answer_score": choice.answer_score})
+                        for choice in choices
+                    ]
+                    if question_type == "simple_choice"
+                    else [],
+                }
+            )
+        self.assertEqual(len(page.question_ids), 2)
+        check = self._check({finances: [3, 3, 3]})
+        self.assertEqual(self._line(check, "finances").statement_count, 3 + 1)
+        self.assertEqual(self._line(check, "staff").statement_count, 3)
+
     def test_no_check_without_organisation_or_for_test_entries(self):
         Check = self.env["kommune.development.check"]
         before = Check.search_count([])

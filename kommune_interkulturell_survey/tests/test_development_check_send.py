@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.addons.kommune_interkulturell.tests.common_invitation_rule import InvitationRuleCommon
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import DevelopmentCheckCommon
 
@@ -79,6 +79,38 @@ class TestDevelopmentCheckSend(DevelopmentCheckCommon, InvitationRuleCommon):
         self.assertEqual(len(answers), 1)
         self.assertEqual(len(self._mails(self.invitable)), 2)
 
+    def test_the_check_stays_in_the_sending_company(self):
+        """An organisation shared by the companies: the check is kept in the company
+        that sent it, not in the one of the public page completing it."""
+        self.assertFalse(self.org.company_id)
+        company_b = self.env["res.company"].create({"name": "Test Network B"})
+        user_b = new_test_user(
+            self.env,
+            login="ki_user_b",
+            groups="kommune_interkulturell.group_kommune_user",
+            company_id=company_b.id,
+            company_ids=[company_b.id],
+        )
+        self.env["kommune.consent"].create(
+            {
+                "partner_id": self.invitable.id,
+                "purpose_id": self.purpose_invitation.id,
+                "company_id": company_b.id,
+            }
+        )
+        wizard = self._wizard(user=user_b)
+        wizard.partner_ids = self.invitable
+        wizard.save().action_send()
+        answer = self.env["survey.user_input"].search([("partner_id", "=", self.invitable.id)])
+        self.assertEqual(answer.kommune_company_id, company_b)
+        public = self.env.ref("base.public_user")
+        self.assertNotEqual(public.company_id, company_b)
+        # The public pages complete the answer as superuser of the public user.
+        answer.with_user(public).sudo()._mark_done()
+        check = self.env["kommune.development.check"].search([("user_input_id", "=", answer.id)])
+        self.assertEqual(check.company_id, company_b)
+        self.assertEqual(check.partner_id, self.org)
+
     def test_survey_invitation_is_closed_for_self_checks(self):
         with self.assertRaises(UserError):
             self.survey_mo.with_user(self.manager).action_send_survey()
@@ -91,6 +123,54 @@ class TestDevelopmentCheckSend(DevelopmentCheckCommon, InvitationRuleCommon):
             }
         )
         self.assertEqual(other.action_send_survey()["res_model"], "survey.invite")
+
+    def test_survey_invite_wizard_refuses_self_checks(self):
+        """A Survey user creating survey's invitation directly (RPC) sends no
+        self-check: no mail, no answer, whatever the consent."""
+        self.manager.email = "mia.manager@example.org"
+        invite = (
+            self.env["survey.invite"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "survey_id": self.survey_mo.id,
+                    "partner_ids": [Command.set(self.without_consent.ids)],
+                    "emails": "stranger@example.org",
+                }
+            )
+        )
+        # survey's invitations are mails of no record
+        invitations = [
+            "|",
+            ("recipient_ids", "in", self.without_consent.ids),
+            ("email_to", "=", "stranger@example.org"),
+        ]
+        with self.assertRaises(UserError) as refusal:
+            invite.action_invite()
+        # Refused as a self-check, not merely by the rule on the answers' company.
+        self.assertNotIsInstance(refusal.exception, AccessError)
+        self.assertFalse(self.env["mail.mail"].search(invitations))
+        self.assertFalse(
+            self.env["survey.user_input"].search(
+                [
+                    "|",
+                    ("partner_id", "=", self.without_consent.id),
+                    ("email", "=", "stranger@example.org"),
+                ]
+            )
+        )
+        # The same invitation of an ordinary survey goes out: the refusal is the
+        # self-check's.
+        invite.survey_id = self.env["survey.survey"].create(
+            {
+                "title": "Ordinary survey",
+                "question_and_page_ids": [
+                    Command.create({"title": "Why?", "question_type": "char_box"})
+                ],
+            }
+        )
+        invite.action_invite()
+        self.assertEqual(len(self.env["mail.mail"].search(invitations)), 2)
 
     def test_plain_users_cannot_send(self):
         with self.assertRaises(AccessError):

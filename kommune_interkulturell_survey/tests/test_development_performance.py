@@ -12,7 +12,9 @@ class TestDevelopmentPerformance(DevelopmentCheckCommon):
     def test_completing_a_check(self):
         scores = {dimension: [3, 2, 4] for dimension in self.dimension.values()}
         answer = self.survey_mo.sudo()._create_answer(
-            partner=self.mo_person, kommune_organization_id=self.mo.id
+            partner=self.mo_person,
+            kommune_organization_id=self.mo.id,
+            kommune_company_id=self.env.company.id,
         )
         for dimension, points in scores.items():
             for question, score in zip(

@@ -1,6 +1,6 @@
 from odoo.addons.kommune_interkulturell.tests.common_training import KommuneTrainingCommon
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DevelopmentCheckCommon
 
@@ -74,3 +74,33 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
     def test_plain_users_cannot_create_feedback_surveys(self):
         with self.assertRaises(AccessError):
             self.training.with_user(self.plain_user).action_kommune_create_feedback_survey()
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingFeedbackAnonymity(HttpCase):
+    """Feedback on a training is anonymous, also for people logged in to the portal:
+    survey would keep their partner, address and name on the answer."""
+
+    def test_a_logged_in_respondent_stays_anonymous(self):
+        survey = self.env.ref("kommune_interkulturell_survey.survey_training_feedback")
+        new_test_user(
+            self.env,
+            login="ki_portal_feedback",
+            name="Pia Portal",
+            email="pia.portal@example.org",
+            groups="base.group_portal",
+        )
+        Answer = self.env["survey.user_input"]
+        before = Answer.search([("survey_id", "=", survey.id)])
+        self.authenticate("ki_portal_feedback", "ki_portal_feedback")
+        response = self.url_open(f"/survey/start/{survey.access_token}")
+        answer = Answer.search([("survey_id", "=", survey.id)]) - before
+        self.assertEqual(len(answer), 1)
+        self.assertFalse(answer.partner_id)
+        self.assertFalse(answer.email)
+        self.assertFalse(answer.nickname)
+        # The respondent still gets the feedback's pages, not survey's "wrong user".
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(answer.access_token, response.text)
+        response = self.url_open(f"/survey/{survey.access_token}/{answer.access_token}")
+        self.assertIn(answer.access_token, response.text)

@@ -89,12 +89,17 @@ class KommuneDevelopmentCheckSend(models.TransientModel):
             lambda partner: not partner.is_company and partner.type == "contact"
         )
 
+    def _get_company(self):
+        """The company the self-check is sent from: the organisation's, or the
+        sender's current one for organisations shared between companies."""
+        self.ensure_one()
+        return self.organization_id.company_id or self.env.company
+
     def _get_refusals(self, partners):
         """Why some of ``partners`` get no link: the rule of every invitation, in the
-        organisation's company (or the current one)."""
+        company the self-check is sent from."""
         self.ensure_one()
-        company = self.organization_id.company_id or self.env.company
-        return partners._kommune_get_invitation_refusals(company=company, mail=True)
+        return partners._kommune_get_invitation_refusals(company=self._get_company(), mail=True)
 
     def _get_survey(self):
         """The shipped self-check of this kind. Project users are not Survey users:
@@ -123,7 +128,9 @@ class KommuneDevelopmentCheckSend(models.TransientModel):
         recipients = people - self.env["res.partner"].browse(
             partner.id for partner in self._get_refusals(people)
         )
-        answers = self._get_survey()._kommune_prepare_answers(recipients, self.organization_id)
+        answers = self._get_survey()._kommune_prepare_answers(
+            recipients, self.organization_id, self._get_company()
+        )
         template = self.env.ref("kommune_interkulturell_survey.mail_template_development_check")
         for answer in answers:
             # sudo: the answers are survey records project users cannot read (see
