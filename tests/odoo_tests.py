@@ -114,11 +114,10 @@ def read_test_log(log):
 
 
 class BackgroundRun:
-    """A long run of odoo-bin started as soon as the suite is collected, while pytest
-    runs the other tests, and waited for by its test: these runs drive processes and
-    databases of their own, so they overlap with the rest of the suite instead of adding
-    their whole duration to it (see ``pytest_collection_finish`` in the root conftest,
-    which starts the ``BACKGROUND`` run of every collected test module).
+    """A long run of odoo-bin in a thread of its own, on a database of its own, waited
+    for by its test. Started at the test today: started as soon as the suite was
+    collected, to overlap with the other tests, both runs were interrupted by SIGINT
+    while installing (cause not found yet), so they run one after the other again.
 
     ``function`` takes no argument and returns the run's result; an exception it raises
     (a failed assertion, a skip) is raised again by :meth:`result`, in the test."""
