@@ -55,4 +55,3 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_sessionfinish(session, exitstatus):
     if _skips and exitstatus == 0:
         session.exitstatus = 1
-
