@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint i18n bench clean
+.PHONY: help setup run test lint i18n readme bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -11,17 +11,20 @@ help: ## list the targets
 setup: ## venv, PostgreSQL role and Odoo config (idempotent)
 	@scripts/setup.sh
 
-run: ## set up, install or upgrade the demo database "kommune" and serve it on :8069
-	@scripts/run.sh
+run: ## set up, install or upgrade the demo database "kommune" and serve it on :8069 (WORKERS=4: prefork)
+	@WORKERS=$(WORKERS) scripts/run.sh
 
 test: ## set up, build a fresh test database and run the whole suite
 	@scripts/test.sh $(ARGS)
 
-lint: ## ruff, pylint-odoo and an XML well-formedness check
+lint: ## ruff, pylint-odoo, README.rst up to date, XML well-formedness
 	@scripts/lint.sh
 
-i18n: ## regenerate i18n/kommune_interkulturell.pot with Odoo's own export
+i18n: ## regenerate each addon's i18n/<addon>.pot with Odoo's export and merge it into de.po
 	@scripts/i18n.sh
+
+readme: ## write each addon's README.rst from its readme/ fragments
+	@$(CURDIR)/.venv/bin/python scripts/readme.py
 
 bench: ## run the benchmarks in bench/ and print their figures
 	@scripts/bench.sh $(ARGS)

@@ -28,4 +28,5 @@
     ],
     "auto_install": True,
     "post_init_hook": "_post_init_hook",
+    "uninstall_hook": "_uninstall_hook",
 }

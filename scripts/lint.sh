@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make lint`: ruff (lint + format check), pylint-odoo on every addon, and every XML file
-# of the repo parsed for well-formedness.
+# `make lint`: ruff (lint + format check), pylint-odoo on every addon, each README.rst
+# compared with its readme/ fragments, and every XML file of the repo parsed for
+# well-formedness.
 source "$(dirname "$0")/lib.sh"
 
 require_odoo
@@ -12,6 +13,8 @@ say "ruff"
 "$VENV/bin/ruff" format --check . || status=1
 say "pylint-odoo"
 "$VENV/bin/pylint" --rcfile=.pylintrc "${ADDONS[@]}" || status=1
+say "README.rst of each addon up to date with its readme/ fragments"
+"$VENV/bin/python" scripts/readme.py --check || status=1
 say "XML well-formedness"
 "$VENV/bin/python" - <<'PY' || status=1
 import subprocess, sys

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write each addon's README.rst from its readme/ fragments (OCA style).
 
-Usage: readme.py [ADDON_DIR ...]   (default: every kommune_interkulturell* addon)
+Usage: readme.py [--check] [ADDON_DIR ...]   (default: every kommune_interkulturell* addon)
+--check writes nothing and fails when a README.rst is not what its fragments give.
 
 The fragments DESCRIPTION.md, CONFIGURE.md and USAGE.md are written in the subset of
 Markdown that is also reStructuredText (paragraphs, "- " lists, *emphasis*,
@@ -50,15 +51,26 @@ def readme(addon):
 
 
 def main(argv):
-    addons = [Path(arg).resolve() for arg in argv[1:]] or sorted(
+    check = "--check" in argv
+    args = [arg for arg in argv[1:] if arg != "--check"]
+    addons = [Path(arg).resolve() for arg in args] or sorted(
         path
         for path in REPO.glob("kommune_interkulturell*")
         if (path / "__manifest__.py").is_file()
     )
+    stale = []
     for addon in addons:
-        (addon / "README.rst").write_text(readme(addon))
+        path = addon / "README.rst"
+        text = readme(addon)
+        if check:
+            if not path.is_file() or path.read_text() != text:
+                stale.append(addon.name)
+            continue
+        path.write_text(text)
         print(f"{addon.name}/README.rst")
-    return 0
+    for name in stale:
+        print(f"{name}/README.rst differs from its readme/ fragments: run make readme")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

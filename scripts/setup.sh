@@ -26,6 +26,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# --- rtlcss (npm) ---------------------------------------------------------------------
+# Odoo builds the right-to-left styles of Arabic and Farsi pages with the npm tool
+# rtlcss, looked up on the PATH; without it those pages keep left-to-right styles.
+if ! command -v rtlcss >/dev/null; then
+    if command -v npm >/dev/null; then
+        say "installing rtlcss (npm) for right-to-left pages"
+        npm install -g --silent rtlcss >/dev/null || say "could not install rtlcss: Arabic and Farsi pages stay left to right"
+    else
+        say "npm not found: install nodejs and npm (Debian) and run npm install -g rtlcss for right-to-left pages"
+    fi
+fi
+
 # --- Python virtualenv --------------------------------------------------------------
 # python-ldap is only needed by Odoo's auth_ldap, which we never install, and it needs
 # the OpenLDAP/SASL C headers to build: leave it out rather than require them.

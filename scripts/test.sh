@@ -37,5 +37,5 @@ done
 say "running the suite"
 cd "$REPO"
 PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}" "$VENV/bin/pytest" \
-    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-http \
+    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-http --durations=25 \
     "${paths[@]}" "$@"

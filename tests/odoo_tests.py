@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass, field
 
 from .conftest import ODOO_PATH, REPO
@@ -110,3 +111,41 @@ def read_test_log(log):
             test, _sep, reason = message[len("skipped ") :].partition(" : ")
             result.skipped[f"{addon['addon']}:{test}"] = reason
     return result
+
+
+class BackgroundRun:
+    """A long run of odoo-bin in a thread of its own, on a database of its own, waited
+    for by its test. Started at the test today: started as soon as the suite was
+    collected, to overlap with the other tests, both runs were interrupted by SIGINT
+    while installing (cause not found yet), so they run one after the other again.
+
+    ``function`` takes no argument and returns the run's result; an exception it raises
+    (a failed assertion, a skip) is raised again by :meth:`result`, in the test."""
+
+    def __init__(self, function):
+        self.function = function
+        self.thread = None
+        self.outcome = None
+        self.error = None
+
+    def start(self):
+        if self.thread is None:
+            # A daemon: an interrupted suite does not wait for the run.
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+
+    def _run(self):
+        try:
+            self.outcome = self.function()
+        except BaseException as error:  # raised again in the test's own thread
+            self.error = error
+
+    def result(self, timeout=3600):
+        """The run's result (started now when the suite did not start it)."""
+        self.start()
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise AssertionError(f"{self.function.__name__} did not end within {timeout} s")
+        if self.error is not None:
+            raise self.error
+        return self.outcome

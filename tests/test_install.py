@@ -10,8 +10,9 @@ left (pytest keeps the order of a file)."""
 import json
 
 import pytest
+import requests
 
-from .conftest import TEST_DB, odoo_bin, odoo_shell
+from .conftest import TEST_DB, LiveServer, odoo_bin, odoo_shell
 
 MODULE = "kommune_interkulturell"
 BRIDGE = "kommune_interkulturell_mass_mailing"
@@ -220,6 +221,20 @@ def test_app_installs_alone(network_db):
         "link_tracker": "uninstalled",
         "utm": "uninstalled",
     }
+    # The app's public pages serve without mass mailing (and without portal and
+    # http_routing, which came with it): the sign-up page, and a friendly 404 for a
+    # bad confirmation link; the personal invitation links are the bridge's.
+    server = LiveServer(db=network_db).wait_ready()
+    try:
+        page = requests.get(f"{server.url}/kommune/subscribe", timeout=60)
+        assert page.status_code == 200, page.text[-2000:]
+        assert 'name="csrf_token"' in page.text
+        bad = requests.get(f"{server.url}/kommune/subscribe/confirm/0-guess", timeout=60)
+        assert bad.status_code == 404
+        assert "o_kommune_invitation" in bad.text and "Traceback" not in bad.text
+        assert requests.get(f"{server.url}/kommune/invitation/x", timeout=60).status_code == 404
+    finally:
+        server.stop()
 
 
 def test_install_without_demo(network_db):

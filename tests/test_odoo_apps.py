@@ -41,8 +41,8 @@ passed (a stale entry)."""
 import json
 from pathlib import Path
 
-from .conftest import REPO_ADDONS, free_port, odoo_bin
-from .odoo_tests import read_test_log
+from .conftest import REPO_ADDONS, TEST_DB, free_port, odoo_bin
+from .odoo_tests import BackgroundRun, read_test_log
 
 ODOO_APP_TESTS = {
     "calendar": ["/calendar"],
@@ -94,12 +94,13 @@ def _selects(spec, test):
     return test.startswith(f"{spec}:") if ":" not in spec else _covers(spec, test)
 
 
-def test_odoo_apps_still_pass(scratch_db):
-    known = json.loads(KNOWN_FAILURES.read_text())["failures"]
-    odoo_bin("-d", scratch_db, "-i", ",".join(REPO_ADDONS), "--stop-after-init", "--log-level=warn")
+def _run_app_tests():
+    db = f"{TEST_DB}_apps"
+    odoo_bin("db", "drop", db, check=False)
+    odoo_bin("-d", db, "-i", ",".join(REPO_ADDONS), "--stop-after-init", "--log-level=warn")
     proc = odoo_bin(
         "-d",
-        scratch_db,
+        db,
         "--test-tags=" + ",".join(spec for specs in ODOO_APP_TESTS.values() for spec in specs),
         "--stop-after-init",
         "--log-level=test",
@@ -107,6 +108,17 @@ def test_odoo_apps_still_pass(scratch_db):
         timeout=1800,
         check=False,
     )
+    odoo_bin("db", "drop", db, check=False)
+    return proc
+
+
+# Started in the background as soon as the suite is collected (its own database).
+BACKGROUND = BackgroundRun(_run_app_tests)
+
+
+def test_odoo_apps_still_pass():
+    known = json.loads(KNOWN_FAILURES.read_text())["failures"]
+    proc = BACKGROUND.result()
     log = proc.stdout + proc.stderr
     run = read_test_log(log)
     assert run.summary, f"no test summary in the log:\n{log[-3000:]}"

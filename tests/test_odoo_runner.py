@@ -7,22 +7,19 @@ after it, in one process whose main thread holds the registry. Tests can pass un
 runner and fail under the other. This runs every addon of the repo
 (kommune_interkulturell and its bridges kommune_interkulturell_*, found on disk) that
 way, with German loaded as the addons' tests expect and without demo data, and fails
-on any failing or skipped test, and on any test of theirs that did not run."""
+on any failing or skipped test, and on any test of theirs that did not run. The run
+starts in the background as soon as the suite is collected (its own database)."""
 
-from .conftest import REPO_ADDONS, free_port, odoo_bin
-from .odoo_tests import odoo_test_cases, read_test_log
+from .conftest import REPO_ADDONS, TEST_DB, free_port, odoo_bin
+from .odoo_tests import BackgroundRun, odoo_test_cases, read_test_log
 
 
-def test_addons_pass_under_odoo_runner(scratch_db):
-    expected = {
-        f"{addon}:{test}"
-        for addon, modules in odoo_test_cases(REPO_ADDONS).items()
-        for tests in modules.values()
-        for test in tests
-    }
+def _run_addon_tests():
+    db = f"{TEST_DB}_runner"
+    odoo_bin("db", "drop", db, check=False)
     proc = odoo_bin(
         "-d",
-        scratch_db,
+        db,
         "-i",
         ",".join(REPO_ADDONS),
         "--load-language=de_DE",
@@ -33,6 +30,21 @@ def test_addons_pass_under_odoo_runner(scratch_db):
         timeout=3600,
         check=False,
     )
+    odoo_bin("db", "drop", db, check=False)
+    return proc
+
+
+BACKGROUND = BackgroundRun(_run_addon_tests)
+
+
+def test_addons_pass_under_odoo_runner():
+    expected = {
+        f"{addon}:{test}"
+        for addon, modules in odoo_test_cases(REPO_ADDONS).items()
+        for tests in modules.values()
+        for test in tests
+    }
+    proc = BACKGROUND.result()
     log = proc.stdout + proc.stderr
     run = read_test_log(log)
     assert run.summary, f"no test summary in the log:\n{log[-3000:]}"

@@ -69,6 +69,8 @@ def fuzz_target(live_server):
         [{"name": f"Fuzz Person {tag}", "email": f"fuzz.{tag}@example.org", "lang": "de_DE"}],
     )
     training = open_training(admin, f"Fuzz Schulung {tag}", 5)
+    # In the public catalogue of the portal bridge.
+    admin("kommune.training", "write", [[training], {"is_catalogue_published": True}])
     consent = admin(
         "kommune.consent",
         "create",
@@ -153,6 +155,14 @@ def test_bad_tokens_never_fail_nor_write(fuzz_target):
                 ("GET", "/kommune/subscribe/confirm/{}"),
                 ("POST", "/kommune/subscribe/confirm/{}"),
                 ("GET", "/kommune/invitation/preview/{}"),
+                ("GET", "/kommune/schulungen/{}"),
+                ("POST", "/kommune/schulungen/{}/register"),
+                ("GET", "/kommune/schulungen?topic={}"),
+                ("GET", "/kommune/schulungen?district=1&language={}"),
+                ("GET", "/my/kommune/trainings/{}"),
+                ("POST", "/my/kommune/trainings/{}/cancel"),
+                ("GET", "/my/kommune/certificates/{}"),
+                ("POST", "/my/kommune/consents/{}/withdraw"),
             ]
         ),
         with_csrf=st.booleans(),
@@ -173,7 +183,8 @@ def test_bad_tokens_never_fail_nor_write(fuzz_target):
 
 def test_bad_forms_never_fail_nor_write(fuzz_target):
     """Valid links and the sign-up page with forms that are never acceptable: no consent
-    ticked (registration, sign-up) or no valid e-mail address (sign-up)."""
+    ticked (registration, sign-up, catalogue) or no valid e-mail address (sign-up,
+    catalogue)."""
     server, admin = fuzz_target["server"], fuzz_target["admin"]
     browser = Browser(server)
     csrf = browser.csrf()
@@ -185,7 +196,7 @@ def test_bad_forms_never_fail_nor_write(fuzz_target):
         data=form,
         consent=st.sampled_from([None, "", "0", "no", "\u2713", "1" * 2000]),
         email=st.one_of(any_text.filter(lambda text: "@" not in text), huge),
-        target=st.sampled_from(["register", "subscribe"]),
+        target=st.sampled_from(["register", "subscribe", "catalogue"]),
     )
     def run(data, consent, email, target):
         payload = {key: value for key, value in data.items() if key != "consent"}
@@ -194,6 +205,13 @@ def test_bad_forms_never_fail_nor_write(fuzz_target):
             payload["consent"] = consent
         if target == "register":
             browser.request("POST", f"/kommune/invitation/{invitation}/register", payload)
+        elif target == "catalogue":
+            # Either no consent ticked or no valid address: never acceptable.
+            payload["email"] = email if consent is None else "fuzz@example.org"
+            payload.setdefault("consent", "1" if consent is None else consent)
+            browser.request(
+                "POST", f"/kommune/schulungen/{fuzz_target['training']}/register", payload
+            )
         else:
             payload["email"] = email
             payload["consent"] = "1" if consent is None else consent

@@ -102,6 +102,8 @@ persons[2]._set_invitation_opt_out()
 env['ir.config_parameter'].set_param('kommune_interkulturell.mail_throttle_per_minute', '30')
 env['kommune.mail.throttle']._reserve(2, 30)
 env['kommune.privacy.log']._log('access', partner=persons[1], person_count=1)
+# A manager adapted the campaign mail (a record Odoo's upgrades must not overwrite).
+ref('kommune_interkulturell.mail_template_training_campaign').subject = 'KI-Upgrade adapted'
 env.cr.commit()
 print('OLD' + json.dumps({
     'personal_tracker_ids': personal.ids,
@@ -137,6 +139,9 @@ SNAPSHOT = {
     "throttle": "SELECT minute, mail_count FROM kommune_mail_throttle ORDER BY minute",
     "params": "SELECT key, value FROM ir_config_parameter "
     "WHERE key LIKE 'kommune_interkulturell.%' ORDER BY key",
+    "campaign_template": "SELECT t.id, t.subject FROM mail_template t JOIN ir_model_data d "
+    "ON d.res_id = t.id AND d.model = 'mail.template' "
+    "WHERE d.name = 'mail_template_training_campaign'",
     "other_trackers": "SELECT t.id, t.url, c.code FROM link_tracker t JOIN link_tracker_code c "
     "ON c.link_id = t.id WHERE url !~ '/kommune/(invitation|subscribe/confirm)/' ORDER BY id",
 }
@@ -404,6 +409,7 @@ def test_upgrade_keeps_the_campaigns_data(upgraded_db):
     assert registration[-2:] == [rows_before["mailings"][0][0], rows_before["campaigns"][0][0]]
     assert rows_before["trainings"][0][2:] == ["2031-01-15 12:00:00", "2031-01-15 12:00:00", 5]
     assert rows_before["audiences"] and rows_before["throttle"] and rows_before["privacy_log"]
+    assert "KI-Upgrade adapted" in str(rows_before["campaign_template"])
     for key in SNAPSHOT:
         assert rows_after[key] == rows_before[key], f"{key} changed by the upgrade"
 
@@ -464,3 +470,85 @@ def test_personal_links_signed_before_still_open(upgraded_db):
             WHERE p.name = 'KI-Upgrade-Person 1'""",
     )
     assert (state, campaign) == ("confirmed", "KI-Upgrade-Campaign")
+
+
+def test_bridge_uninstalls_after_the_upgrade(upgraded_db):
+    """What the upgrade handed over to the bridge is the bridge's: uninstalling it alone
+    removes its columns, tables and constraints, its setting and the Email Marketing
+    rights it gave the project's users, and leaves the app and its data. (Runs last: it
+    changes the upgraded database.)"""
+    db = upgraded_db.name
+    odoo_shell(
+        db,
+        f"env['ir.module.module'].search([('name', '=', '{BRIDGE}')])"
+        ".button_immediate_uninstall()\n",
+    )
+    states = dict(
+        query(db, "SELECT name, state FROM ir_module_module WHERE name IN %s", [(MODULE, BRIDGE)])
+    )
+    assert states == {MODULE: "installed", BRIDGE: "uninstalled"}
+    columns = query(
+        db,
+        """SELECT table_name, column_name FROM information_schema.columns
+            WHERE (table_name, column_name) IN (
+                ('kommune_training', 'registration_deadline'),
+                ('kommune_training', 'cancel_deadline_days'),
+                ('kommune_training_registration', 'campaign_id'),
+                ('mailing_mailing', 'training_id'),
+                ('utm_campaign', 'training_id'))""",
+    )
+    assert columns == [], f"columns of the bridge left behind: {columns}"
+    tables = query(
+        db,
+        """SELECT table_name FROM information_schema.tables
+            WHERE table_name = 'kommune_mail_throttle'
+               OR table_name LIKE 'kommune_campaign_invite%%'""",
+    )
+    assert tables == [], f"tables of the bridge left behind: {tables}"
+    assert (
+        query(
+            db,
+            "SELECT conname FROM pg_constraint WHERE conname IN %s",
+            [
+                (
+                    "kommune_training_cancel_deadline_days_positive",
+                    "kommune_mail_throttle_minute_unique",
+                )
+            ],
+        )
+        == []
+    )
+    assert (
+        query(
+            db,
+            "SELECT key FROM ir_config_parameter WHERE key = %s",
+            ["kommune_interkulturell.mail_throttle_per_minute"],
+        )
+        == []
+    )
+    implied = query(
+        db,
+        """SELECT 1 FROM res_groups_implied_rel rel
+             JOIN ir_model_data u ON u.res_id = rel.gid AND u.model = 'res.groups'
+             JOIN ir_model_data m ON m.res_id = rel.hid AND m.model = 'res.groups'
+            WHERE u.module = %s AND u.name = 'group_kommune_user'
+              AND m.module = 'mass_mailing' AND m.name = 'group_mass_mailing_user'""",
+        [MODULE],
+    )
+    assert implied == [], "project users keep Email Marketing rights"
+    # The app's data stays: registrations (without their campaign), consents, the log
+    # (the tests before this one added some).
+    rows_before, _xmlids = upgraded_db.before
+    for key in ("consents", "privacy_log"):
+        rows = json.loads(json.dumps([list(row) for row in query(db, SNAPSHOT[key])], default=str))
+        assert [row for row in rows_before[key] if row not in rows] == [], key
+    assert (
+        len(
+            query(
+                db,
+                "SELECT id FROM kommune_training_registration WHERE id = %s",
+                [upgraded_db.created["registration_id"]],
+            )
+        )
+        == 1
+    )

@@ -35,6 +35,8 @@ MAX_VALUE_LENGTH = 1024
 # Form submissions per personal link and minute: a person clicks a few times, a script
 # trying values on one link is stopped.
 TOKEN_POST_LIMIT = 10
+# A language code as the language switcher sends it, e.g. "de_DE", "ar_001", "fa_IR".
+LANG_CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
 
 
 def get_personal_link_patterns():
@@ -78,11 +80,15 @@ def get_nearest_lang(lang_code):
 
 
 def set_public_lang(partner=None):
-    """Speak the person's language, else the browser's, among the installed ones
-    (German, the network's language, when neither fits; else the first installed). The
-    nearest-language match (get_nearest_lang: exact, else the same language of another
-    country) decides for each candidate."""
-    lang = get_nearest_lang(partner.lang) if partner else None
+    """Speak the language the visitor chose with the page's language switcher (``?lang=``),
+    else the person's, else the browser's, among the installed ones (German, the
+    network's language, when none fits; else the first installed). The nearest-language
+    match (get_nearest_lang: exact, else the same language of another country) decides
+    for each candidate."""
+    chosen = request.httprequest.args.get("lang", "")
+    lang = get_nearest_lang(chosen) if LANG_CODE_RE.fullmatch(chosen) else None
+    if not lang and partner:
+        lang = get_nearest_lang(partner.lang)
     if not lang:
         for accepted, _quality in request.httprequest.accept_languages:
             if lang := get_nearest_lang(accepted.replace("-", "_")):
@@ -99,11 +105,22 @@ def set_public_lang(partner=None):
 def get_layout_values(training=None):
     company = training.company_id if training else request.env.company
     lang = request.env.lang or "de_DE"
+    Lang = request.env["res.lang"]
+    # sudo: the company's name, logo and address are public on every page.
+    public_company = company.sudo()
     return {
-        # sudo: the company's name, logo and address are public on every page.
-        "company": company.sudo(),
-        "html_data": {"lang": lang.replace("_", "-")},
-        "title": training.name if training else company.sudo().name,
+        "company": public_company,
+        # Arabic and Farsi pages read right to left (Odoo's assets follow env.lang).
+        "html_data": {
+            "lang": lang.replace("_", "-"),
+            "dir": Lang._get_data(code=lang).direction or "ltr",
+        },
+        # The language switcher: each installed language by its own name, linked as
+        # "?lang=..." on the page itself (the same page for every bad link: no path,
+        # and no token, in it).
+        "public_langs": [(code, name.rpartition(" / ")[2]) for code, name in Lang.get_installed()],
+        "public_lang": lang,
+        "title": training.name if training else public_company.name,
     }
 
 

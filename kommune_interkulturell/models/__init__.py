@@ -6,6 +6,8 @@ from . import kommune_language
 from . import kommune_activity_area
 from . import kommune_target_group
 from . import kommune_consent_mixin
+from . import kommune_partner_import_mixin
+from . import kommune_partner_duplicate_mixin
 from . import res_partner
 from . import kommune_cooperation_stage
 from . import kommune_cooperation_kind
@@ -20,6 +22,7 @@ from . import mail_message
 from . import kommune_training_topic
 from . import kommune_training_tag
 from . import kommune_training_stage
+from . import kommune_participant_questionnaire
 from . import kommune_training_registration
 from . import kommune_training
 from . import kommune_training_session
@@ -34,5 +37,10 @@ from . import kommune_privacy_log
 from . import kommune_privacy
 from . import privacy_log
 from . import kommune_retention_rule
+from . import ir_cron
 from . import kommune_rate_limit
 from . import ir_http
+from . import kommune_funding_period
+
+# A SQL view on the tables of the models above: created after them.
+from . import kommune_reporting_attendance

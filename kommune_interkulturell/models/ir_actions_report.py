@@ -2,7 +2,10 @@ from odoo import models
 from odoo.tools.pdf import merge_pdf
 
 # Reports rendered one record per wkhtmltopdf call, then merged into one PDF.
-ONE_RECORD_PER_CALL_REPORTS = ("kommune_interkulturell.report_training_certificate",)
+ONE_RECORD_PER_CALL_REPORTS = (
+    "kommune_interkulturell.report_training_certificate",
+    "kommune_interkulturell.report_training_attendance_list",
+)
 
 
 class IrActionsReport(models.Model):

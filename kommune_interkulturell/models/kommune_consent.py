@@ -331,6 +331,7 @@ class KommuneConsent(models.Model):
         )
         return True
 
+    @api.readonly
     def action_open_registration(self):
         self.ensure_one()
         return {

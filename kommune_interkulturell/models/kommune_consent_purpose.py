@@ -79,6 +79,7 @@ class KommuneConsentPurpose(models.Model):
                 )
             )
 
+    @api.readonly
     def action_open_consents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -429,6 +429,7 @@ class KommuneCooperation(models.Model):
         }
         return action
 
+    @api.readonly
     def action_view_meetings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -444,6 +445,7 @@ class KommuneCooperation(models.Model):
         action["views"] = [(False, "list"), (False, "calendar"), (False, "form")]
         return action
 
+    @api.readonly
     def action_view_organizations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -453,6 +455,7 @@ class KommuneCooperation(models.Model):
         action["context"] = {"create": False}
         return action
 
+    @api.readonly
     def action_view_trainings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -464,6 +467,7 @@ class KommuneCooperation(models.Model):
         action["views"] = [(False, "list"), (False, "kanban"), (False, "form")]
         return action
 
+    @api.readonly
     def action_view_follow_ups(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -536,25 +540,36 @@ class KommuneCooperation(models.Model):
         attendees = past_meetings.partner_ids
         (attendees | attendees.parent_id)._kommune_refresh_dialogue()
 
-        overdue = self.search([("is_dialogue_overdue", "=", True)])
+        overdue = self.search([("is_dialogue_overdue", "=", True)], order="id")
         to_remind = overdue.filtered(
             lambda coop: (
                 not coop.date_dialogue_reminder
                 or (coop.date_last_contact and coop.date_dialogue_reminder < coop.date_last_contact)
             )
         )
-        for coop in to_remind:
-            user = coop.user_id or coop.create_uid
-            # Written in the language of the person who reads it, not the cron's.
-            coop_lang = coop.with_context(lang=user.lang)
-            days = (fields.Date.context_today(coop) - coop._get_dialogue_reference_date()).days
-            coop.activity_schedule(
-                "kommune_interkulturell.mail_activity_type_cooperation_dialogue",
-                date_deadline=fields.Date.context_today(coop),
-                summary=coop_lang.env._(
-                    "No contact for %(days)s days: get back in touch", days=days
-                ),
-                user_id=user.id,
-            )
-        to_remind.date_dialogue_reminder = now
+        # In committed batches; the activity and the reminder date are written in the
+        # same transaction, so a run cut short resumes with those not reminded yet.
+        pending = list(to_remind)
+
+        def next_batch(limit):
+            return self.browse([coop.id for coop in pending[:limit]])
+
+        def remind(batch):
+            del pending[: len(batch)]
+            for coop in batch:
+                user = coop.user_id or coop.create_uid
+                # Written in the language of the person who reads it, not the cron's.
+                coop_lang = coop.with_context(lang=user.lang)
+                days = (fields.Date.context_today(coop) - coop._get_dialogue_reference_date()).days
+                coop.activity_schedule(
+                    "kommune_interkulturell.mail_activity_type_cooperation_dialogue",
+                    date_deadline=fields.Date.context_today(coop),
+                    summary=coop_lang.env._(
+                        "No contact for %(days)s days: get back in touch", days=days
+                    ),
+                    user_id=user.id,
+                )
+            batch.date_dialogue_reminder = now
+
+        self.env["ir.cron"]._kommune_process_batches(next_batch, remind)
         return to_remind

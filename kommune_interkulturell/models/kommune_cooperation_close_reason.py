@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 CLOSE_TYPES = [
     ("pause", "Paused"),
@@ -37,6 +37,7 @@ class KommuneCooperationCloseReason(models.Model):
         for reason in self:
             reason.cooperation_count = counts.get(reason, 0)
 
+    @api.readonly
     def action_open_cooperations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

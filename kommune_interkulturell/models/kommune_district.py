@@ -1,7 +1,11 @@
 import ast
+import re
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+
+# "1", "01", "1.0" or "01 Mitte": the official number, optionally followed by the name.
+DISTRICT_NUMBER_RE = re.compile(r"\s*(\d{1,2})(?:\.0)?(?:\s+(\S.*?))?\s*")
 
 
 class KommuneDistrict(models.Model):
@@ -43,6 +47,22 @@ class KommuneDistrict(models.Model):
                 f"{district.code} {district.name}" if district.code else district.name
             )
 
+    @api.model
+    def _search_display_name(self, operator, value):
+        # Spreadsheets turn the official number 01 into 1 (or 1.0), and exports write
+        # the display name "01 Mitte": find the district by its number however it was
+        # written, as well as by name.
+        domain = super()._search_display_name(operator, value)
+        if operator in ("in", "=", "ilike", "=ilike"):
+            values = [value] if isinstance(value, str) else value
+            for match in filter(None, map(DISTRICT_NUMBER_RE.fullmatch, map(str, values))):
+                number, name = match.groups()
+                by_number = Domain("code", "=", number.zfill(2))
+                if name:
+                    by_number &= Domain("name", "=ilike", name)
+                domain |= by_number
+        return domain
+
     def _compute_organization_count(self):
         # The network's organisations, as the button's list shows them.
         counts = dict(
@@ -59,6 +79,7 @@ class KommuneDistrict(models.Model):
         for district in self:
             district.organization_count = counts.get(district, 0)
 
+    @api.readonly
     def action_open_organizations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

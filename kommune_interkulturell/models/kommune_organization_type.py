@@ -1,6 +1,6 @@
 import ast
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 
 ORGANIZATION_CATEGORIES = [
@@ -51,6 +51,7 @@ class KommuneOrganizationType(models.Model):
         for org_type in self:
             org_type.organization_count = counts.get(org_type, 0)
 
+    @api.readonly
     def action_open_organizations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

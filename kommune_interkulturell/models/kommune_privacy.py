@@ -430,6 +430,9 @@ class KommunePrivacy(models.AbstractModel):
             "consent_count": consents._kommune_anonymize(),
         }
         registrations._kommune_anonymize()
+        env["kommune.participant.questionnaire"].search(
+            [("partner_id", "in", persons.ids)]
+        )._kommune_anonymize()
         env["kommune.cooperation.member"].search([("contact_id", "in", persons.ids)]).write(
             {"contact_id": False}
         )
@@ -506,6 +509,7 @@ class KommunePrivacy(models.AbstractModel):
             "res.partner": self.env._("Anonymised"),
             "kommune.training.registration": anonymised,
             "kommune.training.attendance": linked,
+            "kommune.participant.questionnaire": anonymised,
             "kommune.consent": self.env._("Withdrawn and kept as evidence, details removed"),
             "kommune.cooperation.member": self.env._("Contact person removed"),
             "kommune.cooperation.action.item": linked,

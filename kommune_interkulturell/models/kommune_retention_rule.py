@@ -22,9 +22,6 @@ RULE_STATES = [
 # Changing one of these after the preview invalidates what the manager saw.
 PREVIEWED_FIELDS = ("basis", "period_months", "date_funding_end", "company_id", "active")
 
-# Persons anonymised per cron run and rule; the cron calls itself again for the rest.
-BATCH_SIZE = 100
-
 
 class KommuneRetentionRule(models.Model):
     """How long the network keeps the data of people it no longer works with, and the
@@ -89,7 +86,14 @@ class KommuneRetentionRule(models.Model):
         help="People whose last activity lies before this moment are due; empty while "
         "the rule erases nobody yet (funding period plus retention not over).",
     )
-    due_count = fields.Integer(string="Due Now", compute="_compute_due_count")
+    due_count = fields.Integer(
+        string="Due at Last Count",
+        readonly=True,
+        copy=False,
+        help="How many persons the rule would erase, counted when the preview was last "
+        "opened and updated by each run. Open the preview to count again: counting "
+        "weighs every person's last activity.",
+    )
     log_ids = fields.One2many("kommune.privacy.log", "rule_id", string="Runs")
 
     _period_positive = models.Constraint(
@@ -104,10 +108,6 @@ class KommuneRetentionRule(models.Model):
     def _compute_date_cutoff(self):
         for rule in self:
             rule.date_cutoff = rule._get_cutoff()
-
-    def _compute_due_count(self):
-        for rule in self:
-            rule.due_count = len(rule._get_due_partners()) if rule.id else 0
 
     @api.constrains("basis", "date_funding_end")
     def _check_funding_end(self):
@@ -148,7 +148,13 @@ class KommuneRetentionRule(models.Model):
         self.ensure_one()
         self.check_access("write")
         partners = self._get_due_partners()
-        self.write({"date_preview": fields.Datetime.now(), "preview_user_id": self.env.uid})
+        self.write(
+            {
+                "date_preview": fields.Datetime.now(),
+                "preview_user_id": self.env.uid,
+                "due_count": len(partners),
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Due for Erasure: %(rule)s", rule=self.name),
@@ -185,6 +191,7 @@ class KommuneRetentionRule(models.Model):
         self.write({"state": "draft", "date_approved": False, "approved_user_id": False})
         return True
 
+    @api.readonly
     def action_open_logs(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -265,29 +272,43 @@ class KommuneRetentionRule(models.Model):
         )
         return Partner.browse(due.ids[:limit] if limit else due.ids)
 
-    def _apply(self):
-        """Erase who is due under this approved rule, one batch, and log it.
+    def _apply(self, batch_size):
+        """Erase one batch of who is due under this approved rule, and log it.
 
         :return: True when more people are due than one batch takes
         """
         self.ensure_one()
         if self.state != "approved" or not self.active:
             return False
-        due = self._get_due_partners(limit=BATCH_SIZE + 1)
-        batch = due[:BATCH_SIZE]
+        due = self._get_due_partners(limit=batch_size + 1)
+        batch = due[:batch_size]
         if batch:
             # Logged by the erasure as a retention run of this rule, with its counts.
             self.env["kommune.privacy"]._anonymize(batch, rule=self)
-        self.date_last_run = fields.Datetime.now()
+        more = len(due) > batch_size
+        self.write(
+            {
+                "date_last_run": fields.Datetime.now(),
+                "due_count": max(self.due_count - len(batch), 1) if more else 0,
+            }
+        )
         _logger.info("Retention rule %s anonymised %s persons", self.id, len(batch))
-        return len(due) > BATCH_SIZE
+        return more
 
     @api.model
     def _cron_apply_retention(self):
-        """Daily: apply every approved rule. Runs as the cron's user (the superuser);
-        the rule's approval by a manager is what authorises it."""
-        more = False
-        for rule in self.search([("state", "=", "approved")]):
-            more |= rule._apply()
-        if more:
-            self.env.ref("kommune_interkulturell.ir_cron_kommune_retention")._trigger()
+        """Daily: apply every approved rule, in committed batches (an erasure and its
+        log entry commit together), so that a run cut short resumes with who is still
+        due. Runs as the cron's user (the superuser); the rule's approval by a manager
+        is what authorises it."""
+        IrCron = self.env["ir.cron"]
+        batch_size = IrCron._kommune_batch_size()
+        rules = self.search([("state", "=", "approved")])
+        for index, rule in enumerate(rules):
+            while True:
+                more = rule._apply(batch_size)
+                remaining = len(rules) - index - (0 if more else 1)
+                if IrCron._kommune_commit_progress(1, remaining=remaining) <= 0:
+                    return
+                if not more:
+                    break

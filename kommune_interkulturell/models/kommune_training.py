@@ -384,6 +384,7 @@ class KommuneTraining(models.Model):
             )
         self.write({"stage_id": stage.id})
 
+    @api.readonly
     def action_open_registrations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -393,6 +394,7 @@ class KommuneTraining(models.Model):
         action["context"] = {"default_training_id": self.id, "search_default_filter_active": 1}
         return action
 
+    @api.readonly
     def action_open_sessions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -433,6 +435,7 @@ class KommuneTraining(models.Model):
             "kommune_interkulturell.action_report_training_certificate"
         ).report_action(attended, config=False)
 
+    @api.readonly
     def action_open_calendar(self):
         """The sessions as the network's calendar shows them, starting at the first one."""
         self.ensure_one()
@@ -807,31 +810,40 @@ class KommuneTraining(models.Model):
             return DEFAULT_ATTENDANCE_THRESHOLD
 
     # ------------------------------------------------------------
-
-    # ------------------------------------------------------------
     # CRONS
     # ------------------------------------------------------------
 
     @api.model
     def _cron_send_reminders(self):
-        """Remind confirmed participants N days before the first session, once."""
+        """Remind confirmed participants N days before the first session, once.
+
+        In committed batches: the reminder is queued and the registration marked in the
+        same transaction, so a run cut short resumes with those not reminded yet."""
         now = fields.Datetime.now()
-        registrations = self.env["kommune.training.registration"].search(
-            [
-                ("state", "=", "confirmed"),
-                ("reminder_sent_date", "=", False),
-                ("training_id.stage_id.is_cancel", "=", False),
-                ("training_id.date_begin", ">", now),
-                ("training_id.date_begin", "<=", now + timedelta(days=self._get_reminder_days())),
-            ]
+        Registration = self.env["kommune.training.registration"]
+        domain = [
+            ("state", "=", "confirmed"),
+            ("reminder_sent_date", "=", False),
+            ("training_id.stage_id.is_cancel", "=", False),
+            ("training_id.date_begin", ">", now),
+            ("training_id.date_begin", "<=", now + timedelta(days=self._get_reminder_days())),
+        ]
+
+        def remind(registrations):
+            registrations._send_training_mail(
+                "kommune_interkulturell.mail_template_training_reminder"
+            )
+            registrations.write({"reminder_sent_date": now})
+
+        count = self.env["ir.cron"]._kommune_process_batches(
+            lambda limit: Registration.search(domain, order="id", limit=limit), remind
         )
-        registrations._send_training_mail("kommune_interkulturell.mail_template_training_reminder")
-        registrations.write({"reminder_sent_date": now})
-        _logger.info("Training reminders sent to %s participants", len(registrations))
+        _logger.info("Training reminders sent to %s participants", count)
 
     @api.model
     def _cron_close_trainings(self):
-        """After the last session: settle attendance, then thank who attended, once."""
+        """After the last session: settle attendance, then thank who attended, once,
+        in committed batches as the reminders."""
         now = fields.Datetime.now()
         trainings = self.search(
             [
@@ -840,12 +852,22 @@ class KommuneTraining(models.Model):
                 ("date_end", ">=", now - timedelta(days=THANKS_WINDOW_DAYS)),
             ]
         )
+        # Settling is idempotent: a resumed run settles again and changes nothing.
         trainings.registration_ids._update_attendance_state()
-        registrations = trainings.registration_ids.filtered(
-            lambda registration: (
-                registration.state == "attended" and not registration.thanks_sent_date
+        Registration = self.env["kommune.training.registration"]
+        domain = [
+            ("training_id", "in", trainings.ids),
+            ("state", "=", "attended"),
+            ("thanks_sent_date", "=", False),
+        ]
+
+        def thank(registrations):
+            registrations._send_training_mail(
+                "kommune_interkulturell.mail_template_training_thanks"
             )
+            registrations.write({"thanks_sent_date": now})
+
+        count = self.env["ir.cron"]._kommune_process_batches(
+            lambda limit: Registration.search(domain, order="id", limit=limit), thank
         )
-        registrations._send_training_mail("kommune_interkulturell.mail_template_training_thanks")
-        registrations.write({"thanks_sent_date": now})
-        _logger.info("Thank-you mails sent to %s participants", len(registrations))
+        _logger.info("Thank-you mails sent to %s participants", count)

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, formatLang
 
 from .kommune_consent_purpose import PURPOSE_TRAINING
+from .kommune_participant_questionnaire import QUESTIONNAIRE_STATES
 
 REGISTRATION_STATES = [
     ("invited", "Invited"),
@@ -189,6 +190,15 @@ class KommuneTrainingRegistration(models.Model):
         related="organization_id.district_id", store=True, string="Organisation District"
     )
 
+    # Funder reporting
+    questionnaire_state = fields.Selection(
+        QUESTIONNAIRE_STATES,
+        string="Questionnaire",
+        compute="_compute_questionnaire_state",
+        help="The participant questionnaire of the person for the funding period of the "
+        "training: missing, incomplete or complete.",
+    )
+
     _partner_training_unique = models.UniqueIndex(
         "(training_id, partner_id)",
         "This person is already registered for this training.",
@@ -201,6 +211,11 @@ class KommuneTrainingRegistration(models.Model):
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
+
+    def _compute_questionnaire_state(self):
+        states = self.env["kommune.participant.questionnaire"]._get_registration_states(self)
+        for registration in self:
+            registration.questionnaire_state = states.get(registration.id, "no_period")
 
     @api.depends("partner_id")
     def _compute_organization_id(self):
@@ -350,6 +365,7 @@ class KommuneTrainingRegistration(models.Model):
             },
         }
 
+    @api.readonly
     def action_open_training(self):
         self.ensure_one()
         return {

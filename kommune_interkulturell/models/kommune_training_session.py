@@ -2,6 +2,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date, format_time
+
+from .kommune_training_registration import SEAT_STATES
 
 
 class KommuneTrainingSession(models.Model):
@@ -49,6 +52,21 @@ class KommuneTrainingSession(models.Model):
         string="Attendance Sheet",
         domain=[("registration_state", "in", ("confirmed", "attended", "absent"))],
     )
+    # The signed attendance list: evidence for the funder's audits.
+    signed_list = fields.Binary(
+        string="Signed Attendance List",
+        attachment=True,
+        copy=False,
+        help="The scan of the attendance list the participants signed; attaching it marks "
+        "the session as documented.",
+    )
+    signed_list_filename = fields.Char(copy=False)
+    is_documented = fields.Boolean(
+        string="Documented",
+        compute="_compute_is_documented",
+        store=True,
+        help="The signed attendance list is attached.",
+    )
     present_count = fields.Integer(string="Present", compute="_compute_attendance_counts")
     participant_count = fields.Integer(string="Participants", compute="_compute_attendance_counts")
 
@@ -56,6 +74,11 @@ class KommuneTrainingSession(models.Model):
     def _compute_trainer_ids(self):
         for session in self:
             session.trainer_ids = session.training_id.trainer_ids
+
+    @api.depends("signed_list")
+    def _compute_is_documented(self):
+        for session in self:
+            session.is_documented = bool(session.signed_list)
 
     @api.depends("attendance_ids.present", "attendance_ids.registration_state")
     def _compute_attendance_counts(self):
@@ -176,3 +199,34 @@ class KommuneTrainingSession(models.Model):
         self.attendance_ids.filtered(lambda attendance: not attendance.present).write(
             {"present": True}
         )
+
+    # ------------------------------------------------------------
+    # REPORTS
+    # ------------------------------------------------------------
+
+    def _get_attendance_list_values(self):
+        """What the signed attendance list prints: the session in the training's time
+        zone and one row per seat holder (name and organisation), by name."""
+        self.ensure_one()
+        training = self.training_id
+        tz = training.date_tz or "Europe/Berlin"
+        registrations = training.registration_ids.filtered(
+            lambda registration: registration.state in SEAT_STATES
+        ).sorted(lambda registration: (registration.partner_id.name or "").lower())
+        return {
+            "date": format_date(
+                self.env,
+                fields.Datetime.context_timestamp(self.with_context(tz=tz), self.start).date(),
+                date_format="long",
+            ),
+            "time": " – ".join(
+                format_time(self.env, moment, tz=tz, time_format="short")
+                for moment in (self.start, self.stop)
+            ),
+            "venue": self.location or "",
+            "trainers": ", ".join(self.trainer_ids.mapped("name")),
+            "rows": [
+                (registration.partner_id.name, registration.organization_id.name or "")
+                for registration in registrations
+            ],
+        }

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class KommuneTrainingTopic(models.Model):
@@ -22,6 +22,7 @@ class KommuneTrainingTopic(models.Model):
         for topic in self:
             topic.training_count = counts.get(topic, 0)
 
+    @api.readonly
     def action_open_trainings(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .kommune_participant_questionnaire import (
+    DEFAULT_SHORT_CONTACT_HOURS,
+    SHORT_CONTACT_HOURS_PARAM,
+)
 from .kommune_training import (
     ATTENDANCE_THRESHOLD_PARAM,
     DEFAULT_ATTENDANCE_THRESHOLD,
@@ -27,14 +31,30 @@ class ResConfigSettings(models.TransientModel):
         help="Confirmed participants get a reminder this many days before the first session.",
     )
 
+    # Funder reporting
+    kommune_short_contact_hours = fields.Float(
+        string="Short-Contact Hours",
+        config_parameter=SHORT_CONTACT_HOURS_PARAM,
+        default=DEFAULT_SHORT_CONTACT_HOURS,
+        help="A person who attended fewer hours of sessions in a funding period counts "
+        "only in the aggregate of short contacts and is never asked for the "
+        "participant questionnaire.",
+    )
+
     # Data protection
     kommune_invitation_basis = fields.Selection(
         related="company_id.kommune_invitation_basis", readonly=False
     )
 
-    @api.constrains("kommune_training_attendance_threshold", "kommune_training_reminder_days")
+    @api.constrains(
+        "kommune_training_attendance_threshold",
+        "kommune_training_reminder_days",
+        "kommune_short_contact_hours",
+    )
     def _check_kommune_training_settings(self):
         for settings in self:
+            if settings.kommune_short_contact_hours < 0:
+                raise ValidationError(self.env._("The short-contact hours cannot be negative."))
             if not 1 <= settings.kommune_training_attendance_threshold <= 100:
                 raise ValidationError(
                     self.env._("The attendance for certificates must be between 1 and 100 %.")

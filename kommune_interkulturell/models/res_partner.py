@@ -31,10 +31,17 @@ class ResPartner(models.Model):
     with the smart buttons that open them.
 
     The contact's consents and the rule of who may be invited are kommune.consent.mixin;
-    subject access, erasure and the last activity are kommune.privacy."""
+    subject access, erasure and the last activity are kommune.privacy; the columns of
+    the import templates kommune.partner.import.mixin; likely duplicates
+    kommune.partner.duplicate.mixin."""
 
     _name = "res.partner"
-    _inherit = ["res.partner", "kommune.consent.mixin"]
+    _inherit = [
+        "res.partner",
+        "kommune.consent.mixin",
+        "kommune.partner.import.mixin",
+        "kommune.partner.duplicate.mixin",
+    ]
 
     # ------------------------------------------------------------
     # FIELDS
@@ -304,6 +311,7 @@ class ResPartner(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
+    @api.readonly
     def action_open_cooperations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -313,6 +321,7 @@ class ResPartner(models.Model):
         action["context"] = {"default_member_ids": [Command.create({"partner_id": self.id})]}
         return action
 
+    @api.readonly
     def action_open_attended_trainings(self):
         """The trainings the person, or the organisation's people, attended."""
         self.ensure_one()
@@ -333,6 +342,7 @@ class ResPartner(models.Model):
         )
         return action
 
+    @api.readonly
     def action_kommune_open_consents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -373,6 +383,10 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    @api.model
+    def get_import_templates(self):
+        return super().get_import_templates() + self._kommune_import_templates()
 
     @api.model
     def _commercial_fields(self):

@@ -15,3 +15,13 @@ from . import test_invitation_rule
 from . import test_invitation_opt_out
 from . import test_consent_subscription, test_mail_resume, test_public_hardening
 from . import test_odoo_overrides
+from . import test_partner_import
+from . import test_partner_duplicate
+from . import test_consent_record
+from . import test_public_languages
+from . import test_cron_batches
+from . import test_funding_period
+from . import test_participant_questionnaire
+from . import test_reporting_indicators
+from . import test_training_attendance_list
+from . import test_reporting_export

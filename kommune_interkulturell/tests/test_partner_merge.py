@@ -213,3 +213,100 @@ class TestPartnerMerge(PrivacyCommon):
         self.assertEqual(member.contact_id, spokesperson, "the member with a contact is kept")
         self.assertEqual(spokesperson.parent_id, self.mo)
         self.assertIn("Test MO Brücke (Dublette)", self.chatter(cooperation))
+
+    # ------------------------------------------------------------
+    # Participant questionnaires
+    # ------------------------------------------------------------
+
+    def test_one_questionnaire_per_period(self):
+        """Both duplicates answered the questionnaire of the same period: the more
+        complete one (the first: one answer missing) is kept and takes the answers it
+        lacks; disability and minority come over only with the consent they were given
+        under."""
+        Period = self.env["kommune.funding.period"]
+        Period.search([]).action_archive()
+        period = Period.create(
+            {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"}
+        )
+        other_period = Period.create(
+            {"name": "Test Periode 2032", "date_start": "2032-01-01", "date_end": "2032-12-31"}
+        )
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        complete = Questionnaire.create(
+            {
+                "partner_id": self.person.id,
+                "period_id": period.id,
+                "first_name": "Test",
+                "last_name": "Eins",
+                "zip": "12043",
+                "gender": "female",
+                "employment_status": "employed",
+                "age_group": "30_54",
+                "education": "no_answer",
+                "third_country_national": "yes",
+            }
+        )
+        partial = Questionnaire.create(
+            {
+                "partner_id": self.duplicate.id,
+                "period_id": period.id,
+                "gender": "male",
+                "foreign_background": "yes",
+                "special_consent": True,
+                "special_consent_date": "2031-02-03",
+                "disability": "yes",
+            }
+        )
+        elsewhere = Questionnaire.create(
+            {"partner_id": self.duplicate.id, "period_id": other_period.id, "gender": "male"}
+        )
+
+        self.merge(self.duplicate, self.person, dst=self.person)
+
+        self.assertFalse(partial.exists())
+        self.assertEqual(
+            Questionnaire.search([("partner_id", "=", self.person.id)]), complete | elsewhere
+        )
+        self.assertEqual(complete.gender, "female", "the answers kept are not overwritten")
+        self.assertEqual(complete.foreign_background, "yes", "the answer it lacked")
+        self.assertTrue(complete.is_complete)
+        self.assertTrue(complete.special_consent, "the answer came with its consent")
+        self.assertEqual(str(complete.special_consent_date), "2031-02-03")
+        self.assertEqual(complete.disability, "yes")
+        self.assertEqual(elsewhere.period_id, other_period)
+
+    def test_questionnaire_special_categories_stay_with_their_consent(self):
+        """The questionnaire kept has a consent of its own: the other's special
+        categories, given under another consent, do not come over."""
+        Period = self.env["kommune.funding.period"]
+        Period.search([]).action_archive()
+        period = Period.create(
+            {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"}
+        )
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        kept = Questionnaire.create(
+            {
+                "partner_id": self.person.id,
+                "period_id": period.id,
+                "gender": "female",
+                "special_consent": True,
+                "special_consent_date": "2031-03-01",
+                "minority": "no",
+            }
+        )
+        Questionnaire.create(
+            {
+                "partner_id": self.duplicate.id,
+                "period_id": period.id,
+                "special_consent": True,
+                "special_consent_date": "2031-01-10",
+                "disability": "yes",
+            }
+        )
+
+        self.merge(self.duplicate, self.person, dst=self.person)
+
+        self.assertEqual(Questionnaire.search([("partner_id", "=", self.person.id)]), kept)
+        self.assertEqual(str(kept.special_consent_date), "2031-03-01")
+        self.assertEqual(kept.minority, "no")
+        self.assertFalse(kept.disability, "not given under this row's consent")

@@ -1,9 +1,7 @@
 from datetime import date, datetime
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.addons.kommune_interkulturell.models import kommune_retention_rule
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -159,22 +157,6 @@ class TestRetention(PrivacyCommon):
         )
         due = self.preview()
         self.assertNotIn(self.inactive, due)
-
-    def test_large_runs_continue(self):
-        due = self.preview()
-        self.assertGreater(len(due), 2)
-        self.rule.with_user(self.manager).action_approve()
-        with patch.object(kommune_retention_rule, "BATCH_SIZE", 2):
-            triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
-            self.run_cron(FOUR_YEARS_LATER)
-            self.assertEqual(len(self.anonymised(due)), 2)
-            self.assertEqual(
-                self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]),
-                triggers + 1,
-                "the cron calls itself again for the rest",
-            )
-            self.run_cron(FOUR_YEARS_LATER)
-            self.assertEqual(len(self.anonymised(due)), min(4, len(due)))
 
     def test_access(self):
         for user in (self.user, self.sensitive_user):

@@ -4,14 +4,17 @@ Odoo's merge wizard moves every row that points to the duplicates onto the conta
 keeps, in SQL, and looks only at the database's constraints (``pg_constraint``) to
 decide what may fail. The addon holds one row per person and key in unique indexes:
 registrations (one per training), consents in force (one per purpose and company),
-cooperation members (one per cooperation) and, through the registrations, attendance
-lines (one per session). Two duplicates with a row for the same key would make the
-wizard fail on the index. So the rows of one key are merged first, here, as loyalty
-and website do for their records: the better row is kept, what only the others hold
-is carried over, the others go, and the chatter says so. Then Odoo moves the rest."""
+cooperation members (one per cooperation), participant questionnaires (one per funding
+period) and, through the registrations, attendance lines (one per session). Two
+duplicates with a row for the same key would make the wizard fail on the index. So the
+rows of one key are merged first, here, as loyalty and website do for their records:
+the better row is kept, what only the others hold is carried over, the others go, and
+the chatter says so. Then Odoo moves the rest."""
 
 from odoo import api, fields, models
 from odoo.tools import format_date
+
+from ..models.kommune_participant_questionnaire import REQUIRED_ANSWERS
 
 # Registrations: the one furthest along is kept.
 REGISTRATION_RANK = {
@@ -23,6 +26,10 @@ REGISTRATION_RANK = {
     "invited": 1,
     "cancelled": 0,
 }
+# What a kept questionnaire takes from a merged one when it has no answer of its own.
+QUESTIONNAIRE_CARRIED_FIELDS = ("date_entry", *REQUIRED_ANSWERS)
+# The special categories travel only together with the consent they were given under.
+QUESTIONNAIRE_SPECIAL_FIELDS = ("special_consent", "special_consent_date", "disability", "minority")
 # What a kept registration takes from a merged one when it has none of its own.
 REGISTRATION_CARRIED_FIELDS = (
     "organization_id",
@@ -45,6 +52,7 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         self._kommune_merge_consents(partners)
         retick = self._kommune_merge_registrations(partners)
         self._kommune_merge_members(partners)
+        self._kommune_merge_questionnaires(partners)
         result = super()._update_foreign_keys(src_partners, dst_partner)
         # Now that the consents belong to the contact kept.
         env.invalidate_all()
@@ -231,6 +239,46 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
                 )
                 other.unlink()
                 kept.write(values)
+
+    # ------------------------------------------------------------
+    # QUESTIONNAIRES: one per person and funding period
+    # ------------------------------------------------------------
+
+    @api.model
+    def _kommune_merge_questionnaires(self, partners):
+        """Keep the more complete questionnaire (then the earlier); it takes the answers
+        it lacks from the other. Disability and minority are taken only together with
+        the consent of the questionnaire that holds them, and only when the kept one has
+        no consent of its own: an answer never stands under another row's consent."""
+        env = partners.env
+        questionnaires = env["kommune.participant.questionnaire"].search(
+            [("partner_id", "in", partners.ids)]
+        )
+        for group in questionnaires.grouped("period_id").values():
+            if len(group) < 2:
+                continue
+            kept = min(
+                group,
+                key=lambda questionnaire: (
+                    not questionnaire.is_complete,
+                    -sum(1 for fname in REQUIRED_ANSWERS if questionnaire[fname]),
+                    not questionnaire.special_consent,
+                    questionnaire.id,
+                ),
+            )
+            values = {}
+            for other in group - kept:
+                for fname in QUESTIONNAIRE_CARRIED_FIELDS:
+                    if other[fname] and not kept[fname] and fname not in values:
+                        values[fname] = other[fname]
+                if (
+                    other.special_consent
+                    and not kept.special_consent
+                    and "special_consent" not in values
+                ):
+                    values.update({fname: other[fname] for fname in QUESTIONNAIRE_SPECIAL_FIELDS})
+            (group - kept).unlink()
+            kept.write(values)
 
     @api.model
     def _kommune_format(self, record, fname):

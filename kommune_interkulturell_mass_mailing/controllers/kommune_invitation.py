@@ -134,6 +134,9 @@ class KommuneInvitationController(KommunePublicController):
         auth="user",
         methods=["GET"],
         sitemap=False,
+        # Staff only, no rate limit, no statistics: it only reads, from a replica when
+        # the deployment has one.
+        readonly=True,
     )
     def invitation_preview(self, training_id, **kwargs):
         """The page as invited people see it, for staff (test mails link here)."""

@@ -43,7 +43,7 @@ class KommuneMassMailController(MassMailController):
                 last_action="kommune_invitation_opt_out",
                 unsubscribed_name=request.env._(
                     "You will not receive any more invitations from %(company)s.",
-                    company=mailing.env.company.name,
+                    company=(mailing.training_id.company_id or mailing.env.company).name,
                 ),
             ),
         )

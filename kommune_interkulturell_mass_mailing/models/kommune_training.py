@@ -114,6 +114,7 @@ class KommuneTraining(models.Model):
     # ACTIONS
     # ------------------------------------------------------------
 
+    @api.readonly
     def action_open_campaigns(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -123,6 +124,7 @@ class KommuneTraining(models.Model):
         action["context"] = {"default_training_id": self.id, "create": False}
         return action
 
+    @api.readonly
     def action_open_campaign_registrations(self):
         """Registrations that came from the campaigns, per campaign over time."""
         self.ensure_one()

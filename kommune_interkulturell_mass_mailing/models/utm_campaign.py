@@ -1,6 +1,6 @@
 from collections import Counter, defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.float_utils import float_round
 
@@ -114,6 +114,7 @@ class UtmCampaign(models.Model):
         mailings.action_launch()
         return True
 
+    @api.readonly
     def action_open_training_registrations(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

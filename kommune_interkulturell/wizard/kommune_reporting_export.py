@@ -1,0 +1,270 @@
+import base64
+import csv
+import io
+import unicodedata
+from collections import defaultdict
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import hmac
+
+from ..models.kommune_participant_questionnaire import SPECIAL_CATEGORIES
+
+PSEUDONYM_SCOPE = "kommune_interkulturell.reporting_pseudonym"
+# The questionnaire's answers in the participant list, in the funder's order.
+ANSWER_COLUMNS = (
+    "gender",
+    "age_group",
+    "employment_status",
+    "education",
+    "third_country_national",
+    "foreign_background",
+)
+# Spreadsheets read a cell starting with one of these as a formula (as Odoo's own CSV
+# export does, such a cell is quoted).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """``value`` as a spreadsheet shows it, never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return f"'{value}"
+    return value
+
+
+class KommuneReportingExport(models.TransientModel):
+    """The files the funder receives for a period: the indicator table (XLSX) and the
+    pseudonymised participant list (CSV) for the funder's database.
+
+    Both are computed when downloaded and never stored. The participant list carries no
+    names: each person is a pseudonym that stays the same within a period (a keyed hash
+    of person and period, the key being the database secret) and differs between
+    periods; persons whose questionnaires give the same first name, last name and
+    postcode are flagged as possible duplicates."""
+
+    _name = "kommune.reporting.export"
+    _description = "Funder Reporting: Export"
+
+    period_id = fields.Many2one("kommune.funding.period", string="Funding Period", required=True)
+    xlsx_file = fields.Binary(string="Indicator Table", compute="_compute_files")
+    xlsx_filename = fields.Char(compute="_compute_files")
+    csv_file = fields.Binary(string="Participant List", compute="_compute_files")
+    csv_filename = fields.Char(compute="_compute_files")
+
+    @api.depends("period_id")
+    def _compute_files(self):
+        for wizard in self:
+            period = wizard.period_id
+            if not period:
+                wizard.update(
+                    xlsx_file=False, xlsx_filename=False, csv_file=False, csv_filename=False
+                )
+                continue
+            slug = "".join(char if char.isalnum() else "_" for char in period.name)
+            wizard.xlsx_file = base64.b64encode(wizard._get_indicator_table())
+            wizard.xlsx_filename = f"indicators_{slug}.xlsx"
+            wizard.csv_file = base64.b64encode(wizard._get_participant_list())
+            wizard.csv_filename = f"participants_{slug}.csv"
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_download_xlsx(self):
+        return self._download("xlsx_file", "xlsx_filename")
+
+    def action_download_csv(self):
+        return self._download("csv_file", "csv_filename")
+
+    def _download(self, fname, filename_field):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/{fname}/{self[filename_field]}"
+            "?download=true",
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------
+    # INDICATOR TABLE
+    # ------------------------------------------------------------
+
+    def _get_indicator_labels(self):
+        period_fields = self.env["kommune.funding.period"]._fields
+        labels = [
+            (key, period_fields[fname]._description_string(self.env))
+            for key, fname in (
+                ("participants", "participant_count"),
+                ("short_contacts", "short_contact_count"),
+                ("attendances", "attendance_count"),
+                ("hours", "participant_hours"),
+                ("certificates", "certificate_count"),
+                ("migrant_organizations", "mo_count"),
+                ("administrations", "administration_count"),
+                ("cooperations", "cooperation_count"),
+                ("meetings", "meeting_count"),
+            )
+        ]
+        labels.insert(4, ("organizations", self.env._("Organisations")))
+        return labels
+
+    def _get_indicator_table(self):
+        """XLSX: the figures per period and quarter, the participants' breakdowns and
+        the cooperations by stage and district."""
+        self.ensure_one()
+        period = self.period_id
+        quarters = period._get_quarters()
+        figures = period._get_indicators(breakdowns=True)
+        per_quarter = [period._get_indicators(quarter=label) for label, _s, _e in quarters]
+        output = io.BytesIO()
+        # Names typed by users (periods, districts, stages) are text, never formulas.
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+        bold = workbook.add_format({"bold": True})
+        sheet = workbook.add_worksheet(self.env._("Indicators"))
+        sheet.set_column(0, 0, 40)
+        sheet.write(0, 0, period.name, bold)
+        header = [self.env._("Indicator"), self.env._("Period")] + [q[0] for q in quarters]
+        sheet.write_row(1, 0, header, bold)
+        for row, (key, label) in enumerate(self._get_indicator_labels(), start=2):
+            sheet.write(row, 0, label)
+            sheet.write_row(row, 1, [figures[key]] + [q[key] for q in per_quarter])
+
+        breakdown_sheet = workbook.add_worksheet(self.env._("Participants by"))
+        breakdown_sheet.set_column(0, 1, 40)
+        breakdown_sheet.write_row(
+            0, 0, [self.env._("Breakdown"), self.env._("Value"), self.env._("Participants")], bold
+        )
+        Dashboard = self.env["kommune.reporting.attendance"]
+        row = 1
+        for column, counts in figures["breakdowns"].items():
+            field = Dashboard._fields[column]
+            for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
+                breakdown_sheet.write_row(
+                    row,
+                    0,
+                    [
+                        field._description_string(self.env),
+                        self._format_value(field, value),
+                        count,
+                    ],
+                )
+                row += 1
+
+        cooperation_sheet = workbook.add_worksheet(self.env._("Cooperations"))
+        cooperation_sheet.set_column(0, 1, 30)
+        cooperation_sheet.write_row(
+            0, 0, [self.env._("Stage"), self.env._("District"), self.env._("Cooperations")], bold
+        )
+        Stage, District = self.env["kommune.cooperation.stage"], self.env["kommune.district"]
+        by_stage = figures["cooperations_by_stage_district"]
+        for row, ((stage_id, district_id), count) in enumerate(sorted(by_stage.items()), 1):
+            cooperation_sheet.write_row(
+                row,
+                0,
+                [
+                    Stage.browse(stage_id).name or "",
+                    District.browse(district_id).name or "",
+                    count,
+                ],
+            )
+        workbook.close()
+        return output.getvalue()
+
+    def _format_value(self, field, value):
+        if value is None:
+            return self.env._("Not answered")
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value).display_name
+        return dict(field._description_selection(self.env)).get(value, value)
+
+    # ------------------------------------------------------------
+    # PARTICIPANT LIST
+    # ------------------------------------------------------------
+
+    def _get_pseudonym(self, partner_id):
+        # env(su=True) only reads the database secret, the key of the hash.
+        return hmac(self.env(su=True), PSEUDONYM_SCOPE, f"{self.period_id.id}:{partner_id}")[:16]
+
+    @api.model
+    def _duplicate_key(self, questionnaire):
+        parts = (questionnaire.first_name, questionnaire.last_name, questionnaire.zip)
+        if not all(parts):
+            return None
+        return tuple(
+            unicodedata.normalize("NFKC", part).casefold().replace(" ", "") for part in parts
+        )
+
+    def _get_participant_list(self):
+        """CSV: one row per participant of the period (short contacts are only an
+        aggregate), without names."""
+        self.ensure_one()
+        period = self.period_id
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT participant_id, SUM(hours), COUNT(DISTINCT registration_id),
+                       MIN(date)
+                  FROM kommune_reporting_attendance
+                 WHERE period_id = %s AND participant_id IS NOT NULL
+                 GROUP BY participant_id
+                 ORDER BY participant_id
+                """,
+                period.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        questionnaires = {
+            questionnaire.partner_id.id: questionnaire
+            for questionnaire in self.env["kommune.participant.questionnaire"].search(
+                [("period_id", "=", period.id), ("partner_id", "in", [row[0] for row in rows])]
+            )
+        }
+        by_key = defaultdict(list)
+        for partner_id, questionnaire in questionnaires.items():
+            key = self._duplicate_key(questionnaire)
+            if key:
+                by_key[key].append(partner_id)
+        duplicate_of = {
+            partner_id: min(partner_ids)
+            for partner_ids in by_key.values()
+            if len(partner_ids) > 1
+            for partner_id in partner_ids
+        }
+        special = self.env.user.has_group("kommune_interkulturell.group_kommune_reporting")
+        columns = [
+            "pseudonym",
+            "period",
+            "entry_date",
+            *ANSWER_COLUMNS,
+            *(SPECIAL_CATEGORIES if special else ()),
+            "hours",
+            "attendances",
+            "possible_duplicate_of",
+        ]
+        output = io.StringIO()
+        writer = csv.writer(output, lineterminator="\n")
+        writer.writerow(columns)
+        for partner_id, hours, attendances, first_day in rows:
+            questionnaire = questionnaires.get(partner_id)
+            answers = [
+                (questionnaire[fname] or "") if questionnaire else ""
+                for fname in ANSWER_COLUMNS + (SPECIAL_CATEGORIES if special else ())
+            ]
+            entry = (questionnaire and questionnaire.date_entry) or first_day
+            twin = duplicate_of.get(partner_id)
+            writer.writerow(
+                csv_safe(value)
+                for value in [
+                    self._get_pseudonym(partner_id),
+                    period.name,
+                    entry.isoformat() if entry else "",
+                    *answers,
+                    f"{float(hours):g}",
+                    attendances,
+                    self._get_pseudonym(twin) if twin and twin != partner_id else "",
+                ]
+            )
+        return output.getvalue().encode("utf-8-sig")

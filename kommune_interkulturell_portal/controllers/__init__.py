@@ -1,0 +1,3 @@
+from . import catalogue
+from . import organization
+from . import portal

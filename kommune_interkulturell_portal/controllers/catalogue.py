@@ -1,0 +1,263 @@
+"""The public training catalogue, without login: open trainings with filters, a page
+per training and its registration form.
+
+A registration is the app's double opt-in: the form records (for a new address, with an
+archived contact) a consent to training administration awaiting confirmation that names
+the training, and mails the confirmation link; the link (the app's confirmation route)
+confirms the consent, and only then is the person registered (a seat or a place on the
+waitlist). The answer to the form is the same whether the address
+is known or not; public input never overwrites an existing contact or registration."""
+
+from odoo import http
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
+    MAX_FORM_BYTES,
+    MAX_VALUE_LENGTH,
+    KommunePublicController,
+)
+from odoo.addons.kommune_interkulturell.controllers.kommune_subscription import (
+    CHECKED_VALUES,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    SIGNUP_MAILS_PER_HOUR,
+    KommuneSubscriptionController,
+)
+from odoo.addons.kommune_interkulturell.models.kommune_consent import CONFIRMATION_DAYS
+from odoo.addons.kommune_interkulturell.models.kommune_consent_purpose import PURPOSE_TRAINING
+from odoo.http import request
+from odoo.tools import email_normalize
+
+CATALOGUE_PATH = "/kommune/schulungen"
+CONFIRMATION_TEMPLATE = "kommune_interkulturell_portal.mail_template_catalogue_confirmation"
+# Filters are ids (topic, district, language of the training): anything else is ignored.
+FILTERS = ("topic", "district", "language")
+
+
+class KommuneCatalogueController(KommunePublicController):
+    # Odoo merges every subclass of a controller into one class: the public pages of the
+    # app and its bridges share KommunePublicController, so the helpers here carry the
+    # catalogue's name, lest they override another page's (the fuzz test caught one).
+    @http.route(CATALOGUE_PATH, type="http", auth="public", methods=["GET"], sitemap=False)
+    def catalogue(self, **kwargs):
+        if limited := self._check_rate_limit():
+            return limited
+        self._set_lang()
+        filters = self._parse_catalogue_filters(kwargs)
+        if filters is None:
+            return self._render_error("bad_request", status=400)
+        Training = self._get_catalogue_trainings_sudo()
+        domain = Training._get_catalogue_domain()
+        for name, fname in (
+            ("topic", "topic_id"),
+            ("district", "district_id"),
+            ("language", "language_ids"),
+        ):
+            if filters.get(name):
+                domain.append((fname, "in", [filters[name]]))
+        trainings = Training.search(domain, order="date_begin, id", limit=200)
+        values = self._get_layout_values()
+        values.update(
+            {
+                "title": request.env._("Trainings"),
+                "trainings": trainings,
+                "filters": filters,
+                # sudo: vocabularies (topics, districts, languages) are public words.
+                "topics": request.env["kommune.training.topic"].sudo().search([]),
+                "districts": request.env["kommune.district"].sudo().search([]),
+                "languages": request.env["kommune.language"].sudo().search([]),
+            }
+        )
+        return request.render("kommune_interkulturell_portal.catalogue_page", values)
+
+    @http.route(
+        f"{CATALOGUE_PATH}/<int:training_id>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
+    )
+    def catalogue_training(self, training_id, **kwargs):
+        if limited := self._check_rate_limit():
+            return limited
+        self._set_lang()
+        training = self._get_catalogue_training(training_id)
+        if not training:
+            return self._render_error("invalid", status=404)
+        return self._render_catalogue_training(training)
+
+    @http.route(
+        f"{CATALOGUE_PATH}/<int:training_id>/register",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
+        max_content_length=MAX_FORM_BYTES,
+    )
+    def catalogue_register(self, training_id, **post):
+        if refused := self._check_rate_limit() or self._check_form(post):
+            return refused
+        self._set_lang()
+        training = self._get_catalogue_training(training_id)
+        if not training:
+            return self._render_error("invalid", status=404)
+        values, errors = self._validate_catalogue_form(post)
+        if errors:
+            return self._render_catalogue_training(training, errors=errors, form=post, status=400)
+        # sudo: the counters are technical and kept away from every user.
+        RateLimit = request.env["kommune.rate.limit"].sudo()
+        if not RateLimit._hit("signup", values["email"], SIGNUP_MAILS_PER_HOUR, period=3600):
+            consent = self._register_from_catalogue(training, values)
+            if consent:
+                # sudo: the visitor may not read mail templates; this one mails the
+                # confirmation link to the address just validated, nowhere else.
+                request.env.ref(CONFIRMATION_TEMPLATE).sudo().send_mail(
+                    consent.id, email_layout_xmlid="mail.mail_notification_light"
+                )
+                self._wake_up_mail_queue()
+        # The same page whatever happened (known address, already registered, asked too
+        # often): that is nobody's business but the address owner's.
+        return self._render_catalogue_training(training, done=True)
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _get_catalogue_trainings_sudo(self):
+        # sudo: the public user may not read trainings; only those of the catalogue's
+        # domain (published, open) are searched and shown, with the fields the
+        # templates name.
+        return request.env["kommune.training"].sudo()
+
+    def _get_catalogue_training(self, training_id):
+        Training = self._get_catalogue_trainings_sudo()
+        return Training.search(
+            [("id", "=", training_id), *Training._get_catalogue_domain()], limit=1
+        )
+
+    def _parse_catalogue_filters(self, kwargs):
+        """The filters as ids, or None when a value is not an id at all."""
+        filters = {}
+        for name in FILTERS:
+            raw = kwargs.get(name)
+            if not raw:
+                continue
+            if not isinstance(raw, str) or len(raw) > 12 or not (raw.isascii() and raw.isdigit()):
+                return None
+            filters[name] = int(raw)
+        return filters
+
+    def _validate_catalogue_form(self, post):
+        errors = {}
+        name = " ".join((post.get("name") or "").split())
+        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+            errors["name"] = True
+        raw_email = (post.get("email") or "").strip()
+        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
+        if not email:
+            errors["email"] = True
+        if post.get("consent") not in CHECKED_VALUES:
+            errors["consent"] = True
+        lang = request.env.lang
+        return {"name": name, "email": email, "lang": lang}, errors
+
+    def _register_from_catalogue(self, training, values):
+        """The pending consent of the registration (to be mailed the confirmation link),
+        or None when there is nothing to confirm: the person is registered already, or
+        has a consent to training administration in force or awaiting confirmation (a
+        second one cannot be recorded; see the README's known limits)."""
+        # sudo: the visitor may not read contacts; the one with the validated address
+        # is looked up, an archived one too (created by an unconfirmed sign-up).
+        Partner = request.env["res.partner"].sudo()
+        partner = Partner.with_context(active_test=False).search(
+            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
+            order="active desc, id",
+            limit=1,
+        )
+        created = not partner
+        if created:
+            partner = Partner.create(
+                {
+                    "name": values["name"],
+                    "email": values["email"],
+                    "lang": values["lang"],
+                    # Out of every list and audience until confirmed.
+                    "active": False,
+                }
+            )
+        # sudo: only this person's registration for this training is looked at.
+        if (
+            request.env["kommune.training.registration"]
+            .sudo()
+            .search_count(
+                [
+                    ("training_id", "=", training.id),
+                    ("partner_id", "=", partner.id),
+                    ("state", "!=", "invited"),
+                ]
+            )
+        ):
+            return None
+        # sudo: the purpose's wording and id; the visitor reads no purpose themselves.
+        purpose = request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_TRAINING)
+        # sudo: the visitor may not read or create consents; only this person's
+        # consent to training administration is looked at, and a pending one recorded.
+        Consent = request.env["kommune.consent"].sudo()
+        if Consent.search_count(
+            [
+                ("partner_id", "=", partner.id),
+                ("purpose_id", "=", purpose.id),
+                ("company_id", "=", training.company_id.id),
+                ("date_withdrawn", "=", False),
+            ]
+        ):
+            return None
+        return Consent.create(
+            {
+                "partner_id": partner.id,
+                "purpose_id": purpose.id,
+                "company_id": training.company_id.id,
+                "legal_basis": "consent",
+                "channel": "web",
+                "confirmation_pending": True,
+                "signup_created_partner": created,
+                "catalogue_training_id": training.id,
+            }
+        )
+
+    def _render_catalogue_training(self, training, errors=None, form=None, done=False, status=200):
+        values = self._get_layout_values(training)
+        # sudo: the purpose's wording is what the visitor consents to.
+        purpose = request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_TRAINING)
+        values.update(
+            {
+                "training": training,
+                "schedule": training._get_schedule(),
+                "errors": errors or {},
+                "form": form or {},
+                "done": done,
+                "confirmation_days": CONFIRMATION_DAYS,
+                "purpose": purpose.with_context(lang=request.env.lang),
+                "max_length": MAX_VALUE_LENGTH,
+            }
+        )
+        return request.render(
+            "kommune_interkulturell_portal.catalogue_training_page", values, status=status
+        )
+
+
+class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
+    def _render_confirm_page(self, token, consent):
+        """A confirmation link of the catalogue confirms a registration, not a sign-up
+        for invitations: its page says so."""
+        training = consent.catalogue_training_id
+        if not training:
+            return super()._render_confirm_page(token, consent)
+        values = self._get_layout_values(training)
+        values.update(
+            {
+                "token": token,
+                "partner": consent.partner_id,
+                "training": training,
+                "confirmed": consent.state == "given",
+            }
+        )
+        return request.render("kommune_interkulturell_portal.catalogue_confirm_page", values)

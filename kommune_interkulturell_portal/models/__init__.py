@@ -1,0 +1,4 @@
+from . import kommune_consent
+from . import kommune_training
+from . import kommune_training_registration
+from . import res_partner

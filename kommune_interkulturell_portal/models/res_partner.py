@@ -1,0 +1,42 @@
+import json
+
+from odoo import SUPERUSER_ID, models
+from odoo.exceptions import AccessError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _kommune_portal_get_personal_data_json(self):
+        """The subject access export (Art. 15 DSGVO) of the portal user's own person: the
+        JSON document of the managers' export, logged in the same two logs (the network's
+        and Odoo's privacy log) with the person as the one who asked.
+
+        Superuser: the export is the managers' tool (the privacy lookup searches every
+        table); here the person asks for their own data, which the check below proves
+        (the contact of the logged-in user, nobody else's)."""
+        self.ensure_one()
+        user = self.env.user
+        if self != user.partner_id or not user.share:
+            raise AccessError(self.env._("You can only download your own data."))
+        if self.is_company:
+            # An organisation's own account would get the data of all its people (the
+            # lookup ties their registrations to it): that is the managers' export.
+            raise AccessError(self.env._("You can only download your own data."))
+        Export = self.env["kommune.personal.data.export"].with_user(SUPERUSER_ID)
+        root = Export.env
+        partner = self.with_env(root)
+        export = Export.create({"partner_id": partner.id})
+        document = json.loads(export._get_json())
+        document["exported_by"] = self.name
+        privacy = root["kommune.privacy"]
+        root["kommune.privacy.log"]._log(
+            "access", partner=partner, person_count=1, user=user, company=self.env.company
+        )
+        privacy._log_privacy_lookup(
+            {partner.id: privacy._get_personal_lookup(partner)},
+            {partner.id: (partner.name, partner.email_normalized)},
+            self.env._("Subject access (Art. 15 DSGVO), downloaded by the person on the portal"),
+            user,
+        )
+        return json.dumps(document, ensure_ascii=False, indent=2, default=str)

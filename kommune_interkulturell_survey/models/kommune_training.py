@@ -1,0 +1,121 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class KommuneTraining(models.Model):
+    """A training's feedback survey: a copy of the shipped template, linked in the
+    thank-you mail instead of an external form, with its results per training."""
+
+    _inherit = "kommune.training"
+
+    # The app's link to an external feedback form; a feedback survey of the training
+    # fills it with the survey's public link, and without one it stays as typed.
+    # (The app's label and help stay: a help here would change the app's own terms.)
+    feedback_url = fields.Char(compute="_compute_feedback_url", store=True, readonly=False)
+    feedback_survey_id = fields.Many2one(
+        "survey.survey",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups="kommune_interkulturell.group_kommune_manager,survey.group_survey_user",
+    )
+    has_feedback_survey = fields.Boolean(compute="_compute_feedback_results")
+    feedback_answer_count = fields.Integer(
+        string="Feedback Answers",
+        compute="_compute_feedback_results",
+        help="Completed answers to the training's feedback survey.",
+    )
+    feedback_rating = fields.Float(
+        digits=(3, 2),
+        compute="_compute_feedback_results",
+        help="Average points (1 to 4) of the statements answered in the feedback "
+        "survey; statements left out do not count.",
+    )
+
+    @api.depends("feedback_survey_id")
+    def _compute_feedback_url(self):
+        for training in self:
+            # sudo: project users are not Survey users; the link is public anyway.
+            survey = training.sudo().feedback_survey_id
+            if survey:
+                training.feedback_url = survey.get_base_url() + survey.get_start_url()
+            else:
+                training.feedback_url = training.feedback_url
+
+    def _compute_feedback_results(self):
+        """The feedback's counts and average. Project users are not Survey users and
+        never read the anonymous answers themselves: sudo, for these numbers only."""
+        surveys = self.sudo().feedback_survey_id
+        lines = (
+            self.env["survey.user_input.line"]
+            .sudo()
+            .search(
+                [
+                    ("survey_id", "in", surveys.ids),
+                    ("user_input_id.state", "=", "done"),
+                    ("user_input_id.test_entry", "=", False),
+                    ("skipped", "=", False),
+                    ("suggested_answer_id", "!=", False),
+                ]
+            )
+        )
+        points = {}
+        for line in lines:
+            points.setdefault(line.survey_id.id, []).append(line.suggested_answer_id.answer_score)
+        ratings = {survey_id: sum(values) / len(values) for survey_id, values in points.items()}
+        counts = dict(
+            self.env["survey.user_input"]
+            .sudo()
+            ._read_group(
+                [
+                    ("survey_id", "in", surveys.ids),
+                    ("state", "=", "done"),
+                    ("test_entry", "=", False),
+                ],
+                ["survey_id"],
+                ["__count"],
+            )
+        )
+        for training in self:
+            survey = training.sudo().feedback_survey_id
+            training.has_feedback_survey = bool(survey)
+            training.feedback_answer_count = counts.get(survey, 0)
+            training.feedback_rating = ratings.get(survey.id, 0.0)
+
+    def action_kommune_create_feedback_survey(self):
+        """Give the training its feedback survey, a copy of the shipped template;
+        the thank-you mail links it.
+
+        Project users are not Survey users: the copy is made in sudo, of the
+        template only, for this training."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.sudo().feedback_survey_id:
+            return False
+        template = (
+            self.env["survey.survey"]
+            .sudo()
+            .search([("kommune_training_feedback_template", "=", True)], order="id", limit=1)
+        )
+        if not template:
+            raise UserError(self.env._("There is no feedback survey template."))
+        survey = template.copy({"kommune_training_id": self.id})
+        # survey names its copies "... (copy)": name it after the training instead.
+        survey.title = self.env._("Feedback: %(training)s", training=self.name)
+        self.sudo().feedback_survey_id = survey
+        return True
+
+    def action_kommune_open_feedback_results(self):
+        """The survey's own results page of the training's feedback."""
+        self.ensure_one()
+        return self.feedback_survey_id.action_result_survey()
+
+    def action_kommune_invite_organization(self):
+        """The app's invite wizard for this training with the staff of the
+        organisation in the context (a self-check's recommendation)."""
+        self.ensure_one()
+        action = self.action_invite()
+        organization_id = self.env.context.get("kommune_invite_organization_id")
+        if organization_id:
+            action["context"] = {**action["context"], "default_organization_ids": [organization_id]}
+        return action

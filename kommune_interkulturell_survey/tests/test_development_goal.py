@@ -1,0 +1,59 @@
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+from odoo.tests import Form, tagged
+
+from .common import DevelopmentCheckCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDevelopmentGoal(DevelopmentCheckCommon):
+    """After a check staff agree goals per dimension with due dates: each is an
+    activity on the organisation, and the next check shows them beside the new
+    scores for review."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-03-01"):
+            cls.first = cls._check({cls.dimension["finances"]: [1, 2, 1]})
+
+    def _add_goal(self, user=None):
+        action = self.first.with_user(user or self.user).action_open_goals()
+        Goal = self.env[action["res_model"]].with_user(user or self.user)
+        with Form(Goal.with_context(**action["context"])) as goal:
+            goal.dimension_id = self.dimension["finances"]
+            goal.name = "A second person checks the bookkeeping"
+            goal.date_deadline = "2026-09-30"
+        return goal.record
+
+    def test_goal_is_an_activity_on_the_organisation(self):
+        goal = self._add_goal()
+        activity = goal.activity_id
+        self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.mo.id))
+        self.assertEqual(str(activity.date_deadline), "2026-09-30")
+        self.assertEqual(activity.user_id, self.user)
+        self.assertEqual(activity.summary, "A second person checks the bookkeeping")
+        goal.date_deadline = "2026-10-31"
+        self.assertEqual(str(activity.date_deadline), "2026-10-31")
+
+    def test_next_check_shows_the_goals_with_the_new_score(self):
+        goal = self._add_goal()
+        with freeze_time("2026-10-01"):
+            second = self._check({self.dimension["finances"]: [3, 3, 2]})
+        self.assertEqual(second.with_user(self.user).previous_goal_ids, goal)
+        self.assertAlmostEqual(goal.score_then, 4 / 3, places=2)
+        self.assertAlmostEqual(goal.score_now, 8 / 3, places=2)
+        action = second.with_user(self.user).action_review_previous_goals()
+        self.assertEqual(action["domain"], [("check_id", "=", self.first.id)])
+        goal.with_user(self.user).state = "reached"
+        self.assertFalse(goal.activity_id.active, "the reminder is done")
+
+    def test_plain_users_cannot_plan_and_users_cannot_delete(self):
+        goal = self._add_goal()
+        with self.assertRaises(AccessError):
+            self.env["kommune.development.goal"].with_user(self.plain_user).search([])
+        with self.assertRaises(AccessError):
+            goal.with_user(self.user).unlink()
+        goal.with_user(self.manager).unlink()
+        self.assertFalse(self.mo.activity_ids.filtered(lambda a: a.summary == goal.name))

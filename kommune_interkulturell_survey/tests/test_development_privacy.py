@@ -1,0 +1,43 @@
+from odoo.tests import Form, tagged
+
+from .common import DevelopmentCheckCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDevelopmentPrivacy(DevelopmentCheckCommon):
+    """The survey answers of a person are part of their subject access; erasure
+    removes their address, name and free text from them and keeps the organisation's
+    scores."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.answer = cls._answer(
+            cls.survey_mo, cls.mo_person, {cls.dimension["finances"]: [2, 2, 3]}
+        )
+        cls.check = cls.env["kommune.development.check"].search(
+            [("user_input_id", "=", cls.answer.id)]
+        )
+
+    def test_subject_access_lists_the_answers_and_checks(self):
+        data = (
+            self.env["kommune.privacy"].with_user(self.manager)._get_personal_data(self.mo_person)
+        )
+        text = str(data)
+        self.assertIn("survey_answers", text)
+        self.assertIn("development_checks", text)
+        self.assertIn(self.mo_person.email, text)
+
+    def test_erasure_keeps_the_scores_without_the_person(self):
+        action = self.mo_person.with_user(self.manager).action_kommune_anonymize()
+        with Form(
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
+        ) as form:
+            form.confirm = True
+        form.record.action_anonymize()
+        self.assertFalse(self.answer.email)
+        self.assertFalse(self.answer.nickname)
+        self.assertNotIn("Test Person MO", self.answer.display_name or "")
+        self.assertTrue(self.check.exists())
+        self.assertAlmostEqual(self.check.score, 7 / 3, places=2)
+        self.assertNotEqual(self.check.respondent_id.name, "Test Person MO")

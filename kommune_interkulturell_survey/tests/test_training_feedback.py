@@ -1,0 +1,106 @@
+from odoo.addons.kommune_interkulturell.tests.common_training import KommuneTrainingCommon
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import DevelopmentCheckCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
+    """A training asks for feedback with its own copy of the feedback survey, linked
+    in the thank-you mail; an external form stays possible. Staff see the results per
+    training as counts and an average, survey users the answers."""
+
+    def _give_feedback(self, survey, points):
+        answer = survey.sudo()._create_answer(check_attempts=False)
+        for question, score in zip(
+            survey.question_ids.filtered(lambda q: q.question_type == "simple_choice"),
+            points,
+            strict=False,
+        ):
+            if score is None:
+                answer._save_lines(question, False)
+                continue
+            choice = question.suggested_answer_ids.filtered(
+                lambda choice, score=score: choice.answer_score == score
+            )
+            answer._save_lines(question, choice.id)
+        answer._mark_done()
+        return answer
+
+    def test_feedback_survey_is_linked_in_the_thank_you_mail(self):
+        self.training.with_user(self.user).action_kommune_create_feedback_survey()
+        survey = self.training.feedback_survey_id
+        self.assertEqual(survey.kommune_training_id, self.training)
+        self.assertIn(self.training.name, survey.title)
+        self.assertEqual(survey.access_mode, "public")
+        self.assertTrue(self.training.feedback_url.endswith(survey.get_start_url()))
+        template = self.env.ref("kommune_interkulturell.mail_template_training_thanks")
+        registration = self.register(self.persons[0])
+        body = template._render_field("body_html", registration.ids)[registration.id]
+        self.assertIn(survey.access_token, body)
+        # Asking twice keeps the one survey.
+        self.assertFalse(self.training.with_user(self.user).action_kommune_create_feedback_survey())
+
+    def test_external_link_stays_possible(self):
+        self.training.with_user(self.user).feedback_url = "https://forms.example.org/x"
+        self.assertEqual(self.training.feedback_url, "https://forms.example.org/x")
+        template = self.env.ref("kommune_interkulturell.mail_template_training_thanks")
+        registration = self.register(self.persons[0])
+        body = template._render_field("body_html", registration.ids)[registration.id]
+        self.assertIn("https://forms.example.org/x", body)
+
+    def test_results_per_training(self):
+        self.training.action_kommune_create_feedback_survey()
+        survey = self.training.feedback_survey_id
+        self._give_feedback(survey, [4, 3, None, 4])
+        self._give_feedback(survey, [2, 2, 2, 2])
+        self._give_feedback(
+            self.env.ref("kommune_interkulturell_survey.survey_training_feedback"), [1, 1, 1, 1]
+        )
+        training = self.training.with_user(self.user)
+        self.assertEqual(training.feedback_answer_count, 2)
+        self.assertAlmostEqual(training.feedback_rating, 19 / 7, places=2)
+        self.assertFalse(
+            self.env["kommune.development.check"].search([("survey_id", "=", survey.id)])
+        )
+        with self.assertRaises(AccessError):
+            training.read(["feedback_survey_id"])
+        self.assertEqual(
+            self.training.with_user(self.manager).action_kommune_open_feedback_results()["url"],
+            f"/survey/results/{survey.id}",
+        )
+
+    def test_plain_users_cannot_create_feedback_surveys(self):
+        with self.assertRaises(AccessError):
+            self.training.with_user(self.plain_user).action_kommune_create_feedback_survey()
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingFeedbackAnonymity(HttpCase):
+    """Feedback on a training is anonymous, also for people logged in to the portal:
+    survey would keep their partner, address and name on the answer."""
+
+    def test_a_logged_in_respondent_stays_anonymous(self):
+        survey = self.env.ref("kommune_interkulturell_survey.survey_training_feedback")
+        new_test_user(
+            self.env,
+            login="ki_portal_feedback",
+            name="Pia Portal",
+            email="pia.portal@example.org",
+            groups="base.group_portal",
+        )
+        Answer = self.env["survey.user_input"]
+        before = Answer.search([("survey_id", "=", survey.id)])
+        self.authenticate("ki_portal_feedback", "ki_portal_feedback")
+        response = self.url_open(f"/survey/start/{survey.access_token}")
+        answer = Answer.search([("survey_id", "=", survey.id)]) - before
+        self.assertEqual(len(answer), 1)
+        self.assertFalse(answer.partner_id)
+        self.assertFalse(answer.email)
+        self.assertFalse(answer.nickname)
+        # The respondent still gets the feedback's pages, not survey's "wrong user".
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(answer.access_token, response.text)
+        response = self.url_open(f"/survey/{survey.access_token}/{answer.access_token}")
+        self.assertIn(answer.access_token, response.text)

@@ -1,0 +1,2 @@
+from . import kommune_development_check_send
+from . import survey_invite
