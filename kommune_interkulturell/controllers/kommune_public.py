@@ -14,19 +14,6 @@ from odoo.http import request
 # Public paths: their errors get the friendly page and their responses the security
 # headers (see ir.http).
 PUBLIC_PATH_PREFIX = "/kommune/"
-# The paths of the personal links: public pages opened with a signed token that stands
-# for one person - their registration page of a training (with its register and cancel
-# forms, kommune_interkulturell_mass_mailing), the confirmation of their sign-up for
-# invitations. Whoever holds such a link acts as that person. Odoo's link shortener must
-# never hold one: its short links (/r/<code>, a few random characters, public) can be
-# enumerated. Every public route that takes a token belongs under one of these paths;
-# add the path of a new one here: the shortener (mail.render.mixin of
-# kommune_interkulturell_mass_mailing), the privacy lookup of link trackers and the
-# upgrade to 19.0.1.2.0 read it, a test checks the routes.
-PERSONAL_LINK_PATHS = (
-    "/kommune/invitation",
-    "/kommune/subscribe/confirm",
-)
 # The largest form a public page accepts; Odoo refuses larger bodies with 413 before
 # reading them (the route's max_content_length).
 MAX_FORM_BYTES = 16 * 1024
@@ -37,15 +24,6 @@ MAX_VALUE_LENGTH = 1024
 TOKEN_POST_LIMIT = 10
 # A language code as the language switcher sends it, e.g. "de_DE", "ar_001", "fa_IR".
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
-
-
-def get_personal_link_patterns():
-    """The personal paths as entries of the link shortener's blacklist: regular
-    expressions that the shortener searches, followed by "/", "?", "#" or the end, in
-    the whole address of an HTML link (a personal link in another address's parameters
-    is kept too) and in the path of a link in text (see link_tracker's
-    find_links_with_urls_and_labels and mail.render.mixin._shorten_links_text)."""
-    return [re.escape(path) for path in PERSONAL_LINK_PATHS]
 
 
 def render_public_error(error, status, training=None, headers=None, values=None, partner=None):

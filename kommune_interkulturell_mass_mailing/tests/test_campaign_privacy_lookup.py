@@ -1,7 +1,6 @@
 import base64
 import json
 
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import PERSONAL_LINK_PATHS
 from odoo.addons.kommune_interkulturell.tests import test_privacy_lookup
 from odoo.tests import tagged
 
@@ -92,7 +91,7 @@ class TestCampaignPrivacyLookup(test_privacy_lookup.TestPrivacyLookup):
         confirmation = self.env["link.tracker"].create(
             {"url": self.traces["photo"]._get_confirmation_url(), "title": "Bestätigung"}
         )
-        for path in PERSONAL_LINK_PATHS:
+        for path in self.env["ir.http"]._get_kommune_personal_link_paths():
             with self.subTest(path=path):
                 self.assertTrue(
                     [pattern for pattern, _model in PERSONAL_LINK_PATTERNS if path in pattern]

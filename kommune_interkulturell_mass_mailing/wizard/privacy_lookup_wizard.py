@@ -3,20 +3,19 @@ from collections import defaultdict
 from urllib.parse import quote, unquote
 
 from odoo import api, models
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import PERSONAL_LINK_PATHS
 from odoo.addons.kommune_interkulturell.wizard.privacy_lookup_wizard import _names
 from odoo.tools import SQL
 
-# The signed personal links (PERSONAL_LINK_PATHS), as regular expressions (PostgreSQL and
-# Python) whose group is the id of the record the link stands for, with that record's
-# model: whoever holds such a link acts as its person. Campaigns sent before personal
-# links were kept out of the link shortener left them in link trackers.
-INVITATION_PATH, CONFIRMATION_PATH = PERSONAL_LINK_PATHS
+# The signed personal links (ir.http._get_kommune_personal_link_paths), as regular
+# expressions (PostgreSQL and Python) whose group is the id of the record the link stands
+# for, with that record's model: whoever holds such a link acts as its person. Campaigns
+# sent before personal links were kept out of the link shortener left them in link
+# trackers.
 PERSONAL_LINK_PATTERNS = [
     # /kommune/invitation/<training>-<person>-<mailing>-<signature>
-    (rf"{INVITATION_PATH}/[0-9]{{1,10}}-([0-9]{{1,10}})-[0-9]{{1,10}}-[0-9a-f]+", "res.partner"),
+    (r"/kommune/invitation/[0-9]{1,10}-([0-9]{1,10})-[0-9]{1,10}-[0-9a-f]+", "res.partner"),
     # /kommune/subscribe/confirm/<consent>-<expiry>-<signature>
-    (rf"{CONFIRMATION_PATH}/([0-9]{{1,10}})-[0-9]{{1,12}}-[0-9a-f]+", "kommune.consent"),
+    (r"/kommune/subscribe/confirm/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+", "kommune.consent"),
 ]
 PERSONAL_LINK_PREFIX = "%/kommune/%"
 
