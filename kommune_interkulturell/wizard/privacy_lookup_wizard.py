@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from markupsafe import escape
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, email_normalize_all
 
@@ -398,6 +398,24 @@ class PrivacyLookupWizardLine(models.TransientModel):
     those are anonymised with the person instead."""
 
     _inherit = "privacy.lookup.wizard.line"
+
+    kommune_can_anonymize = fields.Boolean(
+        string="Can Be Anonymised",
+        compute="_compute_kommune_can_anonymize",
+        help="The record stands for a person whom the network's erasure anonymises.",
+    )
+
+    @api.depends("res_model")
+    def _compute_kommune_can_anonymize(self):
+        # Contacts, their consents and the records the statistics count (bridges add
+        # theirs, see _kommune_get_statistics_models).
+        models_of_person = {
+            "res.partner",
+            "kommune.consent",
+            *self._kommune_get_statistics_models(),
+        }
+        for line in self:
+            line.kommune_can_anonymize = line.res_model in models_of_person
 
     def _kommune_get_undeletable_reason(self):
         """Why the record of this line must not be deleted, or None."""
