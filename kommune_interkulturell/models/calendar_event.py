@@ -1,3 +1,8 @@
+try:
+    import vobject
+except ImportError:  # pragma: no cover - vobject is one of Odoo's requirements
+    vobject = None
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -232,6 +237,24 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _get_ics_file(self):
+        """The .ics of a training session names no attendee: every participant
+        receives it and must not learn the others' names and addresses."""
+        files = super()._get_ics_file()
+        # sudo: whether an event is a session decides, whoever reads the file.
+        sessions = (
+            self.env["kommune.training.session"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("calendar_event_id", "in", list(files))])
+        )
+        for event_id in sessions.calendar_event_id.ids:
+            calendar = vobject.readOne(files[event_id].decode())
+            for vevent in calendar.vevent_list:
+                vevent.contents.pop("attendee", None)
+            files[event_id] = calendar.serialize().encode()
+        return files
 
     def _kommune_format_start(self):
         self.ensure_one()
