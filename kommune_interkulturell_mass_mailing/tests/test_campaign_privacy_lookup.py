@@ -128,6 +128,10 @@ class TestCampaignPrivacyLookup(test_privacy_lookup.TestPrivacyLookup):
         self.assertFalse(self.app_traces["personal_link"].exists(), "other lines are deleted")
         self.assertTrue(self.app_traces["trace"].exists())
 
+    def erasable_values(self):
+        # The trace's address.
+        return [*super().erasable_values(), self.app_traces["trace"].email]
+
     def test_subject_access_lists_traces_links_and_clicks(self):
         wizard = (
             self.env["kommune.personal.data.export"]
