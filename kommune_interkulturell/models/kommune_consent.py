@@ -152,6 +152,16 @@ class KommuneConsent(models.Model):
         "withdrew: visible to staff with access to sensitive data only.",
     )
 
+    _one_in_force = models.UniqueIndex(
+        "(partner_id, purpose_id, company_id) WHERE date_withdrawn IS NULL",
+        "This person already has a consent in force for this purpose: withdraw it before "
+        "recording a new one.",
+    )
+    _withdrawn_after_given = models.Constraint(
+        "CHECK (date_withdrawn IS NULL OR date_withdrawn >= date_given)",
+        "A consent cannot be withdrawn before it was given.",
+    )
+
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
@@ -182,16 +192,6 @@ class KommuneConsent(models.Model):
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
-
-    _one_in_force = models.UniqueIndex(
-        "(partner_id, purpose_id, company_id) WHERE date_withdrawn IS NULL",
-        "This person already has a consent in force for this purpose: withdraw it before "
-        "recording a new one.",
-    )
-    _withdrawn_after_given = models.Constraint(
-        "CHECK (date_withdrawn IS NULL OR date_withdrawn >= date_given)",
-        "A consent cannot be withdrawn before it was given.",
-    )
 
     @api.constrains("date_given")
     def _check_date_given(self):
@@ -269,6 +269,32 @@ class KommuneConsent(models.Model):
             )
         )
 
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_withdraw(self):
+        """Record the withdrawal (or objection) now. One click: a withdrawal must be as
+        easy as giving consent (Art. 7 (3) DSGVO)."""
+        self.filtered(lambda consent: consent.state in ("given", "pending")).write(
+            {"date_withdrawn": fields.Datetime.now(), "confirmation_pending": False}
+        )
+        return True
+
+    @api.readonly
+    def action_open_registration(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kommune.training.registration",
+            "res_id": self.registration_id.id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
     @api.model
     def _check_invitation_opt_out_taken_back(self, vals_list):
         """A consent to invitations in force ends the person's opt-out (see
@@ -318,32 +344,6 @@ class KommuneConsent(models.Model):
                         date=format_datetime(self.env, partner.invitation_opt_out_date),
                     )
                 )
-
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_withdraw(self):
-        """Record the withdrawal (or objection) now. One click: a withdrawal must be as
-        easy as giving consent (Art. 7 (3) DSGVO)."""
-        self.filtered(lambda consent: consent.state in ("given", "pending")).write(
-            {"date_withdrawn": fields.Datetime.now(), "confirmation_pending": False}
-        )
-        return True
-
-    @api.readonly
-    def action_open_registration(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "kommune.training.registration",
-            "res_id": self.registration_id.id,
-            "views": [(False, "form")],
-        }
-
-    # ------------------------------------------------------------
-    # BUSINESS
-    # ------------------------------------------------------------
 
     def _propagate_withdrawal(self):
         """Registrations covered by a withdrawn training consent lose their consent tick:

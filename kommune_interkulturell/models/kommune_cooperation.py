@@ -267,20 +267,6 @@ class KommuneCooperation(models.Model):
         for coop in self:
             coop.follow_up_count = counts.get(coop, 0)
 
-    def _get_related_training_domain(self):
-        """Trainings related to the cooperations: people of a member organisation are
-        registered for them (cancelled registrations do not count)."""
-        return [
-            (
-                "registration_ids",
-                "any",
-                [
-                    ("organization_id", "in", self.partner_ids.ids),
-                    ("state", "!=", "cancelled"),
-                ],
-            )
-        ]
-
     @api.depends("partner_ids")
     def _compute_training_count(self):
         Registration = self.env["kommune.training.registration"]
@@ -497,6 +483,20 @@ class KommuneCooperation(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _get_related_training_domain(self):
+        """Trainings related to the cooperations: people of a member organisation are
+        registered for them (cancelled registrations do not count)."""
+        return [
+            (
+                "registration_ids",
+                "any",
+                [
+                    ("organization_id", "in", self.partner_ids.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+            )
+        ]
 
     def _get_meeting_partners(self):
         """Who is invited to the cooperation's meetings: each member's contact person,
