@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from .. import _uninstall_hook
 from .common import DevelopmentCheckCommon
 
 
@@ -106,6 +107,17 @@ class TestDevelopmentAccessRights(DevelopmentCheckCommon):
         self.assertIn("action_open_answers", arch)
         answer = self.check.with_user(self.manager).user_input_id
         self.assertEqual(answer.read(["state"])[0]["state"], "done")
+
+    def test_uninstall_takes_back_the_survey_rights_of_managers(self):
+        """The bridge made project managers Survey users; without it they are not
+        (its rules narrowing the answers down would be gone too)."""
+        survey_group = self.env.ref("survey.group_survey_user")
+        self.assertTrue(self.manager.has_group("survey.group_survey_user"))
+        _uninstall_hook(self.env)
+        self.assertNotIn(
+            survey_group, self.env.ref("kommune_interkulturell.group_kommune_manager").implied_ids
+        )
+        self.assertFalse(self.manager.has_group("survey.group_survey_user"))
 
     def test_managers_configure_users_do_not(self):
         dimension = self.dimension["finances"]
