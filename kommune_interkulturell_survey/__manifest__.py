@@ -38,4 +38,5 @@
         ],
     },
     "auto_install": True,
+    "uninstall_hook": "_uninstall_hook",
 }
