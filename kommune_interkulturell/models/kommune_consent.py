@@ -1,10 +1,12 @@
 import re
 import time
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import consteq, format_datetime
+from odoo.tools import consteq, format_date, format_datetime
 from odoo.tools.misc import hmac
 
 from .kommune_consent_purpose import LEGAL_BASES, PURPOSE_INVITATION, PURPOSE_TRAINING
@@ -36,6 +38,21 @@ CONFIRMATION_DAYS = 7
 CONFIRMATION_TOKEN_SCOPE = "kommune_interkulturell-consent-confirmation"
 CONFIRMATION_TOKEN_RE = re.compile(r"([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})")
 CONFIRMATION_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_consent_confirmation"
+
+# A consent known only by its day (a signed form, a spreadsheet) was given that day in
+# Berlin, where the network works: it starts at Berlin midnight, whoever enters it.
+CONSENT_DAY_TZ = pytz.timezone("Europe/Berlin")
+
+
+def consent_day_start(day):
+    """The moment (naive UTC, as stored) a consent dated ``day`` counts from."""
+    start = CONSENT_DAY_TZ.localize(datetime.combine(day, datetime.min.time()))
+    return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def consent_day(moment):
+    """The day in Berlin of a stored (naive UTC) moment."""
+    return pytz.utc.localize(moment).astimezone(CONSENT_DAY_TZ).date()
 
 
 class KommuneConsent(models.Model):
@@ -224,6 +241,7 @@ class KommuneConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_not_withdrawn_since(vals_list)
         self._check_invitation_opt_out_taken_back(vals_list)
         # The index of the one consent in force is checked when the row is inserted: a
         # withdrawal earlier in the transaction must be in the database by then.
@@ -251,6 +269,19 @@ class KommuneConsent(models.Model):
                     "A withdrawal cannot be undone: record a new consent if the person "
                     "agrees again."
                 )
+            )
+        if "date_given" in vals:
+            self._check_not_withdrawn_since(
+                [
+                    {
+                        "partner_id": consent.partner_id.id,
+                        "purpose_id": consent.purpose_id.id,
+                        "company_id": consent.company_id.id,
+                        "date_given": vals["date_given"],
+                        "date_withdrawn": vals.get("date_withdrawn", consent.date_withdrawn),
+                    }
+                    for consent in self
+                ]
             )
         res = super().write(vals)
         if vals.get("date_withdrawn"):
@@ -294,6 +325,64 @@ class KommuneConsent(models.Model):
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    @api.model
+    def _check_not_withdrawn_since(self, vals_list):
+        """A later withdrawal wins: a consent in force cannot be dated before a
+        withdrawal of the same purpose, whichever way it is recorded (a form, the paper
+        consent wizard, a spreadsheet, code). A signature from before the withdrawal is
+        no consent any more; a paper form dated the day of the withdrawal is refused
+        too, since a consent known only by its day counts from the start of that day
+        (consent_day_start). Checked before the insert, as the opt-out below."""
+        now = fields.Datetime.now()
+        in_force = [
+            (
+                vals["partner_id"],
+                vals["purpose_id"],
+                vals.get("company_id") or self.env.company.id,
+                fields.Datetime.to_datetime(vals.get("date_given")) or now,
+            )
+            for vals in vals_list
+            if vals.get("partner_id") and vals.get("purpose_id") and not vals.get("date_withdrawn")
+        ]
+        if not in_force:
+            return
+        latest = {
+            (partner.id, purpose.id, company.id): withdrawn
+            for partner, purpose, company, withdrawn in self._read_group(
+                [
+                    ("partner_id", "in", [key[0] for key in in_force]),
+                    ("purpose_id", "in", [key[1] for key in in_force]),
+                    ("company_id", "in", [key[2] for key in in_force]),
+                    ("date_withdrawn", "!=", False),
+                ],
+                ["partner_id", "purpose_id", "company_id"],
+                ["date_withdrawn:max"],
+            )
+        }
+        refused = [
+            (partner_id, purpose_id, given)
+            for partner_id, purpose_id, company_id, given in in_force
+            if given < latest.get((partner_id, purpose_id, company_id), datetime.min)
+        ]
+        if not refused:
+            return
+        purpose_id, given = refused[0][1:]
+        partners = self.env["res.partner"].browse(
+            dict.fromkeys(
+                partner_id for partner_id, purpose, _given in refused if purpose == purpose_id
+            )
+        )
+        raise ValidationError(
+            self.env._(
+                "%(names)s withdrew “%(purpose)s” on or after %(date)s: a consent given "
+                "before no longer counts. Record only a consent they gave after their "
+                "withdrawal.",
+                names=", ".join(partners.mapped("display_name")),
+                purpose=self.env["kommune.consent.purpose"].browse(purpose_id).name,
+                date=format_date(self.env, consent_day(given)),
+            )
+        )
 
     @api.model
     def _check_invitation_opt_out_taken_back(self, vals_list):
