@@ -11,9 +11,9 @@ from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     MAX_FORM_BYTES,
     render_public_error,
 )
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
+
+from .portal import KommunePortal
 
 CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
 PURPOSE_ORGANIZATION = "organization_portal"
@@ -25,7 +25,7 @@ PROPOSAL_VALUE_MAX_LENGTH = 512
 PROPOSALS_PER_HOUR = 5
 
 
-class KommuneOrganizationPortal(CustomerPortal):
+class KommuneOrganizationPortal(KommunePortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "kommune_organization_count" in counters:
@@ -73,9 +73,8 @@ class KommuneOrganizationPortal(CustomerPortal):
     def portal_kommune_action_item_done(self, item_id, **post):
         if not self._kommune_is_contact_person():
             return request.redirect("/my")
-        try:
-            item_sudo = self._document_check_access("kommune.cooperation.action.item", item_id)
-        except (AccessError, MissingError):
+        item_sudo = self._kommune_get_own_document("kommune.cooperation.action.item", item_id)
+        if item_sudo is None:
             return request.redirect("/my/kommune/organization")
         item_sudo.is_done = True
         return request.redirect("/my/kommune/organization?message=done")

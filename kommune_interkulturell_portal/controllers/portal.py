@@ -88,7 +88,7 @@ class KommunePortal(CustomerPortal):
         "/my/kommune/trainings/<int:registration_id>", type="http", auth="user", website=True
     )
     def portal_kommune_training(self, registration_id, message=None, **kwargs):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None:
             return request.redirect("/my/kommune/trainings")
         training_sudo = registration_sudo.training_id
@@ -118,7 +118,7 @@ class KommunePortal(CustomerPortal):
         max_content_length=MAX_FORM_BYTES,
     )
     def portal_kommune_training_cancel(self, registration_id, **post):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None:
             return request.redirect("/my/kommune/trainings")
         if not self._kommune_can_cancel(registration_sudo):
@@ -141,7 +141,7 @@ class KommunePortal(CustomerPortal):
         website=True,
     )
     def portal_kommune_training_ics(self, registration_id, **kwargs):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None or registration_sudo.state == "cancelled":
             return request.redirect("/my/kommune/trainings")
         content = registration_sudo.training_id._get_sessions_ics()
@@ -182,7 +182,7 @@ class KommunePortal(CustomerPortal):
         "/my/kommune/certificates/<int:registration_id>", type="http", auth="user", website=True
     )
     def portal_kommune_certificate(self, registration_id, **kwargs):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None or registration_sudo.state != "attended":
             return request.redirect("/my/kommune/certificates")
         return self._show_report(
@@ -363,12 +363,12 @@ class KommunePortal(CustomerPortal):
     # Helpers
     # ------------------------------------------------------------
 
-    def _kommune_get_own_registration(self, registration_id):
-        """The user's registration as sudo, or None when it is not theirs (or gone).
+    def _kommune_get_own_document(self, model_name, record_id):
+        """The user's record as sudo, or None when it is not theirs (or gone).
 
         The record rules decide: reading it as the user proves it is theirs."""
         try:
-            return self._document_check_access(REGISTRATION_MODEL, registration_id)
+            return self._document_check_access(model_name, record_id)
         except (AccessError, MissingError):
             return None
 
