@@ -10,6 +10,7 @@ import re
 
 from odoo import http
 from odoo.http import request
+from odoo.tools import email_normalize
 
 # Public paths: their errors get the friendly page and their responses the security
 # headers (see ir.http).
@@ -22,6 +23,10 @@ MAX_VALUE_LENGTH = 1024
 # Form submissions per personal link and minute: a person clicks a few times, a script
 # trying values on one link is stopped.
 TOKEN_POST_LIMIT = 10
+# The person of a public form (sign-up, catalogue registration).
+NAME_MAX_LENGTH = 128
+EMAIL_MAX_LENGTH = 254
+CHECKED_VALUES = ("1", "on", "true", "yes")
 # A language code as the language switcher sends it, e.g. "de_DE", "ar_001", "fa_IR".
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
 
@@ -139,6 +144,22 @@ class KommunePublicController(http.Controller):
         ):
             return self._render_error("bad_request", status=400)
         return None
+
+    def _validate_person_form(self, post):
+        """The name, e-mail address and consent tick of a public form (sign-up,
+        catalogue registration): ({"name", "email"}, {field: True} of the invalid
+        ones). The name with its blanks collapsed, the address normalised."""
+        errors = {}
+        name = " ".join((post.get("name") or "").split())
+        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+            errors["name"] = True
+        raw_email = (post.get("email") or "").strip()
+        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
+        if not email:
+            errors["email"] = True
+        if post.get("consent") not in CHECKED_VALUES:
+            errors["consent"] = True
+        return {"name": name, "email": email}, errors
 
     def _wake_up_mail_queue(self):
         # sudo: waking the mail queue up is technical; the confirmation should not wait

@@ -243,6 +243,7 @@ class KommuneConsent(models.Model):
     def create(self, vals_list):
         self._check_not_withdrawn_since(vals_list)
         self._check_invitation_opt_out_taken_back(vals_list)
+        self._drop_pending_replaced_by(vals_list)
         # The index of the one consent in force is checked when the row is inserted: a
         # withdrawal earlier in the transaction must be in the database by then.
         self.flush_model(["date_withdrawn"])
@@ -383,6 +384,46 @@ class KommuneConsent(models.Model):
                 date=format_date(self.env, consent_day(given)),
             )
         )
+
+    @api.model
+    def _drop_pending_replaced_by(self, vals_list):
+        """A consent awaiting confirmation is no consent, and anybody can ask for one in
+        another's name (the public forms): a consent recorded in force for the same
+        person, purpose and company takes its place instead of being refused by the
+        one consent in force."""
+        keys = {
+            (vals["partner_id"], vals["purpose_id"], vals.get("company_id") or self.env.company.id)
+            for vals in vals_list
+            if vals.get("partner_id")
+            and vals.get("purpose_id")
+            and not vals.get("confirmation_pending")
+            and not vals.get("date_withdrawn")
+        }
+        if not keys:
+            return
+        # sudo: only unconfirmed requests of these very people are deleted (their
+        # deletion is allowed, see _unlink_never); staff may not delete consents.
+        pending = (
+            self.sudo()
+            .search(
+                [
+                    ("partner_id", "in", [key[0] for key in keys]),
+                    ("confirmation_pending", "=", True),
+                    ("date_withdrawn", "=", False),
+                ]
+            )
+            .filtered(
+                lambda consent: (
+                    (
+                        consent.partner_id.id,
+                        consent.purpose_id.id,
+                        consent.company_id.id,
+                    )
+                    in keys
+                )
+            )
+        )
+        pending.unlink()
 
     @api.model
     def _check_invitation_opt_out_taken_back(self, vals_list):

@@ -385,6 +385,34 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _kommune_find_or_create_signup_person(self, values, **extra):
+        """The person of a public form (sign-up, catalogue registration) with the
+        validated address ``values["email"]`` (normalised), and whether they were
+        created now.
+
+        An existing contact is only read (an archived one too: an unconfirmed sign-up
+        created it); public input never overwrites it. A new one gets the form's name,
+        address and language (``values``) and ``extra``, and stays archived, out of every
+        list and audience, until the person confirms."""
+        partner = self.with_context(active_test=False).search(
+            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
+            order="active desc, id",
+            limit=1,
+        )
+        if partner:
+            return partner, False
+        partner = self.create(
+            {
+                "name": values["name"],
+                "email": values["email"],
+                "lang": values["lang"],
+                **extra,
+                "active": False,
+            }
+        )
+        return partner, True
+
+    @api.model
     def get_import_templates(self):
         return super().get_import_templates() + self._kommune_import_templates()
 

@@ -15,16 +15,12 @@ from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     KommunePublicController,
 )
 from odoo.addons.kommune_interkulturell.controllers.kommune_subscription import (
-    CHECKED_VALUES,
-    EMAIL_MAX_LENGTH,
-    NAME_MAX_LENGTH,
     SIGNUP_MAILS_PER_HOUR,
     KommuneSubscriptionController,
 )
 from odoo.addons.kommune_interkulturell.models.kommune_consent import CONFIRMATION_DAYS
 from odoo.addons.kommune_interkulturell.models.kommune_consent_purpose import PURPOSE_TRAINING
 from odoo.http import request
-from odoo.tools import email_normalize
 
 CATALOGUE_PATH = "/kommune/schulungen"
 CONFIRMATION_TEMPLATE = "kommune_interkulturell_portal.mail_template_catalogue_confirmation"
@@ -146,43 +142,20 @@ class KommuneCatalogueController(KommunePublicController):
         return filters
 
     def _validate_catalogue_form(self, post):
-        errors = {}
-        name = " ".join((post.get("name") or "").split())
-        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
-            errors["name"] = True
-        raw_email = (post.get("email") or "").strip()
-        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
-        if not email:
-            errors["email"] = True
-        if post.get("consent") not in CHECKED_VALUES:
-            errors["consent"] = True
-        lang = request.env.lang
-        return {"name": name, "email": email, "lang": lang}, errors
+        values, errors = self._validate_person_form(post)
+        values["lang"] = request.env.lang
+        return values, errors
 
     def _register_from_catalogue(self, training, values):
         """The pending consent of the registration (to be mailed the confirmation link),
         or None when there is nothing to confirm: the person is registered already, or
         has a consent to training administration in force or awaiting confirmation (a
         second one cannot be recorded; see the README's known limits)."""
-        # sudo: the visitor may not read contacts; the one with the validated address
-        # is looked up, an archived one too (created by an unconfirmed sign-up).
-        Partner = request.env["res.partner"].sudo()
-        partner = Partner.with_context(active_test=False).search(
-            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
-            order="active desc, id",
-            limit=1,
+        # sudo: the visitor may not read or create contacts; the one with the validated
+        # address is looked up, or created archived with what the form validated.
+        partner, created = (
+            request.env["res.partner"].sudo()._kommune_find_or_create_signup_person(values)
         )
-        created = not partner
-        if created:
-            partner = Partner.create(
-                {
-                    "name": values["name"],
-                    "email": values["email"],
-                    "lang": values["lang"],
-                    # Out of every list and audience until confirmed.
-                    "active": False,
-                }
-            )
         # sudo: only this person's registration for this training is looked at.
         if (
             request.env["kommune.training.registration"]

@@ -1,11 +1,28 @@
 import json
 
-from odoo import SUPERUSER_ID, models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    # What staff note about a contact is theirs: portal users read organisations (their
+    # page, the catalogue), never the notes about them.
+    comment = fields.Html(groups="base.group_user")
+
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        """A portal user reads a contact's chatter only on their own contact: an
+        organisation's chatter holds the mails of its people and staff's exchanges
+        with it. Messages they wrote or received stay theirs (mail checks that first)."""
+        result = super()._mail_get_operation_for_mail_message_operation(message_operation)
+        if self.env.user.share and not self.env.su:
+            own = self.env.user.partner_id
+            return {
+                partner: operation if partner == own else None
+                for partner, operation in result.items()
+            }
+        return result
 
     def _kommune_portal_get_personal_data_json(self):
         """The subject access export (Art. 15 DSGVO) of the portal user's own person: the

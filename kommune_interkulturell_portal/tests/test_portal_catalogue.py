@@ -128,3 +128,24 @@ class TestPortalCatalogue(PortalCommon, PublicPagesCommon):
             english = self.get("/kommune/schulungen", lang="en-US")
         self.assertIn("Schulungen für Migrantenorganisationen", german.text)
         self.assertIn("Trainings for migrant organisations", english.text)
+
+    def test_stranger_pending_registration_blocks_nobody(self):
+        """A stranger who registers a known address in the catalogue (the person has no
+        consent to training administration yet) leaves only a request awaiting its
+        owner's confirmation: staff still register the person with their consent, and
+        that consent takes the request's place."""
+        person = self.env["res.partner"].create(
+            {"name": "Petra Known", "email": "petra.known@example.org"}
+        )
+        with self.one_window():
+            self.register({"name": "Stranger", "email": "petra.known@example.org", "consent": "1"})
+        Consent = self.env["kommune.consent"].with_context(active_test=False)
+        pending = Consent.search([("partner_id", "=", person.id)])
+        self.assertEqual(pending.state, "pending")
+        registration = self.training.with_user(self.staff)._register_participant(
+            person, consent=True
+        )
+        self.assertTrue(registration._has_consent_in_force())
+        consents = Consent.search([("partner_id", "=", person.id)])
+        self.assertEqual(consents.mapped("state"), ["given"])
+        self.assertNotIn(pending, consents.exists())
