@@ -3,7 +3,7 @@ from datetime import datetime
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, tagged, users, warmup
 from odoo.tools import mute_logger
 
 from .common_reporting import START_2031, KommuneReportingCommon
@@ -143,6 +143,26 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
         later = self.make_training("Test ohne Periode", START_2031.replace(year=2033), [3, 3, 3])
         self.attend(later, self.person)
         self.assertEqual(later.registration_ids.questionnaire_state, "no_period")
+
+    @users("ki_user")
+    @warmup
+    def test_registration_list_query_count(self):
+        """A list of registrations shows each one's questionnaire state in a fixed
+        number of queries, whatever the number of rows and of the period's attendances."""
+        training = self.make_training("Test Liste", START_2031, [3, 3, 3])
+        self.attend(training, self.persons)
+        self.create_questionnaire(self.user, **ANSWERS)
+        Registration = self.env["kommune.training.registration"]
+        with self.assertQueryCount(ki_user=5):
+            Registration.invalidate_model()
+            rows = Registration.web_search_read(
+                [("training_id", "=", training.id)],
+                {"partner_id": {"fields": {"display_name": {}}}, "questionnaire_state": {}},
+            )["records"]
+        self.assertEqual(
+            sorted(row["questionnaire_state"] for row in rows),
+            ["complete"] + ["missing"] * (len(self.persons) - 1),
+        )
 
     def test_reporting_is_given_beside_manager(self):
         """The user form shows each privilege as one selection: Reporting must not
