@@ -164,6 +164,33 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
             ["complete"] + ["missing"] * (len(self.persons) - 1),
         )
 
+    def test_subject_access_shows_the_questionnaire(self):
+        """Art. 15: the person's export holds their questionnaire with its answers;
+        disability and minority only when the exporting manager also reports."""
+        self.create_questionnaire(self.reporter, **ANSWERS, special_consent=True, disability="yes")
+        Privacy = self.env["kommune.privacy"]
+
+        def exported(user):
+            data = {
+                key: rows
+                for key, _title, rows in Privacy.with_user(user)._get_personal_data(self.person)
+            }
+            self.assertFalse(
+                [row for row in data["other_records"] if row[0][2] == "Participant Questionnaire"],
+                "not only as an other record",
+            )
+            (row,) = data["questionnaires"]
+            return {fname: value for fname, _label, value, _display in row}
+
+        row = exported(self.manager)
+        self.assertEqual(row["period_id"], self.period.name)
+        self.assertEqual((row["gender"], row["zip"]), ("Female", "12043"))
+        for fname in ("special_consent", "disability", "minority"):
+            self.assertNotIn(fname, row, "special categories stay with Reporting")
+        self.manager.group_ids |= self.env.ref("kommune_interkulturell.group_kommune_reporting")
+        row = exported(self.manager)
+        self.assertEqual((row["special_consent"], row["disability"]), (True, "Yes"))
+
     def test_reporting_is_given_beside_manager(self):
         """The user form shows each privilege as one selection: Reporting must not
         share one with User, Sensitive Data and Manager, or saving a manager who also
