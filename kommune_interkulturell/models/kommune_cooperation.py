@@ -104,6 +104,14 @@ class KommuneCooperation(models.Model):
         help="When the cooperation started (or the first contact was made).",
     )
     date_end = fields.Date(string="End Date", tracking=True)
+    date_closed = fields.Date(
+        string="Closed On",
+        compute="_compute_date_closed",
+        store=True,
+        copy=False,
+        help="The day the cooperation was paused, ended or archived; empty while it runs. "
+        "The funder's figures count it as running until then.",
+    )
 
     # Members
     member_ids = fields.One2many("kommune.cooperation.member", "cooperation_id", string="Members")
@@ -225,6 +233,15 @@ class KommuneCooperation(models.Model):
                 lambda p: p.organization_category == "administration" and p.district_id
             )
             coop.district_id = coop.district_id or administrations[:1].district_id
+
+    @api.depends("stage_id.fold", "active")
+    def _compute_date_closed(self):
+        # Stamped once, when it stops running: past periods keep counting it, later ones
+        # do not, whatever happens to it afterwards.
+        today = fields.Date.context_today(self)
+        for coop in self:
+            running = coop.active and not coop.stage_id.fold
+            coop.date_closed = False if running else coop.date_closed or today
 
     @api.depends("member_ids.partner_id")
     def _compute_partner_ids(self):

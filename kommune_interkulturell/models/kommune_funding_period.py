@@ -263,14 +263,18 @@ class KommuneFundingPeriod(models.Model):
             )
         )
         figures["certificates"] = cr.fetchone()[0]
+        # Running in the period by the cooperation's own dates: until its end date or
+        # the day it was paused, ended or archived (LEAST ignores an empty one), so that
+        # closing or archiving it later leaves past periods' figures as they were.
         running = SQL(
             """
-            c.active AND c.company_id = %s
+            c.company_id = %s
             AND COALESCE(c.date_start, c.create_date::date) <= %s
-            AND (c.date_end IS NULL OR c.date_end >= %s)
+            AND COALESCE(LEAST(c.date_end, c.date_closed), %s) >= %s
             """,
             self.company_id.id,
             end,
+            start,
             start,
         )
         cr.execute(

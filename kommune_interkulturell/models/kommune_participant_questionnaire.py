@@ -324,21 +324,25 @@ class KommuneParticipantQuestionnaire(models.Model):
 
     @api.model
     def _get_attended_hours(self, partners, periods):
-        """``{(partner id, period id): hours}`` attended by the persons in the periods."""
+        """``{(partner id, period id): hours}`` attended by the persons in the periods.
+
+        Read from the attendances of these persons only: the reporting view would sum
+        every person's hours of the periods before it could filter on its participant
+        and short-contact columns, on every render of a registration list."""
         if not partners or not periods:
             return {}
         self.env.flush_all()
+        present = self.env["kommune.reporting.attendance"]._query_present(
+            SQL(
+                "r.partner_id IN %s AND period.id IN %s",
+                tuple(partners.ids),
+                tuple(periods.ids),
+            )
+        )
         self.env.cr.execute(
             SQL(
-                """
-                SELECT COALESCE(participant_id, short_contact_id), period_id, SUM(hours)
-                  FROM kommune_reporting_attendance
-                 WHERE period_id IN %s
-                   AND COALESCE(participant_id, short_contact_id) IN %s
-                 GROUP BY 1, 2
-                """,
-                tuple(periods.ids),
-                tuple(partners.ids),
+                "SELECT partner_id, period_id, SUM(hours) FROM (%s) AS present GROUP BY 1, 2",
+                present,
             )
         )
         return {
