@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-// The funder dashboard of a period: the cards show the period's figures, each opens
+// The funder dashboard of a period, in German as the staff use it: the cards show the period's figures, each opens
 // what it counts; the participants' pivot is broken down by another answer and shown
 // as a graph. Nothing is downloaded.
 registry.category("web_tour.tours").add("kommune_funding_period_tour", {
@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("kommune_funding_period_tour", {
             run: "click",
         },
         {
-            trigger: ".o_pivot_view .o_pivot tbody th.o_pivot_header_cell_closed:contains('Female')",
+            trigger: ".o_pivot_view .o_pivot tbody th.o_pivot_header_cell_closed:contains('Weiblich')",
             content: "The participants per gender",
         },
         {
@@ -56,12 +56,12 @@ registry.category("web_tour.tours").add("kommune_funding_period_tour", {
             run: "click",
         },
         {
-            trigger: ".o-dropdown-item.o_menu_item:contains('Age Group')",
+            trigger: ".o-dropdown-item.o_menu_item:contains('Altersgruppe')",
             content: "Break the participants down by age group",
             run: "click",
         },
         {
-            trigger: ".o_pivot_view .o_pivot tbody th.o_pivot_header_cell_closed:contains('30 to 54')",
+            trigger: ".o_pivot_view .o_pivot tbody th.o_pivot_header_cell_closed:contains('30 bis 54')",
             content: "The participants per age group",
         },
         {
@@ -74,7 +74,7 @@ registry.category("web_tour.tours").add("kommune_funding_period_tour", {
             content: "The graph is drawn",
         },
         {
-            trigger: ".o_breadcrumb .o_back_button, .breadcrumb-item:not(.active) a",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Test Periode 2031')",
             content: "Back to the period",
             run: "click",
         },
