@@ -165,9 +165,7 @@ class KommuneFundingPeriod(models.Model):
     def _action_open_attendance(self, name, measure, rows, search_default=None, view="pivot"):
         self.ensure_one()
         action = self.action_open_dashboard()
-        action["display_name"] = self.env._(
-            "%(figure)s: %(period)s", figure=name, period=self.name
-        )
+        action["display_name"] = self.env._("%(figure)s: %(period)s", figure=name, period=self.name)
         action["views"] = [(False, view)] + [
             (False, mode) for mode in ("pivot", "graph") if mode != view
         ]

@@ -48,10 +48,14 @@ class TestReportingSummary(KommuneReportingNetworkCommon, HttpCase):
         self.assertIn("Teilnehmende nach", text)
         self.assertIn("Geschlecht Weiblich 1", text)
         self.assertIn("Geschlecht Nicht beantwortet 1", text)
-        self.assertIn(f"{self.stage.with_context(lang='de_DE').name} {self.district_spandau.name} 1", text)
+        self.assertIn(
+            f"{self.stage.with_context(lang='de_DE').name} {self.district_spandau.name} 1", text
+        )
         # Every row of the XLSX's data, number for number.
         with freeze_time(AFTER):
-            data = self.period.with_user(self.reporter).with_context(lang="de_DE")._get_report_data()
+            data = (
+                self.period.with_user(self.reporter).with_context(lang="de_DE")._get_report_data()
+            )
         for label, values in data["indicators"]:
             cells = " ".join(str(self.period._format_report_number(value)) for value in values)
             self.assertIn(f"{label} {cells}", text)
