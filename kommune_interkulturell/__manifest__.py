@@ -73,6 +73,8 @@
         "wizard/privacy_lookup_wizard_views.xml",
         "report/res_partner_personal_data_reports.xml",
         "report/res_partner_personal_data_templates.xml",
+        "report/kommune_funding_period_reports.xml",
+        "report/kommune_funding_period_templates.xml",
         "views/kommune_funding_period_views.xml",
         "views/kommune_participant_questionnaire_views.xml",
         "views/kommune_reporting_attendance_views.xml",

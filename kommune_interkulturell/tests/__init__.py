@@ -25,3 +25,5 @@ from . import test_participant_questionnaire
 from . import test_reporting_indicators
 from . import test_training_attendance_list
 from . import test_reporting_export
+from . import test_reporting_summary
+from . import test_reporting_ui
