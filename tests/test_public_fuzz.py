@@ -157,6 +157,8 @@ def test_bad_tokens_never_fail_nor_write(fuzz_target):
                 ("GET", "/kommune/invitation/preview/{}"),
                 ("GET", "/kommune/schulungen/{}"),
                 ("POST", "/kommune/schulungen/{}/register"),
+                ("GET", "/kommune/schulungen/confirm/{}"),
+                ("POST", "/kommune/schulungen/confirm/{}"),
                 ("GET", "/kommune/schulungen?topic={}"),
                 ("GET", "/kommune/schulungen?district=1&language={}"),
                 ("GET", "/my/kommune/trainings/{}"),
