@@ -113,14 +113,14 @@ class TestPortalCalendarPrivacy(PortalCommon):
             self.assertNamesNobodyElse(page.text)
 
     def test_join_link_of_the_event_names_nobody_else(self):
-        """Calendar's join link (the event's own token) redirects to the same page."""
+        """Calendar's join link (the event's own token, part of a Discuss video call's
+        address) redirects to the same page."""
         event = self.sessions[0].calendar_event_id
-        event._get_public_token() if hasattr(event, "_get_public_token") else None
-        token = event.sudo().access_token
-        if not token:
-            return
+        event.access_token = "0123456789abcdef0123456789abcdef"
         self.login(self.user_a)
-        page = self.url_open(f"/calendar/meeting/join?token={token}")
+        page = self.url_open(f"/calendar/meeting/join?token={event.access_token}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("/calendar/meeting/view", page.url)
         self.assertNamesNobodyElse(page.text)
 
     def test_session_events_over_rpc(self):
