@@ -165,6 +165,10 @@ def test_bad_tokens_never_fail_nor_write(fuzz_target):
                 ("POST", "/my/kommune/trainings/{}/cancel"),
                 ("GET", "/my/kommune/certificates/{}"),
                 ("POST", "/my/kommune/consents/{}/withdraw"),
+                ("POST", "/my/kommune/consents/1/{}"),
+                ("GET", "/my/kommune/trainings/{}/calendar.ics"),
+                ("POST", "/my/kommune/organization/items/{}/done"),
+                ("GET", "/calendar/meeting/view?token={}&id=1"),
             ]
         ),
         with_csrf=st.booleans(),
