@@ -295,7 +295,13 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
                 "token": token,
                 "partner": consent.partner_id,
                 "training": training,
-                "confirmed": consent.state == "given",
+                # Confirmed once the person holds the registration the link was mailed
+                # for (or the catalogue no longer takes it): until then the button stays.
+                "confirmed": consent.state == "given"
+                and (
+                    consent._kommune_catalogue_is_registered(training)
+                    or not training._kommune_portal_is_registration_open()
+                ),
             }
         )
         return request.render("kommune_interkulturell_portal.catalogue_confirm_page", values)

@@ -44,6 +44,16 @@ class KommuneConsent(models.Model):
                 consent.state == "pending" and (requested or consent.catalogue_training_id)
             )
         )
+        # The consent's own link, followed once that later link confirmed the consent:
+        # it still registers for the training it was mailed for.
+        if not requested:
+            waiting |= self.filtered(
+                lambda consent: (
+                    consent.state == "given"
+                    and consent.catalogue_training_id
+                    and not consent._kommune_catalogue_is_registered(consent.catalogue_training_id)
+                )
+            )
         res = super()._action_confirm()
         for consent in waiting:
             training = (
@@ -114,6 +124,20 @@ class KommuneConsent(models.Model):
             kommune_catalogue_request_url=self._kommune_catalogue_request_url(training),
         ).send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
 
+    def _kommune_catalogue_is_registered(self, training):
+        """Whether the consent's person holds a registration (a seat or a place on the
+        waitlist) for ``training``."""
+        self.ensure_one()
+        return bool(
+            self.env["kommune.training.registration"].search_count(
+                [
+                    ("training_id", "=", training.id),
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", ("registered", "confirmed", "waitlist")),
+                ]
+            )
+        )
+
     def _kommune_catalogue_confirm_request(self, training):
         """The person followed their link: a consent still awaiting confirmation counts
         from now (the link proved the address), and the person is registered for
@@ -132,5 +156,6 @@ class KommuneConsent(models.Model):
                 ("training_id", "=", training.id),
                 ("partner_id", "=", self.partner_id.id),
                 ("state", "in", ("registered", "confirmed", "waitlist")),
-            ]
+            ],
+            limit=1,
         )

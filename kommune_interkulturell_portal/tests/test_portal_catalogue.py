@@ -365,3 +365,15 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         self.assertEqual(consent.state, "given", "the link proves the address")
         self.assertTrue(partner.active)
         self.assertEqual(partner.training_registration_ids.training_id, self.training)
+        # The first mail's link still registers for the first training.
+        first = f"/kommune/subscribe/confirm/{consent._get_confirmation_token()}"
+        with self.one_window():
+            page = self.get(first)
+            self.assertNotIn("o_kommune_catalogue_confirmed", page.text, "not registered yet")
+            token = CSRF_RE.search(page.text).group(1)
+            done = self.url_open(first, data={"csrf_token": token})
+        self.assertIn("o_kommune_catalogue_confirmed", done.text)
+        self.env.invalidate_all()
+        self.assertEqual(
+            partner.training_registration_ids.training_id, self.training | self.next_training
+        )
