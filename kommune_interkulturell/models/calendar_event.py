@@ -275,6 +275,15 @@ class CalendarEvent(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def action_open_composer(self):
+        """Calendar's "Email" button proposes a template that lists every attendee, to
+        every attendee: on a training session's event, staff write without it (the
+        participants are people of several organisations)."""
+        action = super().action_open_composer()
+        if self._kommune_session_event_ids():
+            action["context"] = dict(action["context"], default_template_id=False)
+        return action
+
     def _get_ics_file(self):
         """The .ics of a training session names no attendee: every participant
         receives it and must not learn the others' names and addresses."""

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common_portal import PortalCommon
 
@@ -140,3 +140,24 @@ class TestPortalCalendarPrivacy(PortalCommon):
         self.assertRpcDenied("calendar.attendee", "search_read", [], ["common_name"])
         # Staff of the project still read the events with their attendees.
         self.assertTrue(events.with_user(self.staff).read(["partner_ids"]))
+
+    def test_staff_mail_to_the_attendees_names_nobody(self):
+        """Calendar's "Email" button on an event writes to every attendee with a
+        template listing every attendee; on a training session's event, staff write
+        without it (what they keep of the proposed text names nobody)."""
+        event = self.sessions[0].calendar_event_id.with_user(self.staff)
+        action = event.action_open_composer()
+        composer = Form(
+            self.env["mail.compose.message"].with_user(self.staff).with_context(action["context"])
+        )
+        if not composer.body or "Sonnenallee" not in composer.body:
+            composer.body = (composer.body or "") + "<p>The room changed: Sonnenallee 101.</p>"
+        before = self.env["mail.mail"].search([]).ids
+        composer.save().action_send_mail()
+        mails = self.env["mail.mail"].search(
+            [("id", "not in", before), ("recipient_ids", "in", self.user_a.partner_id.ids)]
+        )
+        self.assertTrue(mails)
+        for mail in mails:
+            self.assertIn("Sonnenallee 101", mail.body_html)
+            self.assertNamesNobodyElse(mail.body_html)
