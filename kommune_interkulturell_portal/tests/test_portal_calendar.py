@@ -148,7 +148,7 @@ class TestPortalCalendarPrivacy(PortalCommon):
         event = self.sessions[0].calendar_event_id.with_user(self.staff)
         action = event.action_open_composer()
         composer = Form(
-            self.env["mail.compose.message"].with_user(self.staff).with_context(action["context"])
+            self.env["mail.compose.message"].with_user(self.staff).with_context(**action["context"])
         )
         if not composer.body or "Sonnenallee" not in composer.body:
             composer.body = (composer.body or "") + "<p>The room changed: Sonnenallee 101.</p>"
