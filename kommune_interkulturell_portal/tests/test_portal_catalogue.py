@@ -64,6 +64,26 @@ class TestPortalCatalogue(PortalCommon, PublicPagesCommon):
             # A superscript two is a digit to Python, not a number to int().
             self.assertFriendly(self.get("/kommune/schulungen?topic=%C2%B2"), 400)
 
+    def test_language_filter_and_what_a_training_shows(self):
+        arabic = self.env.ref("kommune_interkulturell.language_ar")
+        english = self.env.ref("kommune_interkulturell.language_en")
+        self.training.language_ids = arabic
+        with self.one_window():
+            match = self.get(f"/kommune/schulungen?language={arabic.id}")
+            no_match = self.get(f"/kommune/schulungen?language={english.id}")
+            both = self.get(
+                f"/kommune/schulungen?language={arabic.id}&district={self.district.id}"
+                f"&topic={self.training.topic_id.id}"
+            )
+            detail = self.get(f"/kommune/schulungen/{self.training.id}")
+        self.assertIn("Portal Fördermittel", match.text)
+        self.assertNotIn("Portal Fördermittel", no_match.text)
+        self.assertIn("Portal Fördermittel", both.text)
+        # Title, format, district, language, the dates and the seats left.
+        arabic_de = arabic.with_context(lang="de_DE").name
+        for text in ("Seminarreihe", self.district.name, arabic_de, "2031", "von 2 Plätzen"):
+            self.assertIn(text, detail.text)
+
     def test_unpublished_or_unknown_training_is_404(self):
         with self.one_window():
             for training_id in (self.hidden.id, 999999999):
