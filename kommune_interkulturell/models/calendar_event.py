@@ -92,9 +92,46 @@ class CalendarEvent(models.Model):
         "the attendees themselves.",
     )
 
+    kommune_is_training_session = fields.Boolean(
+        string="Training Session",
+        compute="_compute_kommune_is_training_session",
+        search="_search_kommune_is_training_session",
+        help="The event of a training session: its attendees are participants of "
+        "several organisations, so that portal users attending it do not read it.",
+    )
+
     # ------------------------------------------------------------
     # COMPUTE AND SEARCH
     # ------------------------------------------------------------
+
+    def _compute_kommune_is_training_session(self):
+        sessions = self._kommune_session_event_ids()
+        for event in self:
+            event.kommune_is_training_session = event.id in sessions
+
+    def _search_kommune_is_training_session(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        # sudo: which events are sessions decides who reads them (see the rules of
+        # events); on archived sessions too, a cancelled session keeps its people.
+        Session = self.env["kommune.training.session"].sudo().with_context(active_test=False)
+        events = Session._search([("calendar_event_id", "!=", False)]).subselect(
+            "calendar_event_id"
+        )
+        domain = Domain("id", "in", events)
+        if True in value and False in value:
+            return Domain.TRUE
+        return domain if True in value else ~domain
+
+    def _kommune_session_event_ids(self):
+        # sudo: see _search_kommune_is_training_session.
+        sessions = (
+            self.env["kommune.training.session"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("calendar_event_id", "in", self.ids)])
+        )
+        return set(sessions.calendar_event_id.ids)
 
     def _compute_kommune_company_id(self):
         # sudo: the company of the training or cooperation decides who sees the event;
@@ -237,6 +274,15 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def action_open_composer(self):
+        """Calendar's "Email" button proposes a template that lists every attendee, to
+        every attendee: on a training session's event, staff write without it (the
+        participants are people of several organisations)."""
+        action = super().action_open_composer()
+        if self._kommune_session_event_ids():
+            action["context"] = dict(action["context"], default_template_id=False)
+        return action
 
     def _get_ics_file(self):
         """The .ics of a training session names no attendee: every participant
