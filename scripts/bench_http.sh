@@ -10,7 +10,15 @@ HTTP_DB="${DB}_http"
 "$REPO/scripts/setup.sh"
 ensure_addon_db "$DB"
 odoo_cmd db drop "$HTTP_DB" >/dev/null 2>&1 || true
-trap 'odoo_cmd db drop "$HTTP_DB" >/dev/null 2>&1 || true' EXIT
+# The workers' connections may outlive the server's exit by a moment: retry the drop.
+drop_copy() {
+    for _ in 1 2 3 4 5; do
+        odoo_cmd db drop "$HTTP_DB" >/dev/null 2>&1 || true
+        db_exists "$HTTP_DB" || return 0
+        sleep 2
+    done
+}
+trap drop_copy EXIT
 odoo_cmd db duplicate "$DB" "$HTTP_DB" >/dev/null
 PYTHONPATH="$ODOO_PATH" "$VENV/bin/python" "$REPO/bench/http_registration.py" \
     "$CONF" "$HTTP_DB" "$HTTP_PORT"
