@@ -12,6 +12,8 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import email_normalize
 
+from ..models.kommune_consent import CONFIRMATION_DAYS
+
 # Public paths: their errors get the friendly page and their responses the security
 # headers (see ir.http).
 PUBLIC_PATH_PREFIX = "/kommune/"
@@ -122,6 +124,20 @@ class KommunePublicController(http.Controller):
         return render_public_error(
             error, status, training=training, headers=headers, values=values, partner=partner
         )
+
+    def _get_confirm_error(self, consent, expired):
+        """The error page of a confirmation link whose consent was not found (404) or
+        whose time ran out (410, in the person's language), else None."""
+        if not consent:
+            return self._render_error("invalid", status=404)
+        if expired:
+            return self._render_error(
+                "expired",
+                status=410,
+                values={"confirmation_days": CONFIRMATION_DAYS},
+                partner=consent.partner_id,
+            )
+        return None
 
     def _check_rate_limit(self, token=None):
         """The 429 page when this address (or this personal link) sent too many

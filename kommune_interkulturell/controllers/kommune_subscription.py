@@ -88,18 +88,6 @@ class KommuneSubscriptionController(KommunePublicController):
         # once the link's signature has proven which consent it was made for.
         return request.env["kommune.consent"].sudo()._get_from_confirmation_token(token)
 
-    def _get_confirm_error(self, consent, expired):
-        if not consent:
-            return self._render_error("invalid", status=404)
-        if expired:
-            return self._render_error(
-                "expired",
-                status=410,
-                values={"confirmation_days": CONFIRMATION_DAYS},
-                partner=consent.partner_id,
-            )
-        return None
-
     def _get_purpose(self):
         # sudo: the purpose's wording is what the visitor consents to.
         return request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_INVITATION)

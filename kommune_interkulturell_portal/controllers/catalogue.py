@@ -138,15 +138,8 @@ class KommuneCatalogueController(KommunePublicController):
         consent, training, expired = (
             request.env["kommune.consent"].sudo()._kommune_get_from_catalogue_request(token)
         )
-        if not consent:
-            return self._render_error("invalid", status=404)
-        if expired:
-            return self._render_error(
-                "expired",
-                status=410,
-                values={"confirmation_days": CONFIRMATION_DAYS},
-                partner=consent.partner_id,
-            )
+        if error := self._get_confirm_error(consent, expired):
+            return error
         self._set_lang(consent.partner_id)
         registration = consent.env["kommune.training.registration"]
         if submitted:
