@@ -28,6 +28,7 @@
     },
     "demo": [
         "demo/kommune_training_demo.xml",
+        "demo/kommune_organization_proposal_demo.xml",
     ],
     "auto_install": True,
 }

@@ -119,7 +119,9 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         )
         proposal = self._proposal(city="Berlin-Moabit")
         self.assertEqual(proposal.company_id, self.env.company)
-        self.assertFalse(self.Proposal.with_user(staff_other).search([]))
+        self.assertFalse(
+            self.Proposal.with_user(staff_other).search([("organization_id", "=", self.mo_a.id)])
+        )
         with self.assertRaises(AccessError):
             proposal.with_user(staff_other).action_accept()
         self.assertEqual(self.mo_a.city, "Berlin")
