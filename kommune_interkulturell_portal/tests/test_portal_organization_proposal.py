@@ -175,3 +175,12 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
             as_user.unlink()
         proposal.with_user(self.manager).unlink()
         self.assertFalse(proposal.exists())
+
+    def test_subject_access_lists_the_proposals(self):
+        person = self.env["res.partner"].create(
+            {"name": "Portal Asking Contact", "parent_id": self.mo_a.id}
+        )
+        self._proposal(partner=person, phone="+49 30 7654321")
+        data = self.env["kommune.privacy"].with_user(self.manager)._get_personal_data(person)
+        self.assertIn("profile_proposals", str(data))
+        self.assertIn("+49 30 7654321", str(data))
