@@ -82,6 +82,10 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         self.assertTrue(
             proposal.activity_id.user_id.has_group("kommune_interkulturell.group_kommune_manager")
         )
+        # Any staff member may decide it; the manager's To-Do is done all the same.
+        proposal.with_user(self.staff).action_accept()
+        self.assertEqual(self.mo_a.city, "Berlin-Moabit")
+        self.assertFalse(proposal.activity_id.active)
 
     def test_reject_leaves_the_organisation_alone(self):
         proposal = self._proposal(city="Berlin-Moabit", languages="German")
