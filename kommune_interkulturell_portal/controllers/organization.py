@@ -99,26 +99,40 @@ class KommuneOrganizationPortal(KommunePortal):
             )
         organization = user.partner_id.commercial_partner_id
         labels = self._kommune_proposal_labels()
+        values = {}
         lines = []
         for name in PROFILE_FIELDS + PROFILE_TEXT_FIELDS:
             value = " ".join(str(post.get(name) or "").split())[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
+                values[name] = value
                 lines.append(Markup("<li>%s: %s</li>") % (labels[name], value))
         if lines:
+            # sudo: portal users have no access to proposals (no ACL: over RPC they could
+            # propose for any organisation or read others'); the route creates it for the
+            # contact person's own organisation only, checked above.
+            Proposal = request.env["kommune.organization.proposal"].sudo()
+            proposal = Proposal.create(
+                Proposal._prepare_from_text(
+                    {**values, "organization_id": organization.id, "partner_id": user.partner_id.id}
+                )
+            )
+            link = proposal._get_html_link(title=request.env._("Review the proposal"))
             # sudo: portal users cannot post on contacts; the contact person proposes,
             # as themselves, on their own organisation (checked above); staff take the
             # changes over. Its own subtype, internal (nobody outside the staff reads
             # it) and not one of the dialogue's: a proposal is no contact by staff.
             organization.sudo().message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
+                body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
                 % (
                     request.env._("Proposed changes to the organisation's profile:"),
                     Markup("").join(lines),
+                    link,
                 ),
                 author_id=user.partner_id.id,
                 message_type="comment",
                 subtype_xmlid="kommune_interkulturell_portal.mt_profile_proposal",
             )
+            proposal._schedule_review_activity()
         return request.redirect("/my/kommune/organization?message=proposed")
 
     def _kommune_proposal_labels(self):

@@ -4,6 +4,7 @@ from . import test_portal_calendar
 from . import test_portal_catalogue
 from . import test_portal_mail
 from . import test_portal_organization
+from . import test_portal_organization_proposal
 from . import test_portal_participant
 from . import test_portal_performance
 from . import test_portal_security
