@@ -3,4 +3,5 @@ from . import kommune_training
 from . import kommune_training_registration
 from . import res_partner
 from . import kommune_organization_proposal
+from . import mail_message
 from . import kommune_privacy

@@ -157,7 +157,7 @@ class KommuneOrganizationProposal(models.Model):
             if not reviewer:
                 continue
             proposal.activity_id = proposal.organization_id.activity_schedule(
-                "mail.mail_activity_data_todo",
+                "kommune_interkulturell_portal.mail_activity_type_profile_proposal",
                 summary=proposal.with_context(lang=reviewer.lang).env._(
                     "Review the proposed changes to the profile"
                 ),

@@ -1,3 +1,8 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
@@ -62,7 +67,10 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         activity = proposal.activity_id
         self.assertEqual(activity.user_id, self.staff, "the organisation's responsible staff")
         self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.mo_a.id))
-        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("kommune_interkulturell_portal.mail_activity_type_profile_proposal"),
+        )
         self.assertNotEqual(self.mo_a.city, "Berlin-Wedding", "staff decide")
 
         proposal.with_user(self.staff).action_accept()
@@ -99,6 +107,22 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         self.assertFalse(activity.active)
         log = self.mo_a.message_ids.filtered(lambda m: "rejected" in (m.body or ""))
         self.assertIn("des Vorstands", log.body)
+
+    def test_proposal_and_its_review_are_no_contact_with_the_organisation(self):
+        """The continuous dialogue counts staff's contacts with the organisation: a
+        proposal from the portal, its review To-Do being done and the decision logged are
+        office work on the profile, not a contact; the last contact stays unchanged."""
+        self.mo_a.message_post(body="Anruf beim Vorstand", message_type="comment")
+        self.env.flush_all()
+        last_contact = self.mo_a.date_last_contact
+        self.assertTrue(last_contact)
+        with freeze_time(fields.Datetime.now() + timedelta(days=3)):
+            proposal = self._propose(city="Berlin-Wedding")
+            proposal.with_user(self.staff).action_accept()
+            self.env.flush_all()
+            self.assertFalse(proposal.activity_id.active)
+            self.assertEqual(self.mo_a.city, "Berlin-Wedding")
+            self.assertEqual(self.mo_a.date_last_contact, last_contact)
 
     def test_decided_proposal_is_not_decided_again(self):
         accepted, rejected = self._proposal(city="Berlin-Moabit"), self._proposal(zip="10115")
