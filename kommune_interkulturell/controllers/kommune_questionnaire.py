@@ -1,0 +1,142 @@
+"""The participant questionnaire filled in by the person themselves, through the personal
+link staff mailed them (kommune.participant.questionnaire, "Send Questionnaire Link").
+
+GET shows the form prefilled with the stored answers, POST saves it; the link works
+until it expires, so the person may come back and correct their answers. Disability
+and minority (special categories, Art. 9 DSGVO) are asked only beside a consent
+checkbox of their own, and their stored answers are never shown back: the link travels
+by e-mail, and whoever holds it must not learn them."""
+
+import re
+
+from odoo import http
+from odoo.http import request
+
+from ..models.kommune_participant_questionnaire import SPECIAL_CATEGORIES
+from .kommune_public import CHECKED_VALUES, MAX_FORM_BYTES, NAME_MAX_LENGTH, KommunePublicController
+
+# The answers of Annex I, in the order of the paper form.
+CHOICE_FIELDS = (
+    "gender",
+    "age_group",
+    "employment_status",
+    "education",
+    "third_country_national",
+    "foreign_background",
+)
+NAME_FIELDS = ("first_name", "last_name")
+# A postcode of the residence, German or foreign (letters, digits, a blank or hyphen).
+ZIP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,9}")
+
+
+class KommuneQuestionnaireController(KommunePublicController):
+    @http.route(
+        "/kommune/questionnaire/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        sitemap=False,
+        max_content_length=MAX_FORM_BYTES,
+    )
+    def questionnaire(self, token, **post):
+        submitted = request.httprequest.method == "POST"
+        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
+            return refused
+        # sudo: the public user may not read questionnaires; the record is only looked
+        # at once the link's signature has proven which questionnaire it was sent for.
+        questionnaire, expired = (
+            request.env["kommune.participant.questionnaire"].sudo()._get_from_self_fill_token(token)
+        )
+        if not questionnaire:
+            return self._render_error("invalid", status=404)
+        if expired:
+            return self._render_error(
+                "questionnaire_expired", status=410, partner=questionnaire.partner_id
+            )
+        self._set_lang(questionnaire.partner_id)
+        if not submitted:
+            return self._render_questionnaire_page(token, questionnaire)
+        values, errors = self._validate_questionnaire_form(questionnaire, post)
+        if values is None:
+            return self._render_error("bad_request", status=400)
+        if errors:
+            return self._render_questionnaire_page(
+                token, questionnaire, form=post, errors=errors, status=400
+            )
+        questionnaire.with_context(lang=request.env.lang)._self_fill_submit(values)
+        return self._render_questionnaire_page(token, questionnaire, saved=True)
+
+    # ------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------
+
+    def _get_choices(self, questionnaire, fname):
+        return questionnaire._fields[fname]._description_selection(request.env)
+
+    def _validate_questionnaire_form(self, questionnaire, post):
+        """The values to write and ``{field: True}`` of the answers to correct, or
+        ``(None, None)`` when the form cannot come from our page (a choice that is not
+        on it)."""
+        values, errors = {}, {}
+        for fname in NAME_FIELDS:
+            name = " ".join((post.get(fname) or "").split())
+            if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+                errors[fname] = True
+            values[fname] = name
+        zip_code = (post.get("zip") or "").strip()
+        if not ZIP_RE.fullmatch(zip_code):
+            errors["zip"] = True
+        values["zip"] = zip_code
+        for fname in (*CHOICE_FIELDS, *SPECIAL_CATEGORIES):
+            value = post.get(fname) or ""
+            if value and value not in dict(self._get_choices(questionnaire, fname)):
+                return None, None
+            if not value and fname in CHOICE_FIELDS:
+                errors[fname] = True
+            values[fname] = value or False
+        # The special categories only with the tick of their own consent; without it,
+        # nothing of them is written (an earlier consent and its answers stay).
+        special = {fname: values.pop(fname) for fname in SPECIAL_CATEGORIES}
+        if post.get("special_consent") in CHECKED_VALUES:
+            values.update(special, special_consent=True, special_consent_date=False)
+        elif any(special.values()):
+            errors["special_consent"] = True
+        return values, errors
+
+    def _render_questionnaire_page(
+        self, token, questionnaire, form=None, errors=None, saved=False, status=200
+    ):
+        if form is None:
+            # The stored answers, never those of the special categories (see above).
+            form = {
+                fname: questionnaire[fname] or "" for fname in (*NAME_FIELDS, "zip", *CHOICE_FIELDS)
+            }
+        values = self._get_layout_values()
+        values.update(
+            {
+                "token": token,
+                "questionnaire": questionnaire,
+                "period_name": questionnaire.period_id.name,
+                "questions": [
+                    (
+                        fname,
+                        questionnaire._fields[fname]._description_string(request.env),
+                        self._get_choices(questionnaire, fname),
+                    )
+                    for fname in CHOICE_FIELDS
+                ],
+                "special_questions": [
+                    (
+                        fname,
+                        questionnaire._fields[fname]._description_string(request.env),
+                        self._get_choices(questionnaire, fname),
+                    )
+                    for fname in SPECIAL_CATEGORIES
+                ],
+                "form": form,
+                "errors": errors or {},
+                "saved": saved,
+                "expiry": questionnaire.self_fill_expiry,
+            }
+        )
+        return request.render("kommune_interkulturell.questionnaire_page", values, status=status)
