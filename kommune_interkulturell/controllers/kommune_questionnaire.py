@@ -94,12 +94,14 @@ class KommuneQuestionnaireController(KommunePublicController):
             if not value and fname in CHOICE_FIELDS:
                 errors[fname] = True
             values[fname] = value or False
-        # The special categories only with the tick of their own consent; without it,
-        # nothing of them is written (an earlier consent and its answers stay).
+        # The special categories only with the tick of their own consent, and only the
+        # questions answered: the stored answers are not shown, so an empty question
+        # keeps its earlier answer (and consent).
         special = {fname: values.pop(fname) for fname in SPECIAL_CATEGORIES}
-        if post.get("special_consent") in CHECKED_VALUES:
-            values.update(special, special_consent=True, special_consent_date=False)
-        elif any(special.values()):
+        answered = {fname: value for fname, value in special.items() if value}
+        if answered and post.get("special_consent") in CHECKED_VALUES:
+            values.update(answered, special_consent=True)
+        elif answered:
             errors["special_consent"] = True
         return values, errors
 

@@ -154,6 +154,11 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.env.invalidate_all()
         self.assertEqual(self.other_questionnaire.minority, "yes")
         self.assertTrue(self.other_questionnaire.special_consent_date)
+        # Ticked again without answers, the earlier answer stays (it is never shown).
+        response = self.submit({**ANSWERS, "special_consent": "1"}, url=other_url)
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(self.other_questionnaire.minority, "yes")
 
     def test_special_categories_never_shown_back(self):
         """The link travels by e-mail: whoever holds it must not learn the stored
@@ -253,3 +258,29 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.get(self.url)
         with self.assertQueryCount(8):
             self.assertEqual(self.get(self.url).status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestQuestionnaireTour(PublicPagesCommon):
+    """The participant's browser: the form works without any help from staff."""
+
+    def test_participant_tour(self):
+        self.env["res.lang"]._activate_lang("en_US")
+        self.env["kommune.funding.period"].search([]).action_archive()
+        period = self.env["kommune.funding.period"].create(
+            {"name": "Test Periode Tour", "date_start": "2031-01-01", "date_end": "2031-12-31"}
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Amal Tour", "email": "amal.tour@test-q.example.org", "lang": "en_US"}
+        )
+        questionnaire = self.env["kommune.participant.questionnaire"].create(
+            {"partner_id": person.id, "period_id": period.id}
+        )
+        questionnaire._send_self_fill_link()
+        url = f"/kommune/questionnaire/{questionnaire._get_self_fill_token()}"
+        self.start_tour(url, "kommune_questionnaire_tour")
+        self.assertEqual(
+            (questionnaire.zip, questionnaire.gender, questionnaire.self_fill_state),
+            ("10999", "female", "filled"),
+        )
+        self.assertTrue(questionnaire.is_complete)
