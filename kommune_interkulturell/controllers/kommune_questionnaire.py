@@ -124,6 +124,7 @@ class KommuneQuestionnaireController(KommunePublicController):
                         fname,
                         questionnaire._fields[fname]._description_string(request.env),
                         self._get_choices(questionnaire, fname),
+                        questionnaire._fields[fname]._description_help(request.env),
                     )
                     for fname in CHOICE_FIELDS
                 ],

@@ -135,6 +135,7 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertEqual(page.status_code, 200)
         self.assertIn('lang="de-DE"', page.text)
         self.assertIn("Keine Angabe", page.text, "the choices in German")
+        self.assertIn("außerhalb der Europäischen Union", page.text, "the questions explained")
         self.assertIn('value="Karim"', page.text, "the first name from the contact")
 
     def test_special_categories_only_with_their_consent(self):
