@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, consteq, format_date
 from odoo.tools.misc import hmac
 
@@ -78,6 +78,9 @@ DEFAULT_SELF_FILL_DAYS = 14
 SELF_FILL_TOKEN_SCOPE = "kommune_interkulturell-questionnaire-self-fill"
 SELF_FILL_TOKEN_RE = re.compile(r"([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})")
 SELF_FILL_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_questionnaire_link"
+# Written only by this model's own methods (as superuser): whoever could set an expiry
+# would prolong, revive or end a person's link outside the checks of sending it.
+SELF_FILL_FIELDS = frozenset({"self_fill_state", "self_fill_expiry"})
 
 
 def reporting_day(moment):
@@ -255,6 +258,7 @@ class KommuneParticipantQuestionnaire(models.Model):
             if partner and not vals.get("zip") and partner.zip:
                 vals["zip"] = partner.zip
             self._prepare_special_consent(vals)
+            self._check_self_fill_write(vals)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -273,7 +277,18 @@ class KommuneParticipantQuestionnaire(models.Model):
                 )
             )
         self._prepare_special_consent(vals)
+        self._check_self_fill_write(vals)
         return super().write(vals)
+
+    @api.model
+    def _check_self_fill_write(self, vals):
+        if SELF_FILL_FIELDS & vals.keys() and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The questionnaire link is sent, checked and revoked with its buttons "
+                    "only."
+                )
+            )
 
     @api.model
     def _prepare_special_consent(self, vals):
@@ -299,10 +314,8 @@ class KommuneParticipantQuestionnaire(models.Model):
 
         sudo: the special categories are the Reporting group's, but whoever erases the
         person must erase them too."""
-        self.write(
-            {"first_name": False, "last_name": False, "zip": False, "self_fill_expiry": False}
-        )
-        self.sudo().write({"special_consent": False})
+        self.write({"first_name": False, "last_name": False, "zip": False})
+        self.sudo().write({"special_consent": False, "self_fill_expiry": False})
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -436,8 +449,10 @@ class KommuneParticipantQuestionnaire(models.Model):
         return True
 
     def action_mark_self_fill_checked(self):
-        """Staff checked (and corrected) the answers the person gave through the link."""
-        self.filtered(lambda questionnaire: questionnaire.self_fill_state == "filled").write(
+        """Staff checked (and corrected) the answers the person gave through the link,
+        which ends it (see _get_from_self_fill_token)."""
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        self.filtered(lambda questionnaire: questionnaire.self_fill_state == "filled").sudo().write(
             {"self_fill_state": "checked"}
         )
         return True
@@ -498,7 +513,8 @@ class KommuneParticipantQuestionnaire(models.Model):
             .sudo()
             .get_param(SELF_FILL_DAYS_PARAM, DEFAULT_SELF_FILL_DAYS)
         )
-        self.write(
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        self.sudo().write(
             {
                 "self_fill_state": "sent",
                 "self_fill_expiry": fields.Datetime.now() + timedelta(days=days),
@@ -506,7 +522,13 @@ class KommuneParticipantQuestionnaire(models.Model):
         )
         template = self.env.ref(SELF_FILL_TEMPLATE_XMLID)
         for questionnaire in self:
-            template.send_mail(questionnaire.id, email_layout_xmlid="mail.mail_notification_light")
+            # The link reaches the template through the context, here only: bound to the
+            # model, the template is open to the composer of every user, which must not
+            # be able to produce a link.
+            template.with_context(
+                kommune_self_fill_url=questionnaire._get_self_fill_url(),
+                kommune_self_fill_expiry=questionnaire.self_fill_expiry,
+            ).send_mail(questionnaire.id, email_layout_xmlid="mail.mail_notification_light")
             questionnaire.message_post(
                 body=self.env._(
                     "Personal link to the questionnaire sent to %(email)s, valid until %(date)s.",
@@ -575,7 +597,9 @@ class KommuneParticipantQuestionnaire(models.Model):
             and (self[fname] or False) != (value or False)
         ]
         # The note below says it, as the person (tracking would name the public user).
-        self.with_context(tracking_disable=True).write({**values, "self_fill_state": "filled"})
+        self.with_context(tracking_disable=True).write(values)
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        self.sudo().with_context(tracking_disable=True).write({"self_fill_state": "filled"})
         labels = ", ".join(self._fields[fname]._description_string(self.env) for fname in changed)
         self.message_post(
             body=self.env._(

@@ -176,3 +176,44 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
         self.assertFalse(evening.registration_ids.questionnaire_self_fill_state)
         with self.assertRaisesRegex(UserError, "Short contact"):
             evening.registration_ids.with_user(self.user).action_send_questionnaire_link()
+
+    def test_composer_cannot_produce_a_link(self):
+        """A colleague picks the link's template in the chatter's composer, or creates
+        the composer over RPC, to read its body: the body holds no link, live or not."""
+        self.questionnaire._send_self_fill_link()
+        token = self.questionnaire._get_self_fill_token()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.user)
+            .with_context(
+                default_model=self.questionnaire._name,
+                default_res_ids=self.questionnaire.ids,
+                default_template_id=self.env.ref(LINK_TEMPLATE).id,
+                default_composition_mode="comment",
+            )
+            .create({})
+        )
+        self.assertIn("European Social Fund Plus", composer.body, "the template was rendered")
+        self.assertNotIn(token, composer.body)
+        self.assertNotIn("/kommune/questionnaire/", composer.body)
+
+    def test_plain_user_cannot_write_the_link_fields(self):
+        """Over RPC a plain user would prolong the link or mark it checked by hand."""
+        self.questionnaire._send_self_fill_link()
+        questionnaire = self.questionnaire.with_user(self.user)
+        for vals in (
+            {"self_fill_expiry": "2099-12-31 00:00:00"},
+            {"self_fill_state": "checked"},
+            {"self_fill_expiry": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                questionnaire.write(vals)
+        with self.assertRaises(AccessError):
+            self.env["kommune.participant.questionnaire"].with_user(self.user).create(
+                {
+                    "partner_id": self.persons[2].id,
+                    "period_id": self.period.id,
+                    "self_fill_expiry": "2099-12-31 00:00:00",
+                }
+            )
+
