@@ -1,11 +1,12 @@
 """The participant questionnaire filled in by the person themselves, through the personal
 link staff mailed them (kommune.participant.questionnaire, "Send Questionnaire Link").
 
-GET shows the form prefilled with the stored answers, POST saves it; the link works
-until it expires, so the person may come back and correct their answers. Disability
-and minority (special categories, Art. 9 DSGVO) are asked only beside a consent
-checkbox of their own, and their stored answers are never shown back: the link travels
-by e-mail, and whoever holds it must not learn them."""
+GET shows the form, POST saves it. The link travels by e-mail, and whoever holds it must
+not learn the person's data: no stored answer is shown back (the page only says that a
+question is answered, and an empty answer keeps it), and the link ends with the first
+saved form (the person corrects an answer through staff, who may send a new link).
+Disability and minority (special categories, Art. 9 DSGVO) are asked only beside a
+consent checkbox of their own."""
 
 import re
 
@@ -78,20 +79,27 @@ class KommuneQuestionnaireController(KommunePublicController):
         ``(None, None)`` when the form cannot come from our page (a choice that is not
         on it)."""
         values, errors = {}, {}
+        # An empty answer keeps the stored one, which the page does not show.
+        answered = self._get_answered(questionnaire)
         for fname in NAME_FIELDS:
             name = " ".join((post.get(fname) or "").split())
+            if not name and fname in answered:
+                continue
             if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
                 errors[fname] = True
             values[fname] = name
         zip_code = (post.get("zip") or "").strip()
-        if not ZIP_RE.fullmatch(zip_code):
-            errors["zip"] = True
-        values["zip"] = zip_code
+        if zip_code or "zip" not in answered:
+            if not ZIP_RE.fullmatch(zip_code):
+                errors["zip"] = True
+            values["zip"] = zip_code
         for fname in (*CHOICE_FIELDS, *SPECIAL_CATEGORIES):
             value = post.get(fname) or ""
             if value and value not in dict(self._get_choices(questionnaire, fname)):
                 return None, None
             if not value and fname in CHOICE_FIELDS:
+                if fname in answered:
+                    continue
                 errors[fname] = True
             values[fname] = value or False
         # The special categories only with the tick of their own consent, and only the
@@ -105,14 +113,16 @@ class KommuneQuestionnaireController(KommunePublicController):
             errors["special_consent"] = True
         return values, errors
 
+    def _get_answered(self, questionnaire):
+        """The questions (not special categories) with a stored answer, to say so on the
+        page without showing it."""
+        return {
+            fname for fname in (*NAME_FIELDS, "zip", *CHOICE_FIELDS) if questionnaire[fname]
+        }
+
     def _render_questionnaire_page(
         self, token, questionnaire, form=None, errors=None, saved=False, status=200
     ):
-        if form is None:
-            # The stored answers, never those of the special categories (see above).
-            form = {
-                fname: questionnaire[fname] or "" for fname in (*NAME_FIELDS, "zip", *CHOICE_FIELDS)
-            }
         values = self._get_layout_values()
         values.update(
             {
@@ -136,7 +146,8 @@ class KommuneQuestionnaireController(KommunePublicController):
                     )
                     for fname in SPECIAL_CATEGORIES
                 ],
-                "form": form,
+                "form": form or {},
+                "answered": self._get_answered(questionnaire),
                 "errors": errors or {},
                 "saved": saved,
                 "expiry": questionnaire.self_fill_expiry,

@@ -556,7 +556,8 @@ class KommuneParticipantQuestionnaire(models.Model):
 
     @api.model
     def _get_from_self_fill_token(self, token):
-        """The questionnaire a personal link stands for, and whether the link expired.
+        """The questionnaire a personal link stands for, and whether the link ended
+        (expired, or used: the person saved the form, or staff checked the answers).
 
         Anything not signed by this database for the questionnaire's current link
         (malformed, altered, of another questionnaire, replaced by a newer link, of an
@@ -582,7 +583,8 @@ class KommuneParticipantQuestionnaire(models.Model):
             or questionnaire._get_self_fill_expiry() != expiry
         ):
             return self.browse(), False
-        return questionnaire, expiry < time.time()
+        # Used once (saved by the person, or checked by staff), the link has ended.
+        return questionnaire, expiry < time.time() or questionnaire.self_fill_state != "sent"
 
     def _self_fill_submit(self, values):
         """Save what the person answered through their link and say in the chatter, as

@@ -104,8 +104,12 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         page = self.get(self.url)
         self.assertEqual(page.status_code, 200)
         self.assertIn("Participant questionnaire", page.text, "the person's English")
-        self.assertIn('value="10115"', page.text, "prefilled with what is stored")
-        self.assertRegex(page.text, r'id="o_kommune_gender_no_answer"[^>]*checked', "no answer")
+        # Whoever holds the link must not learn the stored answers: the page says only
+        # that a question is answered.
+        self.assertNotIn("10115", page.text, "the stored postcode is not shown")
+        self.assertNotIn('value="Amal"', page.text, "nor the name")
+        self.assertNotRegex(page.text, r'id="o_kommune_gender_no_answer"[^>]*checked')
+        self.assertIn("Already answered", page.text)
         self.assertIn("Test Periode Öffentlich", page.text)
         response = self.submit(ANSWERS)
         self.assertEqual(response.status_code, 200)
@@ -125,10 +129,31 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertIn("Gender", note.body)
         self.assertIn("Postcode", note.body)
         self.assertNotIn("Disability", note.body)
-        # The link works again until it expires: the person may correct the answers.
-        response = self.submit({**ANSWERS, "gender": "male"})
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.stored()["gender"], "male")
+        self.assertNotIn("12043", response.text, "the saved answers are not shown back")
+        # The link ended with the saved form: whoever finds it later learns nothing.
+        self.assertFriendly(self.get(self.url), 410)
+        token = self.csrf(self.link(self.other_questionnaire))
+        response = self.url_open(self.url, data={"csrf_token": token, **ANSWERS, "gender": "male"})
+        self.assertFriendly(response, 410)
+        self.assertEqual(self.stored()["gender"], "female")
+
+    def test_empty_answer_keeps_the_stored_one(self):
+        """The page does not show what is stored: left empty, an answered question
+        keeps its answer; an unanswered one is still asked for."""
+        response = self.submit({**ANSWERS, "zip": "", "first_name": "", "gender": ""})
+        self.assertEqual(response.status_code, 200, response.text[-2000:])
+        stored = self.stored()
+        self.assertEqual((stored["zip"], stored["gender"]), ("10115", "no_answer"))
+        self.assertEqual(self.questionnaire.first_name, "Amal Test-Haddad".rpartition(" ")[0])
+        response = self.submit(
+            {**ANSWERS, "age_group": ""}, url=self.link(self.other_questionnaire)
+        )
+        self.assertEqual(response.status_code, 400)
+
+    def test_checked_by_staff_ends_the_link(self):
+        self.questionnaire._self_fill_submit({"gender": "female"})
+        self.questionnaire.action_mark_self_fill_checked()
+        self.assertFriendly(self.get(self.url), 410)
 
     def test_page_in_german_for_german_speakers(self):
         page = self.get(self.link(self.other_questionnaire))
@@ -136,7 +161,7 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertIn('lang="de-DE"', page.text)
         self.assertIn("Keine Angabe", page.text, "the choices in German")
         self.assertIn("außerhalb der Europäischen Union", page.text, "the questions explained")
-        self.assertIn('value="Karim"', page.text, "the first name from the contact")
+        self.assertNotIn('value="Karim"', page.text, "the stored first name is not shown")
 
     def test_special_categories_only_with_their_consent(self):
         """Answered without the tick, the special categories are not stored (the form
@@ -155,7 +180,10 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.env.invalidate_all()
         self.assertEqual(self.other_questionnaire.minority, "yes")
         self.assertTrue(self.other_questionnaire.special_consent_date)
-        # Ticked again without answers, the earlier answer stays (it is never shown).
+        # Ticked again without answers (through a new link: the first ended), the
+        # earlier answer stays (it is never shown).
+        self.other_questionnaire._send_self_fill_link()
+        other_url = self.link(self.other_questionnaire)
         response = self.submit({**ANSWERS, "special_consent": "1"}, url=other_url)
         self.assertEqual(response.status_code, 200)
         self.env.invalidate_all()
@@ -170,7 +198,8 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertNotRegex(page.text, r'name="special_consent"[^>]*checked')
 
     def test_missing_answers_come_back_with_the_form(self):
-        response = self.submit({**ANSWERS, "gender": "", "zip": "1"})
+        # The age group is not answered yet (an answered question may stay empty).
+        response = self.submit({**ANSWERS, "age_group": "", "zip": "1"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("Please choose an answer", response.text)
         self.assertIn("Please enter a valid postcode", response.text)

@@ -31,8 +31,8 @@ registry.category("web_tour.tours").add("kommune_questionnaire_tour", {
             content: "The answers are saved",
         },
         {
-            trigger: "#o_kommune_gender_female:checked",
-            content: "and shown again",
+            trigger: "body:not(:has(form input[name='zip']))",
+            content: "and not shown again: the link has ended",
         },
     ],
 });
