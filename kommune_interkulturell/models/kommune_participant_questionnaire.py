@@ -457,6 +457,21 @@ class KommuneParticipantQuestionnaire(models.Model):
         )
         return True
 
+    def action_revoke_self_fill_link(self):
+        """End the person's link before it expires (sent by mistake, lost, forwarded)."""
+        self._revoke_self_fill_link()
+        return True
+
+    def _revoke_self_fill_link(self):
+        """End the live links of these questionnaires: the signature covers the expiry,
+        which goes; a link never used no longer counts as sent."""
+        live = self.filtered("self_fill_expiry")
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        live.filtered(lambda questionnaire: questionnaire.self_fill_state == "sent").sudo().write(
+            {"self_fill_state": False}
+        )
+        live.sudo().write({"self_fill_expiry": False})
+
     def _get_self_fill_refusals(self):
         """``{questionnaire: reason}`` of the questionnaires whose person may not get the
         link: erased, without an e-mail address, without a consent in force to the

@@ -217,3 +217,23 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
                 }
             )
 
+    def test_link_ends_with_consent_email_or_revoke(self):
+        """Withdrawing the training consent, a new e-mail address (the old mailbox may
+        be someone else's now) or staff's "Revoke Link" end the live link at once; any
+        other change of the person leaves it alone."""
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        for end_link in (
+            lambda: self.person.write({"email": "neu@test-q.example.org"}),
+            lambda: self.questionnaire.with_user(self.user).action_revoke_self_fill_link(),
+            lambda: self.person.kommune_consent_ids.filtered(
+                lambda consent: consent.purpose_code == "training"
+            ).action_withdraw(),
+        ):
+            with self.subTest(end_link=end_link):
+                self.questionnaire._send_self_fill_link()
+                token = self.questionnaire._get_self_fill_token()
+                self.person.write({"phone": "+49 30 123456", "email": self.person.email})
+                self.assertEqual(Questionnaire._get_from_self_fill_token(token)[0], self.questionnaire)
+                end_link()
+                self.assertFalse(self.questionnaire.self_fill_expiry)
+                self.assertFalse(Questionnaire._get_from_self_fill_token(token)[0])
