@@ -474,48 +474,72 @@ class KommuneParticipantQuestionnaire(models.Model):
 
     def _get_self_fill_refusals(self):
         """``{questionnaire: reason}`` of the questionnaires whose person may not get the
-        link: erased, without an e-mail address, without a consent in force to the
-        processing of their training data by the questionnaire's company (the consent
-        every registration needs), or a short contact, who is never asked."""
+        link (see _get_self_fill_refusal_reasons)."""
+        reasons = self._get_self_fill_refusal_reasons(
+            [(questionnaire.partner_id, questionnaire.period_id) for questionnaire in self]
+        )
+        return {
+            questionnaire: reasons[questionnaire.partner_id, questionnaire.period_id]
+            for questionnaire in self
+            if (questionnaire.partner_id, questionnaire.period_id) in reasons
+        }
+
+    @api.model
+    def _get_self_fill_refusal_reasons(self, pairs):
+        """``{(person, period): reason}`` of the people who may not get the link to their
+        questionnaire of the period (whether it exists yet or not): erased, without an
+        e-mail address, without a consent in force to the processing of their training
+        data by the period's company (the consent every registration needs), or a short
+        contact, who is never asked. In a few queries for any number of people."""
+        partners = self.env["res.partner"].concat(*(partner for partner, _period in pairs))
+        periods = self.env["kommune.funding.period"].concat(*(period for _partner, period in pairs))
         # sudo: the consents decide here for whoever sends, whatever they may read.
         consents = (
             self.env["kommune.consent"]
             .sudo()
             .search(
                 [
-                    ("partner_id", "in", self.partner_id.ids),
+                    ("partner_id", "in", partners.ids),
                     ("purpose_id.code", "=", PURPOSE_TRAINING),
                     ("state", "=", "given"),
                 ]
             )
         )
         consented = {(consent.partner_id.id, consent.company_id.id) for consent in consents}
+        asked = self._get_asked_in_period(partners, periods.company_id)
         refusals = {}
-        for questionnaire in self:
-            partner = questionnaire.partner_id
+        for partner, period in pairs:
             if partner.kommune_anonymized_date:
-                refusals[questionnaire] = self.env._("erased")
+                refusals[partner, period] = self.env._("erased")
             elif not partner.email:
-                refusals[questionnaire] = self.env._("no e-mail address")
-            elif (partner.id, questionnaire.company_id.id) not in consented:
-                refusals[questionnaire] = self.env._("no consent to data processing")
-            elif questionnaire._is_short_contact():
-                refusals[questionnaire] = self.env._("short contact: not asked")
+                refusals[partner, period] = self.env._("no e-mail address")
+            elif (partner.id, period.company_id.id) not in consented:
+                refusals[partner, period] = self.env._("no consent to data processing")
+            elif (partner.id, period.id) not in asked:
+                refusals[partner, period] = self.env._("short contact: not asked")
         return refusals
 
-    def _is_short_contact(self):
-        """The person stays below the short-contact hours in the period (attended and
-        planned), by the same rule as the questionnaire state of their registrations."""
-        self.ensure_one()
+    @api.model
+    def _get_asked_in_period(self, partners, companies):
+        """``{(partner id, period id)}`` of the people who reach the short-contact hours
+        in a period of these companies (attended and planned), by the same rule as the
+        questionnaire state of their registrations."""
         registrations = self.env["kommune.training.registration"].search(
-            [
-                ("partner_id", "=", self.partner_id.id),
-                ("company_id", "=", self.company_id.id),
-            ]
+            [("partner_id", "in", partners.ids), ("company_id", "in", companies.ids)]
         )
-        return not any(
-            period == self.period_id and state not in ("short_contact", "no_period")
-            for state, _questionnaire, period in self._get_registration_info(registrations).values()
+        info = self._get_registration_info(registrations)
+        return {
+            (registration.partner_id.id, info[registration.id][2].id)
+            for registration in registrations
+            if info[registration.id][0] not in ("short_contact", "no_period")
+        }
+
+    def _is_short_contact(self):
+        """The person stays below the short-contact hours in the period (see
+        _get_asked_in_period)."""
+        self.ensure_one()
+        return (self.partner_id.id, self.period_id.id) not in self._get_asked_in_period(
+            self.partner_id, self.company_id
         )
 
     def _send_self_fill_link(self):

@@ -237,3 +237,19 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
                 end_link()
                 self.assertFalse(self.questionnaire.self_fill_expiry)
                 self.assertFalse(Questionnaire._get_from_self_fill_token(token)[0])
+
+    def test_refusals_query_count(self):
+        """The refusals of a batch cost a fixed number of queries, not a few per person."""
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        self.attend(self.seminar, self.persons[3:6])
+        questionnaires = self.questionnaire | self.other_questionnaire
+        questionnaires.invalidate_recordset()
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=12):
+            questionnaires._get_self_fill_refusals()
+        many = questionnaires | Questionnaire.create(
+            [{"partner_id": person.id, "period_id": self.period.id} for person in self.persons[2:6]]
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=12):
+            many._get_self_fill_refusals()
