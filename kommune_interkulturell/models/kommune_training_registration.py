@@ -391,20 +391,23 @@ class KommuneTrainingRegistration(models.Model):
             if state in ("no_period", "short_contact"):
                 refusals[registration.partner_id] = labels[state]
                 continue
-            key = (registration.partner_id.id, period.id)
-            questionnaires[key] = (
-                questionnaires.get(key)
-                or questionnaire
-                or Questionnaire.create(
-                    {"partner_id": registration.partner_id.id, "period_id": period.id}
-                )
+            questionnaires.setdefault((registration.partner_id, period), questionnaire)
+        # Checked before a questionnaire is created: who is refused gets no new record.
+        refused = Questionnaire._get_self_fill_refusal_reasons(list(questionnaires))
+        refusals.update((partner, reason) for (partner, _period), reason in refused.items())
+        to_send = Questionnaire.concat(
+            *(
+                questionnaire
+                for key, questionnaire in questionnaires.items()
+                if questionnaire and key not in refused
             )
-        to_send = Questionnaire.union(*questionnaires.values())
-        refused = to_send._get_self_fill_refusals()
-        refusals.update(
-            (questionnaire.partner_id, reason) for questionnaire, reason in refused.items()
+        ) | Questionnaire.create(
+            [
+                {"partner_id": partner.id, "period_id": period.id}
+                for (partner, period), questionnaire in questionnaires.items()
+                if not questionnaire and (partner, period) not in refused
+            ]
         )
-        to_send -= Questionnaire.union(*refused)
         message = self.env._(
             "The questionnaire link was not sent to: %(people)s.",
             people="; ".join(

@@ -238,6 +238,23 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
                 self.assertFalse(self.questionnaire.self_fill_expiry)
                 self.assertFalse(Questionnaire._get_from_self_fill_token(token)[0])
 
+    def test_batch_creates_no_questionnaire_for_the_refused(self):
+        """Who may not get the link (here: no address) keeps no new questionnaire, a new
+        record of personal data, from the attempt."""
+        no_email = self.persons[2]
+        no_email.email = False
+        registrations = self.seminar.registration_ids.with_user(self.user)
+        action = registrations.action_send_questionnaire_link()
+        self.assertIn("no e-mail address", action["params"]["message"])
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        self.assertFalse(Questionnaire.search([("partner_id", "=", no_email.id)]))
+        self.assertEqual(
+            set(Questionnaire.search([("partner_id", "in", self.persons[:2].ids)]).mapped(
+                "self_fill_state"
+            )),
+            {"sent"},
+        )
+
     def test_refusals_query_count(self):
         """The refusals of a batch cost a fixed number of queries, not a few per person."""
         Questionnaire = self.env["kommune.participant.questionnaire"]
