@@ -52,7 +52,10 @@ class KommuneQuestionnaireController(KommunePublicController):
             return self._render_error("invalid", status=404)
         if expired:
             return self._render_error(
-                "questionnaire_expired", status=410, partner=questionnaire.partner_id
+                "questionnaire_expired",
+                status=410,
+                partner=questionnaire.partner_id,
+                values=self._get_company_values(questionnaire),
             )
         self._set_lang(questionnaire.partner_id)
         if not submitted:
@@ -113,6 +116,13 @@ class KommuneQuestionnaireController(KommunePublicController):
             errors["special_consent"] = True
         return values, errors
 
+    def _get_company_values(self, questionnaire):
+        """The questionnaire's organisation in the layout, not the request's (another
+        company's name and logo on the page in a multi-company database)."""
+        # sudo: the company's name, logo and address are public on every page.
+        company = questionnaire.company_id.sudo()
+        return {"company": company, "title": company.name}
+
     def _get_answered(self, questionnaire):
         """The questions (not special categories) with a stored answer, to say so on the
         page without showing it."""
@@ -124,6 +134,7 @@ class KommuneQuestionnaireController(KommunePublicController):
         self, token, questionnaire, form=None, errors=None, saved=False, status=200
     ):
         values = self._get_layout_values()
+        values.update(self._get_company_values(questionnaire))
         values.update(
             {
                 "token": token,

@@ -189,6 +189,36 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.env.invalidate_all()
         self.assertEqual(self.other_questionnaire.minority, "yes")
 
+    def test_page_shows_the_questionnaire_company(self):
+        """In a multi-company database the page (and its 410 page) shows the
+        organisation that asks, not the request's default company."""
+        other_company = self.env["res.company"].create({"name": "Test Träger Zwei"})
+        period = self.env["kommune.funding.period"].create(
+            {
+                "name": "Test Periode Zwei",
+                "date_start": "2031-01-01",
+                "date_end": "2031-12-31",
+                "company_id": other_company.id,
+            }
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Nour Test", "email": "nour@test-q.example.org", "lang": "en_US"}
+        )
+        questionnaire = self.env["kommune.participant.questionnaire"].create(
+            {"partner_id": person.id, "period_id": period.id}
+        )
+        questionnaire._send_self_fill_link()
+        url = self.link(questionnaire)
+        page = self.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Test Träger Zwei", page.text)
+        self.assertIn(f"company_logo?company={other_company.id}", page.text)
+        self.assertNotIn(self.env.company.name, page.text)
+        questionnaire._self_fill_submit({"gender": "female"})
+        page = self.get(url)
+        self.assertFriendly(page, 410)
+        self.assertIn("Test Träger Zwei", page.text)
+
     def test_special_categories_never_shown_back(self):
         """The link travels by e-mail: whoever holds it must not learn the stored
         disability answer, nor that a consent was given."""
