@@ -13,7 +13,7 @@ import re
 from odoo import http
 from odoo.http import request
 
-from ..models.kommune_participant_questionnaire import SPECIAL_CATEGORIES
+from ..models.kommune_participant_questionnaire import NO_ANSWER, SPECIAL_CATEGORIES
 from .kommune_public import CHECKED_VALUES, MAX_FORM_BYTES, NAME_MAX_LENGTH, KommunePublicController
 
 # The answers of Annex I, in the order of the paper form.
@@ -67,7 +67,7 @@ class KommuneQuestionnaireController(KommunePublicController):
             return self._render_questionnaire_page(
                 token, questionnaire, form=post, errors=errors, status=400
             )
-        questionnaire.with_context(lang=request.env.lang)._self_fill_submit(values)
+        questionnaire._self_fill_submit(values)
         return self._render_questionnaire_page(token, questionnaire, saved=True)
 
     # ------------------------------------------------------------
@@ -108,11 +108,17 @@ class KommuneQuestionnaireController(KommunePublicController):
         # The special categories only with the tick of their own consent, and only the
         # questions answered: the stored answers are not shown, so an empty question
         # keeps its earlier answer (and consent).
+        # "No answer" discloses nothing and needs no consent (as in the model).
         special = {fname: values.pop(fname) for fname in SPECIAL_CATEGORIES}
-        answered = {fname: value for fname, value in special.items() if value}
-        if answered and post.get("special_consent") in CHECKED_VALUES:
-            values.update(answered, special_consent=True)
-        elif answered:
+        values.update(
+            {fname: value for fname, value in special.items() if value == NO_ANSWER[0]}
+        )
+        disclosed = {
+            fname: value for fname, value in special.items() if value and value != NO_ANSWER[0]
+        }
+        if disclosed and post.get("special_consent") in CHECKED_VALUES:
+            values.update(disclosed, special_consent=True)
+        elif disclosed:
             errors["special_consent"] = True
         return values, errors
 

@@ -641,12 +641,14 @@ class KommuneParticipantQuestionnaire(models.Model):
         self.with_context(tracking_disable=True).write(values)
         # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
         self.sudo().with_context(tracking_disable=True).write({"self_fill_state": "filled"})
-        labels = ", ".join(self._fields[fname]._description_string(self.env) for fname in changed)
+        # For the staff who check it: in the organisation's language, not the person's.
+        staff = self.with_context(lang=self.company_id.partner_id.lang or "de_DE")
+        labels = ", ".join(self._fields[fname]._description_string(staff.env) for fname in changed)
         self.message_post(
-            body=self.env._(
+            body=staff.env._(
                 "Filled in by the participant through their personal link; please check the "
                 "answers. Changed: %(fields)s.",
-                fields=labels or self.env._("nothing"),
+                fields=labels or staff.env._("nothing"),
             ),
             author_id=self.partner_id.id,
             subtype_xmlid="mail.mt_note",

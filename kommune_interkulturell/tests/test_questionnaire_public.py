@@ -126,8 +126,9 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
                 lambda message: message.author_id == self.env.ref("base.public_partner")
             )
         )
-        self.assertIn("Gender", note.body)
-        self.assertIn("Postcode", note.body)
+        # For staff, in the organisation's language (German), not the person's English.
+        self.assertIn("Geschlecht", note.body)
+        self.assertIn("Postleitzahl", note.body)
         self.assertNotIn("Disability", note.body)
         self.assertNotIn("12043", response.text, "the saved answers are not shown back")
         # The link ended with the saved form: whoever finds it later learns nothing.
@@ -218,6 +219,19 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         page = self.get(url)
         self.assertFriendly(page, 410)
         self.assertIn("Test Träger Zwei", page.text)
+
+    def test_no_answer_needs_no_consent_and_note_in_staff_language(self):
+        """"No answer" on disability and minority needs no consent tick (it discloses
+        nothing); the note for staff is in the organisation's language (German), not
+        the person's (English)."""
+        self.env.company.partner_id.lang = "de_DE"
+        response = self.submit({**ANSWERS, "disability": "no_answer", "minority": "no_answer"})
+        self.assertEqual(response.status_code, 200, response.text[-1500:])
+        self.env.invalidate_all()
+        self.assertEqual(self.questionnaire.minority, "no_answer")
+        note = self.questionnaire.message_ids[0]
+        self.assertIn("Geschlecht", note.body)
+        self.assertNotIn("Gender", note.body)
 
     def test_special_categories_never_shown_back(self):
         """The link travels by e-mail: whoever holds it must not learn the stored
