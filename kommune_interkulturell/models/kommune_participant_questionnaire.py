@@ -305,17 +305,31 @@ class KommuneParticipantQuestionnaire(models.Model):
     # DATA PROTECTION
     # ------------------------------------------------------------
 
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        # Notes and files on a questionnaire (a scanned paper form, a remark on the
+        # person's answers) may hold the special categories: only the Reporting group
+        # reads them, as those fields. Everybody who may edit the questionnaire still
+        # posts (the link sent, for instance).
+        operations = super()._mail_get_operation_for_mail_message_operation(message_operation)
+        if message_operation == "read" and not self.env.user.has_group(REPORTING_GROUP):
+            return dict.fromkeys(operations, None)
+        return operations
+
     def _kommune_anonymize(self):
         """Part of the erasure of their person: the names and postcode go, and the
         special categories with their consent (the row stays linked to the anonymised
         contact, and Art. 9 data needs a person's consent that no longer stands); the
         other answers stay as an anonymous row so that the period's figures do not
-        change.
+        change. Its files (scans of the paper form) are deleted.
 
         sudo: the special categories are the Reporting group's, but whoever erases the
         person must erase them too."""
         self.write({"first_name": False, "last_name": False, "zip": False})
         self.sudo().write({"special_consent": False, "self_fill_expiry": False})
+        # sudo: the files are the Reporting group's, but go with the person's erasure.
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
 
     # ------------------------------------------------------------
     # BUSINESS

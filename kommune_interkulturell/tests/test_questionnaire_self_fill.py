@@ -270,3 +270,34 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=12):
             many._get_self_fill_refusals()
+
+    def test_notes_and_files_are_the_reporting_groups(self):
+        """A scan of the paper form or a note on the questionnaire may hold disability
+        or minority answers: a plain colleague reads neither, the Reporting group does;
+        erasing the person deletes the files."""
+        note = self.questionnaire.with_user(self.reporter).message_post(
+            body="Scan: Behinderung ja", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        scan = self.env["ir.attachment"].create(
+            {
+                "name": "fragebogen.pdf",
+                "raw": b"%PDF-1.4 scan",
+                "res_model": self.questionnaire._name,
+                "res_id": self.questionnaire.id,
+            }
+        )
+        self.assertTrue(note.with_user(self.reporter).has_access("read"))
+        self.assertTrue(scan.with_user(self.reporter).has_access("read"))
+        self.assertFalse(note.with_user(self.user).has_access("read"))
+        self.assertFalse(scan.with_user(self.user).has_access("read"))
+        Message = self.env["mail.message"].with_user(self.user)
+        self.assertNotIn(
+            note,
+            Message.search(
+                [("model", "=", self.questionnaire._name), ("res_id", "=", self.questionnaire.id)]
+            ),
+        )
+        # The plain user still sends the link (and its note).
+        self.questionnaire.with_user(self.user).action_send_self_fill_link()
+        self.env["kommune.privacy"]._anonymize(self.person)
+        self.assertFalse(scan.exists())
