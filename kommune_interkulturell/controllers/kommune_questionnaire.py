@@ -110,9 +110,7 @@ class KommuneQuestionnaireController(KommunePublicController):
         # keeps its earlier answer (and consent).
         # "No answer" discloses nothing and needs no consent (as in the model).
         special = {fname: values.pop(fname) for fname in SPECIAL_CATEGORIES}
-        values.update(
-            {fname: value for fname, value in special.items() if value == NO_ANSWER[0]}
-        )
+        values.update({fname: value for fname, value in special.items() if value == NO_ANSWER[0]})
         disclosed = {
             fname: value for fname, value in special.items() if value and value != NO_ANSWER[0]
         }
@@ -132,9 +130,7 @@ class KommuneQuestionnaireController(KommunePublicController):
     def _get_answered(self, questionnaire):
         """The questions (not special categories) with a stored answer, to say so on the
         page without showing it."""
-        return {
-            fname for fname in (*NAME_FIELDS, "zip", *CHOICE_FIELDS) if questionnaire[fname]
-        }
+        return {fname for fname in (*NAME_FIELDS, "zip", *CHOICE_FIELDS) if questionnaire[fname]}
 
     def _render_questionnaire_page(
         self, token, questionnaire, form=None, errors=None, saved=False, status=200

@@ -285,8 +285,7 @@ class KommuneParticipantQuestionnaire(models.Model):
         if SELF_FILL_FIELDS & vals.keys() and not self.env.su:
             raise AccessError(
                 self.env._(
-                    "The questionnaire link is sent, checked and revoked with its buttons "
-                    "only."
+                    "The questionnaire link is sent, checked and revoked with its buttons only."
                 )
             )
 

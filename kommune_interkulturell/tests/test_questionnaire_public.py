@@ -221,7 +221,7 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertIn("Test Träger Zwei", page.text)
 
     def test_no_answer_needs_no_consent_and_note_in_staff_language(self):
-        """"No answer" on disability and minority needs no consent tick (it discloses
+        """ "No answer" on disability and minority needs no consent tick (it discloses
         nothing); the note for staff is in the organisation's language (German), not
         the person's (English)."""
         self.env.company.partner_id.lang = "de_DE"

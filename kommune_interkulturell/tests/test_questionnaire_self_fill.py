@@ -233,7 +233,9 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
                 self.questionnaire._send_self_fill_link()
                 token = self.questionnaire._get_self_fill_token()
                 self.person.write({"phone": "+49 30 123456", "email": self.person.email})
-                self.assertEqual(Questionnaire._get_from_self_fill_token(token)[0], self.questionnaire)
+                self.assertEqual(
+                    Questionnaire._get_from_self_fill_token(token)[0], self.questionnaire
+                )
                 end_link()
                 self.assertFalse(self.questionnaire.self_fill_expiry)
                 self.assertFalse(Questionnaire._get_from_self_fill_token(token)[0])
@@ -249,9 +251,11 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
         Questionnaire = self.env["kommune.participant.questionnaire"]
         self.assertFalse(Questionnaire.search([("partner_id", "=", no_email.id)]))
         self.assertEqual(
-            set(Questionnaire.search([("partner_id", "in", self.persons[:2].ids)]).mapped(
-                "self_fill_state"
-            )),
+            set(
+                Questionnaire.search([("partner_id", "in", self.persons[:2].ids)]).mapped(
+                    "self_fill_state"
+                )
+            ),
             {"sent"},
         )
 
