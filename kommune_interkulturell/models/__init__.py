@@ -45,3 +45,4 @@ from . import kommune_funding_period
 
 # A SQL view on the tables of the models above: created after them.
 from . import kommune_reporting_attendance
+from . import ir_attachment

@@ -33,14 +33,15 @@ class IrHttp(models.AbstractModel):
     @api.model
     def _get_kommune_personal_link_paths(self):
         """The paths of the personal links: public pages opened with a signed token that
-        stands for one person (here the confirmation of their sign-up for invitations).
+        stands for one person (here the confirmation of their sign-up for invitations and
+        the participant questionnaire).
         Whoever holds such a link acts as that person. Odoo's link shortener must never
         hold one: its short links (/r/<code>, a few random characters, public) can be
         enumerated. Every public route that takes a token belongs under one of these
         paths: a module adding one extends this method with its path. The shortener
         (mail.render.mixin of kommune_interkulturell_mass_mailing) and the privacy
         lookup of link trackers read it; a test checks the routes."""
-        return ["/kommune/subscribe/confirm"]
+        return ["/kommune/subscribe/confirm", "/kommune/questionnaire"]
 
     @api.model
     def _get_kommune_personal_link_patterns(self):

@@ -486,6 +486,15 @@ class KommuneConsent(models.Model):
         )
         if not training:
             return
+        # The questionnaire link was sent under this consent: it ends with it. sudo:
+        # whoever records the withdrawal (the person through their link too) ends it.
+        self.env["kommune.participant.questionnaire"].sudo().search(
+            [
+                ("partner_id", "in", training.partner_id.ids),
+                ("company_id", "in", training.company_id.ids),
+                ("self_fill_expiry", "!=", False),
+            ]
+        )._revoke_self_fill_link()
         registrations = self.env["kommune.training.registration"].search(
             [("consent_id", "in", training.ids), ("consent", "=", True)]
         )

@@ -443,9 +443,10 @@ class KommunePrivacy(models.AbstractModel):
             "consent_count": consents._kommune_anonymize(),
         }
         registrations._kommune_anonymize()
-        env["kommune.participant.questionnaire"].search(
+        questionnaires = env["kommune.participant.questionnaire"].search(
             [("partner_id", "in", persons.ids)]
-        )._kommune_anonymize()
+        )
+        questionnaires._kommune_anonymize()
         env["kommune.cooperation.member"].search([("contact_id", "in", persons.ids)]).write(
             {"contact_id": False}
         )
@@ -456,7 +457,10 @@ class KommunePrivacy(models.AbstractModel):
         counts["mail_count"] = len(deleted_mails)
         done.update(dict.fromkeys([("mail.mail", id_) for id_ in deleted_mails], env._("Deleted")))
         counts["message_count"] = env["mail.message"]._kommune_scrub(
-            persons, list(identities.values()), [registrations, consents], records("mail.message")
+            persons,
+            list(identities.values()),
+            [registrations, consents, questionnaires],
+            records("mail.message"),
         )
         done.update(privacy._anonymize_app_records(persons, records))
 

@@ -307,6 +307,18 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        if "email" in vals:
+            # A personal questionnaire link went to the old address: it must not stay
+            # usable by whoever reads that mailbox now. sudo: whoever changes the address
+            # (the person on the portal too) ends the link, whatever they may read.
+            moved = self.filtered(lambda partner: partner.email != vals["email"])
+            if moved:
+                self.env["kommune.participant.questionnaire"].sudo().search(
+                    [("partner_id", "in", moved.ids), ("self_fill_expiry", "!=", False)]
+                )._revoke_self_fill_link()
+        return super().write(vals)
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------

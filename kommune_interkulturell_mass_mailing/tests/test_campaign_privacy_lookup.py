@@ -105,6 +105,20 @@ class TestCampaignPrivacyLookup(test_privacy_lookup.TestPrivacyLookup):
         self.assertLessEqual(expected, found)
         self.assertNotIn(("link.tracker", campaign["site_link"].id), found, "not personal")
 
+    def test_lookup_finds_questionnaire_links(self):
+        """A tracker holding the person's questionnaire link is theirs."""
+        period = self.env["kommune.funding.period"].create(
+            {"name": "Test Periode 2090", "date_start": "2090-01-01", "date_end": "2090-12-31"}
+        )
+        questionnaire = self.env["kommune.participant.questionnaire"].create(
+            {"partner_id": self.person.id, "period_id": period.id}
+        )
+        questionnaire._send_self_fill_link()
+        tracker = self.env["link.tracker"].create(
+            {"url": questionnaire._get_self_fill_url(), "title": "Fragebogen"}
+        )
+        self.assertIn(("link.tracker", tracker.id), self.found(self.lookup()))
+
     def test_erasure_of_traces_links_and_clicks(self):
         before = self.counts()
         self.erase()

@@ -16,6 +16,11 @@ PERSONAL_LINK_PATTERNS = [
     (r"/kommune/invitation/[0-9]{1,10}-([0-9]{1,10})-[0-9]{1,10}-[0-9a-f]+", "res.partner"),
     # /kommune/subscribe/confirm/<consent>-<expiry>-<signature>
     (r"/kommune/subscribe/confirm/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+", "kommune.consent"),
+    # /kommune/questionnaire/<questionnaire>-<expiry>-<signature>
+    (
+        r"/kommune/questionnaire/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+",
+        "kommune.participant.questionnaire",
+    ),
 ]
 PERSONAL_LINK_PREFIX = "%/kommune/%"
 
@@ -42,7 +47,11 @@ class PrivacyLookupWizard(models.TransientModel):
     def _kommune_get_extension_parts(self, terms, lookup_email=None):
         ctes, branches = super()._kommune_get_extension_parts(terms, lookup_email)
         model_id = self.env["ir.model"]._get_id
-        (invitation, _model), (confirmation, _consent) = PERSONAL_LINK_PATTERNS
+        (
+            (invitation, _model),
+            (confirmation, _consent),
+            (questionnaire, _questionnaire),
+        ) = PERSONAL_LINK_PATTERNS
         emails = [term for term in terms if "@" in term]
         links = _any_of([*emails, *(quote(email, safe="") for email in emails)])
         # What Odoo finds itself: traces by address.
@@ -68,12 +77,14 @@ class PrivacyLookupWizard(models.TransientModel):
                 kommune_token AS (
                     SELECT id,
                            substring(url FROM %(invitation)s)::bigint AS partner_id,
-                           substring(url FROM %(confirmation)s)::bigint AS consent_id
+                           substring(url FROM %(confirmation)s)::bigint AS consent_id,
+                           substring(url FROM %(questionnaire)s)::bigint AS questionnaire_id
                       FROM link_tracker
                      WHERE url LIKE %(prefix)s
                 )""",
                 invitation=invitation,
                 confirmation=confirmation,
+                questionnaire=questionnaire,
                 prefix=PERSONAL_LINK_PREFIX,
             ),
             SQL(
@@ -87,6 +98,13 @@ class PrivacyLookupWizard(models.TransientModel):
                       FROM kommune_token token
                       JOIN kommune_consent consent ON consent.id = token.consent_id
                       JOIN kommune_subject subject ON consent.partner_id = subject.partner_id
+                    UNION
+                    SELECT subject.partner_id, token.id
+                      FROM kommune_token token
+                      JOIN kommune_participant_questionnaire questionnaire
+                        ON questionnaire.id = token.questionnaire_id
+                      JOIN kommune_subject subject
+                        ON questionnaire.partner_id = subject.partner_id
                     UNION
                     SELECT NULL, link.id FROM link_tracker link WHERE link.url ~* %(links)s
                 )""",
