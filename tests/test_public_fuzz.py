@@ -163,6 +163,7 @@ def test_bad_tokens_never_fail_nor_write(fuzz_target):
                 ("POST", "/my/kommune/trainings/{}/cancel"),
                 ("GET", "/my/kommune/certificates/{}"),
                 ("POST", "/my/kommune/consents/{}/withdraw"),
+                ("GET", "/my/kommune/organization/checks/{}"),
             ]
         ),
         with_csrf=st.booleans(),

@@ -22,3 +22,5 @@ class TestGermanPages(PortalChecksCommon):
         page = self.url_open("/my/kommune/organization").text
         self.assertIn("Selbstchecks", page)
         self.assertIn("Entwicklungsplan", page)
+        self.assertIn("Professionalisierungs-Check", page)
+        self.assertIn("1,67", page, "scores in the German number format")
