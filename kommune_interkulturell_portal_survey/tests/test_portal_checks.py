@@ -131,6 +131,27 @@ class TestPortalChecksRpc(PortalChecksCommon):
         self.assertRpcDenied("survey.user_input.line", "search_read", [], ["value_text_box"])
         self.assertRpcDenied(CHECK, "read", self.check_a2.ids, ["user_input_id"])
 
+    def test_other_companys_check_stays_hidden(self):
+        """A check another company of the database (another network) made with the
+        same organisation is that company's: not on the page, not over RPC."""
+        other_company = self.env["res.company"].create({"name": "Portal Zweiter Träger"})
+        other = self.env[CHECK].create(
+            {
+                "partner_id": self.mo_a.id,
+                "check_type": "mo",
+                "company_id": other_company.id,
+                "line_ids": [self._line(self.governance, 3.99)],
+            }
+        )
+        self.login(self.contact_a)
+        checks = self.rpc(CHECK, "search_read", [], ["score"])
+        self.assertNotIn(other.id, [check["id"] for check in checks])
+        self.assertRpcDenied(LINE, "read", other.line_ids.ids, ["score"])
+        page = self.url_open("/my/kommune/organization")
+        self.assertNotIn("3.99", page.text)
+        page = self.url_open(f"/my/kommune/organization/checks/{other.id}")
+        self.assertEqual(page.status_code, 404)
+
     def test_colleagues_and_participants_read_nothing(self):
         for user in (self.user_a, self.user_a2, self.user_b):
             self.login(user)
