@@ -158,6 +158,24 @@ class TestPortalChecksRpc(PortalChecksCommon):
             for model in (CHECK, LINE, GOAL):
                 self.assertRpcDenied(model, "search_read", [], [])
 
+    def test_rules_hold_when_portal_users_get_read_access(self):
+        """Should another addon give every portal user read access to the checks (say,
+        to show a participant a check they answered), the rules still show a colleague
+        nothing and a contact person only their own organisation's."""
+        self.env["ir.model.access"].create(
+            {
+                "name": "portal reads checks (another addon)",
+                "model_id": self.env["ir.model"]._get_id(CHECK),
+                "group_id": self.env.ref("base.group_portal").id,
+                "perm_read": True,
+            }
+        )
+        self.login(self.user_a2)
+        self.assertEqual(self.rpc(CHECK, "search_read", [], ["score"]), [])
+        self.login(self.contact_b)
+        checks = self.rpc(CHECK, "search_read", [], ["score"])
+        self.assertEqual([check["id"] for check in checks], self.check_b.ids)
+
     def test_contact_person_moving_organisation(self):
         """A contact person who moves to another organisation reads the new one's
         checks at once, and no longer the former one's."""
