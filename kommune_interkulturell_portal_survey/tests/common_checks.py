@@ -31,7 +31,10 @@ class PortalChecksCommon(PortalCommon):
             }
         )
         cls.answer_a2 = cls._answer(
-            cls.user_a2.partner_id, cls.mo_a, {cls.governance: 4, cls.finances: 3}
+            cls.user_a2.partner_id,
+            cls.mo_a,
+            {cls.governance: 4, cls.finances: 3},
+            user=cls.user_a2,
         )
         cls.check_a2 = Check.search([("user_input_id", "=", cls.answer_a2.id)])
         cls.check_b = Check.create(
@@ -78,10 +81,14 @@ class PortalChecksCommon(PortalCommon):
         )
 
     @classmethod
-    def _answer(cls, partner, organization, points):
+    def _answer(cls, partner, organization, points, user=None):
         """The Professionalisation Check answered as ``partner`` in the survey, each
-        statement of a dimension with the same ``points``."""
+        statement of a dimension with the same ``points``; with ``user``, logged in as
+        that user, in the superuser environment of the same uid the survey's pages
+        answer in."""
         survey = cls.env.ref("kommune_interkulturell_survey.survey_development_check_mo")
+        if user:
+            survey = survey.with_user(user).sudo()
         user_input = survey._create_answer(
             partner=partner,
             kommune_organization_id=organization.id,

@@ -108,6 +108,25 @@ class TestPortalChecksRpc(PortalChecksCommon):
         self.assertRpcDenied(GOAL, "read", self.goal_b.ids, ["name"])
         self.assertRpcDenied(LINE, "read", self.check_b.line_ids.ids, ["score"])
 
+    def test_who_answered_is_not_named_by_the_record_authors(self):
+        """The check a colleague made by answering the survey logged in does not name
+        them through who created or last changed it (its or its scores')."""
+        self.assertEqual(self.answer_a2.create_uid, self.user_a2, "answered logged in")
+        self.login(self.contact_a)
+        fields = ["create_uid", "write_uid"]
+        records = self.rpc(CHECK, "read", self.check_a2.ids, fields)
+        records += self.rpc(LINE, "search_read", [("check_id", "=", self.check_a2.id)], fields)
+        self.assertEqual(len(records), 1 + len(self.check_a2.line_ids))
+        for record in records:
+            for field in fields:
+                self.assertNotEqual(record[field][0], self.user_a2.id, field)
+                self.assertNotIn("Arif", record[field][1], field)
+        groups = self.rpc(CHECK, "formatted_read_group", [], ["create_uid", "write_uid"], [])
+        self.assertNotIn("Arif", str(groups))
+        self.assertFalse(
+            self.rpc(CHECK, "search", [("create_uid", "=", self.user_a2.id)]), "searched"
+        )
+
     def test_contact_person_only_reads(self):
         self.login(self.contact_a)
         self.assertRpcDenied(CHECK, "write", self.check_a1.ids, {"date": "2020-01-01"})
