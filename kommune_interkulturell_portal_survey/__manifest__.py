@@ -13,9 +13,11 @@
     "data": [
         "security/kommune_interkulturell_portal_survey_security.xml",
         "security/ir.model.access.csv",
+        "views/kommune_development_goal_views.xml",
         "views/kommune_portal_templates.xml",
     ],
     "demo": [
+        "demo/kommune_development_goal_demo.xml",
         "demo/res_users_demo.xml",
     ],
     "assets": {

@@ -55,6 +55,7 @@ class PortalChecksCommon(PortalCommon):
                 "check_id": cls.check_a1.id,
                 "dimension_id": cls.finances.id,
                 "name": "Portal Zweite Person prüft die Buchhaltung",
+                "is_shown_on_portal": True,
                 "date_deadline": date.today() + timedelta(days=60),
                 "user_id": cls.staff.id,
             }
@@ -64,6 +65,7 @@ class PortalChecksCommon(PortalCommon):
                 "check_id": cls.check_b.id,
                 "dimension_id": cls.governance.id,
                 "name": "Portal Baobab wählt einen Vorstand",
+                "is_shown_on_portal": True,
                 "date_deadline": date.today() + timedelta(days=90),
                 "user_id": cls.staff.id,
             }

@@ -83,6 +83,25 @@ class TestPortalChecksPages(PortalChecksCommon):
         self.assertIn("has not completed a self-check yet", page.text)
         self.assertIn("No goals have been agreed", page.text)
 
+    def test_goal_not_shown_stays_off_the_pages(self):
+        """A goal staff did not choose to show (the default: goals are written for
+        the staff) is neither on the organisation's page nor on its check's."""
+        hidden = self.goal_a.copy({"name": "Portal Intern: Herr X bremst"})
+        self.assertFalse(hidden.is_shown_on_portal)
+        self.login(self.contact_a)
+        for url in (
+            "/my/kommune/organization",
+            f"/my/kommune/organization/checks/{self.check_a1.id}",
+        ):
+            page = self.url_open(url)
+            self.assertEqual(page.status_code, 200, url)
+            self.assertIn("Portal Zweite Person prüft die Buchhaltung", page.text, url)
+            self.assertNotIn("Herr X", page.text, url)
+        self.goal_a.is_shown_on_portal = False
+        page = self.url_open("/my/kommune/organization")
+        self.assertIn("No goals have been agreed", page.text)
+        self.assertNotIn("Portal Zweite Person", page.text)
+
 
 @tagged("post_install", "-at_install")
 class TestPortalChecksRpc(PortalChecksCommon):
@@ -126,6 +145,39 @@ class TestPortalChecksRpc(PortalChecksCommon):
         self.assertFalse(
             self.rpc(CHECK, "search", [("create_uid", "=", self.user_a2.id)]), "searched"
         )
+
+    def test_goal_not_shown_is_not_read_over_rpc(self):
+        hidden = self.goal_a.copy({"name": "Portal Intern: Herr X bremst"})
+        self.login(self.contact_a)
+        goals = self.rpc(GOAL, "search_read", [], ["name"])
+        self.assertEqual([goal["id"] for goal in goals], self.goal_a.ids)
+        self.assertRpcDenied(GOAL, "read", hidden.ids, ["name"])
+        checks = self.rpc(CHECK, "read", self.check_a1.ids, ["goal_ids"])
+        self.assertEqual(checks[0]["goal_ids"], self.goal_a.ids)
+
+    def test_goals_are_not_shown_unless_staff_choose(self):
+        """Goals written before this module was installed, like a new one, stay off
+        the portal until a staff member (a plain user will do) shows them."""
+        goal = (
+            self.env[GOAL]
+            .with_user(self.staff)
+            .create(
+                {
+                    "check_id": self.check_a1.id,
+                    "dimension_id": self.governance.id,
+                    "name": "Portal Neues Ziel",
+                    "date_deadline": "2031-01-01",
+                }
+            )
+        )
+        self.assertFalse(goal.is_shown_on_portal)
+        self.assertFalse(
+            self.env[GOAL].default_get(["is_shown_on_portal"]).get("is_shown_on_portal")
+        )
+        goal.with_user(self.staff).is_shown_on_portal = True
+        self.login(self.contact_a)
+        goals = self.rpc(GOAL, "search_read", [], ["name"])
+        self.assertIn(goal.id, [record["id"] for record in goals])
 
     def test_contact_person_only_reads(self):
         self.login(self.contact_a)
@@ -222,7 +274,13 @@ class TestPortalChecksPerformance(PortalChecksCommon):
         for index in range(6):
             check = self.check_b.copy({"date": self.check_b.date.replace(day=1)})
             check.line_ids = [self._line(self.governance, 2.0), self._line(self.finances, 3.0)]
-            self.goal_b.copy({"check_id": check.id, "name": f"Portal Ziel {index}"})
+            self.goal_b.copy(
+                {
+                    "check_id": check.id,
+                    "name": f"Portal Ziel {index}",
+                    "is_shown_on_portal": True,
+                }
+            )
         self.env.flush_all()
         seven = self.count_queries("/my/kommune/organization")
         self.assertLessEqual(seven, one + 3, f"{one} queries for one check, {seven} for seven")
