@@ -7,10 +7,11 @@ class ResPartner(models.Model):
     def write(self, vals):
         res = super().write(vals)
         # The contact persons' record rules name their organisation through their
-        # commercial partner, and Odoo caches each user's rule domains: a person with a
-        # portal account who moves to another organisation (or whose organisation
-        # stops being one) would keep reading the former organisation's self-checks
-        # until the cache happened to be cleared.
+        # commercial partner, and Odoo caches each user's rule domains. A contact
+        # person who moves loses the role (kommune_interkulturell_portal), which clears
+        # the caches; one given their first organisation, or whose organisation
+        # becomes or stops being a company, keeps it and must read that organisation's
+        # self-checks at once, not once the cache happens to be cleared.
         if {"parent_id", "is_company"} & vals.keys() and self._kommune_has_users_below():
             self.env.registry.clear_cache()
         return res

@@ -248,13 +248,44 @@ class TestPortalChecksRpc(PortalChecksCommon):
         self.assertEqual([check["id"] for check in checks], self.check_b.ids)
 
     def test_contact_person_moving_organisation(self):
-        """A contact person who moves to another organisation reads the new one's
-        checks at once, and no longer the former one's."""
+        """A contact person who moves to another organisation loses the role: they
+        read neither the former organisation's checks nor the new one's until staff
+        make them its contact person."""
+        group = self.env.ref("kommune_interkulturell_portal.group_kommune_portal_contact")
         self.login(self.contact_a)
         self.assertTrue(self.rpc(CHECK, "search_read", [], ["score"]))
-        self.contact_a.partner_id.parent_id = self.mo_b
+        self.contact_a.partner_id.with_user(self.staff).parent_id = self.mo_b
+        self.assertNotIn(group, self.contact_a.group_ids)
+        self.assertRpcDenied(CHECK, "search_read", [], ["score"])
+        response = self.url_open("/my/kommune/organization", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.contact_a.group_ids += group
         checks = self.rpc(CHECK, "search_read", [], ["score"])
         self.assertEqual([check["id"] for check in checks], self.check_b.ids)
+
+    def test_contact_person_keeps_the_role_on_other_changes(self):
+        self.contact_a.partner_id.with_user(self.staff).write(
+            {"parent_id": self.mo_a.id, "phone": "030 1"}
+        )
+        self.mo_a.with_user(self.staff).name = "Portal MO Anadolu (neu)"
+        self.login(self.contact_a)
+        self.assertTrue(self.rpc(CHECK, "search_read", [], ["score"]))
+
+    def test_contact_person_leaving_the_organisation_loses_the_role(self):
+        """Taken out of the organisation (left it, a private person now), the former
+        contact person keeps no role; an organisation put under an umbrella stays the
+        organisation its people speak for (Odoo's commercial partner is the first
+        company up)."""
+        self.mo_a.with_user(self.staff).parent_id = self.mo_b
+        self.assertTrue(
+            self.contact_a.has_group("kommune_interkulturell_portal.group_kommune_portal_contact")
+        )
+        self.contact_a.partner_id.with_user(self.staff).parent_id = False
+        self.assertFalse(
+            self.contact_a.has_group("kommune_interkulturell_portal.group_kommune_portal_contact")
+        )
+        self.login(self.contact_a)
+        self.assertRpcDenied(CHECK, "search_read", [], ["score"])
 
 
 @tagged("post_install", "-at_install")
