@@ -169,6 +169,7 @@ def test_bad_tokens_never_fail_nor_write(fuzz_target):
                 ("GET", "/my/kommune/trainings/{}/calendar.ics"),
                 ("POST", "/my/kommune/organization/items/{}/done"),
                 ("GET", "/calendar/meeting/view?token={}&id=1"),
+                ("GET", "/my/kommune/organization/checks/{}"),
             ]
         ),
         with_csrf=st.booleans(),

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 
 class SurveyUserInput(models.Model):
@@ -54,9 +54,15 @@ class SurveyUserInput(models.Model):
             answer.kommune_company_id = (
                 answer.kommune_organization_id.company_id or answer.create_uid.company_id
             )
-        Check = self.env["kommune.development.check"]
+        # As the superuser (OdooBot), not in the survey's superuser environment, which
+        # keeps the uid of a person who answered logged in: the check and its scores
+        # would name them as their author (create_uid, write_uid) to whoever reads the
+        # check, the organisation's contact persons on the portal among them, while
+        # who answered stays with the staff (respondent_id).
+        Check = self.env["kommune.development.check"].with_user(SUPERUSER_ID)
         done = Check.search([("user_input_id", "in", answers.ids)]).user_input_id
-        return Check.create([answer._kommune_prepare_check_values() for answer in answers - done])
+        checks = Check.create([answer._kommune_prepare_check_values() for answer in answers - done])
+        return checks.with_env(self.env)
 
     def _kommune_dimension_scores(self):
         """The points of the statements answered, by dimension; statements left out
