@@ -128,6 +128,14 @@ class KommuneCooperation(models.Model):
     organization_count = fields.Integer(
         string="Organisations Count", compute="_compute_organization_count"
     )
+    # Stored so that the pipeline cards show the members without reading and formatting
+    # every organisation; renames and member changes recompute it through the depends.
+    organization_names = fields.Char(
+        string="Organisation Names",
+        compute="_compute_organization_names",
+        store=True,
+        help="The member organisations' names, as the pipeline cards show them.",
+    )
 
     # Content
     goals = fields.Html()
@@ -247,6 +255,11 @@ class KommuneCooperation(models.Model):
     def _compute_partner_ids(self):
         for coop in self:
             coop.partner_ids = coop.member_ids.partner_id
+
+    @api.depends("partner_ids.name")
+    def _compute_organization_names(self):
+        for coop in self:
+            coop.organization_names = ", ".join(sorted(coop.partner_ids.mapped("name")))
 
     @api.depends("partner_ids")
     def _compute_organization_count(self):
