@@ -12,6 +12,7 @@ KANBAN_SPEC = {
     "date_last_contact": {},
     "is_dialogue_overdue": {},
     "is_won": {},
+    "company_id": {"fields": {"display_name": {}}},
     "color": {},
     "name": {},
     "district_id": {"fields": {"display_name": {}}},
@@ -103,7 +104,7 @@ class TestCooperationPerformance(CooperationCommon):
     @warmup
     def test_kanban_cards_500(self):
         Cooperation = self.env["kommune.cooperation"]
-        with self.assertQueryCount(ki_user=18):
+        with self.assertQueryCount(ki_user=17):
             result = Cooperation.web_search_read(self.domain, KANBAN_SPEC)
         self.assertEqual(result["length"], 500)
         records = {record["id"]: record for record in result["records"]}
