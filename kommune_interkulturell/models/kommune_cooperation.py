@@ -128,6 +128,14 @@ class KommuneCooperation(models.Model):
     organization_count = fields.Integer(
         string="Organisations Count", compute="_compute_organization_count"
     )
+    # Stored so that the pipeline cards show the members without reading and formatting
+    # every organisation; renames and member changes recompute it through the depends.
+    organization_names = fields.Char(
+        string="Organisation Names",
+        compute="_compute_organization_names",
+        store=True,
+        help="The member organisations' names, as the pipeline cards show them.",
+    )
 
     # Content
     goals = fields.Html()
@@ -202,7 +210,7 @@ class KommuneCooperation(models.Model):
     )
     is_dialogue_overdue = fields.Boolean(
         string="Dialogue Overdue",
-        compute="_compute_is_dialogue_overdue",
+        compute="_compute_meeting_stats",
         search="_search_is_dialogue_overdue",
     )
     date_dialogue_reminder = fields.Datetime(
@@ -248,14 +256,24 @@ class KommuneCooperation(models.Model):
         for coop in self:
             coop.partner_ids = coop.member_ids.partner_id
 
+    @api.depends("partner_ids.name")
+    def _compute_organization_names(self):
+        for coop in self:
+            coop.organization_names = ", ".join(sorted(coop.partner_ids.mapped("name")))
+
     @api.depends("partner_ids")
     def _compute_organization_count(self):
         for coop in self:
             coop.organization_count = len(coop.partner_ids)
 
-    @api.depends("meeting_ids.start", "meeting_ids.active")
+    @api.depends(
+        "meeting_ids.start", "meeting_ids.active", "active", "stage_id.fold", "dialogue_due_date"
+    )
     def _compute_meeting_stats(self):
+        # One pass for the meeting figures and the overdue flag that depends on the next
+        # meeting: the pipeline shows both on every card.
         now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
         # sudo: only counts and dates are read, so that private meetings of colleagues
         # count too; their content stays hidden by calendar's own rules.
         starts_by_coop = dict(
@@ -271,6 +289,13 @@ class KommuneCooperation(models.Model):
             starts = starts_by_coop.get(coop._origin, [])
             coop.meeting_count = len(starts)
             coop.next_meeting_start = min((start for start in starts if start > now), default=False)
+            coop.is_dialogue_overdue = bool(
+                coop.active
+                and not coop.stage_id.fold
+                and coop.dialogue_due_date
+                and coop.dialogue_due_date < today
+                and not coop.next_meeting_start
+            )
 
     @api.depends("action_item_ids.is_done")
     def _compute_follow_up_count(self):
@@ -346,18 +371,6 @@ class KommuneCooperation(models.Model):
             reference = coop._get_dialogue_reference_date()
             coop.dialogue_due_date = (
                 reference + timedelta(days=interval) if interval and reference else False
-            )
-
-    @api.depends("active", "stage_id.fold", "dialogue_due_date", "next_meeting_start")
-    def _compute_is_dialogue_overdue(self):
-        today = fields.Date.context_today(self)
-        for coop in self:
-            coop.is_dialogue_overdue = bool(
-                coop.active
-                and not coop.stage_id.fold
-                and coop.dialogue_due_date
-                and coop.dialogue_due_date < today
-                and not coop.next_meeting_start
             )
 
     def _search_is_dialogue_overdue(self, operator, value):
