@@ -11,11 +11,12 @@ from odoo.http import request
 
 class KommuneCalendarController(CalendarController):
     @http.route()
-    def view_meeting(self, token, **kwargs):
-        # Calendar names the event's parameter "id", as the links in its mails do.
-        event_id = kwargs.get("id")
+    def view_meeting(self, token, id, **kwargs):
+        # Calendar names the event's parameter "id", as the links in its mails do, and its
+        # accept and decline routes pass it positionally.
+        event_id = id
         if not str(event_id).isdigit() or request.env.user._is_internal():
-            return super().view_meeting(token, **kwargs)
+            return super().view_meeting(token, id, **kwargs)
         # sudo: as calendar's own page, the attendee is found by their token only.
         attendee = (
             request.env["calendar.attendee"]
@@ -23,7 +24,7 @@ class KommuneCalendarController(CalendarController):
             .search([("access_token", "=", token), ("event_id", "=", int(event_id))], limit=1)
         )
         if not attendee or not attendee._kommune_get_session_participants():
-            return super().view_meeting(token, **kwargs)
+            return super().view_meeting(token, id, **kwargs)
         lang = attendee.partner_id.lang or request.env.lang
         event = attendee.event_id.with_context(tz=attendee.partner_id.tz, lang=lang)
         # The page shows the event as calendar renders it, with this attendee alone: a

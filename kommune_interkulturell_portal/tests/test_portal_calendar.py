@@ -105,12 +105,16 @@ class TestPortalCalendarPrivacy(PortalCommon):
         self.login(self.user_a)
         logged_in = self.url_open(url)
         self.assertNamesNobodyElse(logged_in.text)
-        for action in ("accept", "decline"):
+        self.logout()
+        # The links of calendar's mails: they answer the invitation, then show the page.
+        for action, state in (("accept", "accepted"), ("decline", "declined")):
             page = self.url_open(
-                f"/calendar/meeting/{action}",
-                data={"token": attendee.access_token, "id": event.id, "csrf_token": ""},
+                f"/calendar/meeting/{action}?token={attendee.access_token}&id={event.id}"
             )
+            self.assertEqual(page.status_code, 200)
             self.assertNamesNobodyElse(page.text)
+            attendee.invalidate_recordset(["state"])
+            self.assertEqual(attendee.state, state)
 
     def test_join_link_of_the_event_names_nobody_else(self):
         """Calendar's join link (the event's own token, part of a Discuss video call's
