@@ -21,6 +21,11 @@ PERSONAL_LINK_PATTERNS = [
         r"/kommune/questionnaire/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+",
         "kommune.participant.questionnaire",
     ),
+    # /kommune/schulungen/confirm/<consent>-<training>-<expiry>-<signature> (portal)
+    (
+        r"/kommune/schulungen/confirm/([0-9]{1,18})-[0-9]{1,18}-[0-9]{1,12}-[0-9a-f]+",
+        "kommune.consent",
+    ),
 ]
 PERSONAL_LINK_PREFIX = "%/kommune/%"
 
@@ -51,6 +56,7 @@ class PrivacyLookupWizard(models.TransientModel):
             (invitation, _model),
             (confirmation, _consent),
             (questionnaire, _questionnaire),
+            (catalogue, _catalogue_consent),
         ) = PERSONAL_LINK_PATTERNS
         emails = [term for term in terms if "@" in term]
         links = _any_of([*emails, *(quote(email, safe="") for email in emails)])
@@ -77,13 +83,17 @@ class PrivacyLookupWizard(models.TransientModel):
                 kommune_token AS (
                     SELECT id,
                            substring(url FROM %(invitation)s)::bigint AS partner_id,
-                           substring(url FROM %(confirmation)s)::bigint AS consent_id,
+                           COALESCE(
+                               substring(url FROM %(confirmation)s),
+                               substring(url FROM %(catalogue)s)
+                           )::bigint AS consent_id,
                            substring(url FROM %(questionnaire)s)::bigint AS questionnaire_id
                       FROM link_tracker
                      WHERE url LIKE %(prefix)s
                 )""",
                 invitation=invitation,
                 confirmation=confirmation,
+                catalogue=catalogue,
                 questionnaire=questionnaire,
                 prefix=PERSONAL_LINK_PREFIX,
             ),
