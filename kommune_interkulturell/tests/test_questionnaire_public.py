@@ -170,7 +170,8 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         other_url = self.link(self.other_questionnaire)
         response = self.submit({**ANSWERS, "minority": "yes"}, url=other_url)
         self.assertEqual(response.status_code, 400)
-        self.assertIn("Please tick the consent", response.text)
+        # Karim speaks German: the request for the tick comes in German.
+        self.assertIn("Bitte setzen Sie das Häkchen bei der Einwilligung", response.text)
         self.env.invalidate_all()
         self.assertFalse(self.other_questionnaire.minority)
         self.assertFalse(self.other_questionnaire.gender, "nothing saved")
