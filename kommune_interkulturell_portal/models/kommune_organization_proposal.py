@@ -109,6 +109,16 @@ class KommuneOrganizationProposal(models.Model):
                 "Proposal for %(organization)s", organization=proposal.organization_id.name
             )
 
+    def write(self, vals):
+        # A proposal is decided once, by Accept or Reject: its state is never set by
+        # hand (e.g. back to review over RPC), and a decided proposal stays as decided.
+        if not self.env.context.get("kommune_proposal_decision"):
+            if "state" in vals:
+                raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
+            if any(proposal.state != "to_review" for proposal in self):
+                raise UserError(self.env._("A decided proposal cannot be changed any more."))
+        return super().write(vals)
+
     @api.model
     def _match_names(self, model, text):
         """The entries of a list (communities, languages, fields of activity) a text
@@ -202,7 +212,7 @@ class KommuneOrganizationProposal(models.Model):
                     % (field._description_string(self.env), old or "–", value)
                 )
             organization.write(values)
-            proposal.state = "accepted"
+            proposal.with_context(kommune_proposal_decision=True).state = "accepted"
             proposal._post_decision(
                 Markup("<p>%s</p><ul>%s</ul>")
                 % (
@@ -218,7 +228,7 @@ class KommuneOrganizationProposal(models.Model):
     def action_reject(self):
         self._check_to_review()
         for proposal in self:
-            proposal.state = "rejected"
+            proposal.with_context(kommune_proposal_decision=True).state = "rejected"
             body = Markup("<p>%s</p>") % self.env._(
                 "Proposed changes to the profile rejected (%(link)s).",
                 link=proposal._get_html_link(),

@@ -136,6 +136,19 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         self.assertEqual(self.mo_a.city, "Berlin-Mitte", "no second write")
         self.assertNotEqual(self.mo_a.zip, "10115")
 
+    def test_state_is_set_by_the_decision_only(self):
+        """Staff cannot set a proposal's state by hand (over RPC) to decide it twice or
+        pass it off as decided, nor change a decided proposal afterwards."""
+        proposal = self._proposal(city="Berlin-Moabit")
+        with self.assertRaises(UserError):
+            proposal.with_user(self.staff).write({"state": "accepted"})
+        proposal.with_user(self.staff).action_accept()
+        for values in ({"state": "to_review"}, {"city": "Berlin-Wedding"}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                proposal.with_user(self.staff).write(values)
+        self.assertEqual(proposal.state, "accepted")
+        self.assertEqual(proposal.city, "Berlin-Moabit")
+
     def test_other_company_staff_cannot_see_nor_accept(self):
         other = self.env["res.company"].create({"name": "Portal Proposal Other Company"})
         staff_other = new_test_user(
