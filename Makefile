@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup run test lint i18n readme bench clean
+.PHONY: help setup run test lint i18n readme bench bench-http clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ readme: ## write each addon's README.rst from its readme/ fragments
 
 bench: ## run the benchmarks in bench/ and print their figures
 	@scripts/bench.sh $(ARGS)
+
+bench-http: ## public registration through personal links vs /web/login, 4 workers over HTTP
+	@scripts/bench_http.sh
 
 clean: ## drop the project's databases and local state (keeps .venv)
 	@scripts/clean.sh

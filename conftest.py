@@ -1,4 +1,5 @@
-"""Suite-wide pytest hooks: a skipped test fails the run.
+"""Suite-wide pytest hooks: a skipped test fails the run; the long odoo-bin runs start
+at once, in the background.
 
 Tests skip quietly when what they need is missing: Odoo skips browser tests (HttpCase)
 without Chromium, websocket-client or ``--odoo-http``; the live-server tests (tests/)
@@ -55,3 +56,12 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_sessionfinish(session, exitstatus):
     if _skips and exitstatus == 0:
         session.exitstatus = 1
+
+
+def pytest_collection_finish(session):
+    """Start the long odoo-bin runs of the collected test modules (their ``BACKGROUND``,
+    a tests.odoo_tests.BackgroundRun) at once: they overlap with the other tests."""
+    for module in {getattr(item, "module", None) for item in session.items}:
+        background = getattr(module, "BACKGROUND", None)
+        if background is not None:
+            background.start()

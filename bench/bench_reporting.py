@@ -160,6 +160,17 @@ def bench(env, measure):
     with measure("period figures with all breakdowns (_get_indicators)") as run:
         run(lambda: period._get_indicators(breakdowns=True))
 
+    # A list of 80 registrations shows each one's questionnaire state: it sums the hours
+    # of these persons only, not of every person of the period.
+    listed = registrations[:80].with_user(user)
+
+    def registration_list():
+        listed.invalidate_recordset()
+        listed.read(["questionnaire_state"])
+
+    with measure("registration list of 80 with questionnaire state (as a plain user)") as run:
+        run(registration_list)
+
     dashboard_ms, dashboard_queries = best_of(env, dashboard)
     sql_ms, sql_queries = best_of(env, plain_sql)
     figures = period._get_indicators()

@@ -15,7 +15,9 @@
         "security/ir.model.access.csv",
         "data/kommune_consent_purpose_data.xml",
         "data/kommune_catalogue_mail_template_data.xml",
+        "data/kommune_profile_proposal_data.xml",
         "views/kommune_training_views.xml",
+        "views/kommune_organization_proposal_views.xml",
         "views/kommune_portal_templates.xml",
         "views/kommune_catalogue_templates.xml",
     ],
@@ -26,6 +28,7 @@
     },
     "demo": [
         "demo/kommune_training_demo.xml",
+        "demo/kommune_organization_proposal_demo.xml",
     ],
     "auto_install": True,
 }

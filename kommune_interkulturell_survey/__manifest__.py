@@ -25,12 +25,14 @@
         "views/kommune_development_goal_views.xml",
         "views/res_partner_views.xml",
         "views/kommune_training_views.xml",
+        "views/kommune_funding_period_views.xml",
         "views/res_config_settings_views.xml",
         "wizard/kommune_development_check_send_views.xml",
         "views/kommune_interkulturell_survey_menus.xml",
     ],
     "demo": [
         "demo/kommune_development_check_demo.xml",
+        "demo/kommune_training_feedback_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -38,4 +40,5 @@
         ],
     },
     "auto_install": True,
+    "uninstall_hook": "_uninstall_hook",
 }

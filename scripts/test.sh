@@ -19,6 +19,10 @@ LIVE_DB="${TEST_DB}_live"
 # themselves are always fresh copies of it.
 # Changed addons are installed afresh rather than upgraded, so that install bugs show.
 KI_REINSTALL_ON_CHANGE=1 ensure_addon_db "$TEMPLATE_DB" --with-demo --load-language=de_DE
+if [ "$KI_DB_CREATED" = 1 ]; then
+    say "compiling the asset bundles in $TEMPLATE_DB once for every browser test"
+    odoo_cmd shell -d "$TEMPLATE_DB" --no-http --log-level=warn < "$REPO/scripts/prewarm_assets.py"
+fi
 say "fresh test databases $TEST_DB and $LIVE_DB from $TEMPLATE_DB"
 odoo_cmd db duplicate -f "$TEMPLATE_DB" "$TEST_DB" >/dev/null
 odoo_cmd db duplicate -f "$TEMPLATE_DB" "$LIVE_DB" >/dev/null

@@ -1,8 +1,14 @@
 """Helpers of the live-server tests: they drive real Odoo processes (odoo-bin) on the
 databases that `make test` prepared, configured through the KI_* environment."""
 
+import atexit
+import contextlib
 import os
+import signal
 import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -20,10 +26,11 @@ PYTHON = os.environ.get("KI_PYTHON", "python3")
 TEST_DB = os.environ.get("KI_TEST_DB", "ki_test")
 
 
-def odoo_bin(*args, timeout=600, check=True, conf=None, env=None):
+def odoo_bin(*args, timeout=600, check=True, conf=None, env=None, detached=False):
     """Run odoo-bin with the test configuration and return the finished process.
 
-    ``conf`` replaces the test configuration file, ``env`` the process's environment.
+    ``conf`` replaces the test configuration file, ``env`` the process's environment;
+    ``detached`` runs it outside this process's children (see :func:`run_detached`).
     """
     if not ODOO_CONF:
         pytest.skip("KI_ODOO_CONF is not set: run the suite through `make test`")
@@ -33,11 +40,74 @@ def odoo_bin(*args, timeout=600, check=True, conf=None, env=None):
         cmd += [args[0], "-c", conf, *args[1:]]
     else:
         cmd += ["-c", conf, *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    if detached:
+        proc = run_detached(cmd, timeout=timeout, env=env)
+    else:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode:
         output = f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{output}")
     return proc
+
+
+# Forks, and the fork runs the command and writes its exit status; the launcher itself
+# exits at once, so that the fork is adopted by init, not by pytest.
+_DETACH = """
+import os, subprocess, sys
+if os.fork():
+    os._exit(0)
+out, err, status, *cmd = sys.argv[1:]
+with open(out, "w") as stdout, open(err, "w") as stderr:
+    code = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr).returncode
+with open(status + ".part", "w") as part:
+    part.write(str(code))
+os.rename(status + ".part", status)
+"""
+_detached_groups = set()
+
+
+@atexit.register
+def _stop_detached_runs():
+    """An interrupted suite stops the runs it left behind."""
+    for group in list(_detached_groups):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGTERM)
+
+
+def run_detached(cmd, timeout, env=None):
+    """Run ``cmd`` to its end like ``subprocess.run(cmd, capture_output=True, text=True)``,
+    but not as a child of this process.
+
+    Odoo's test classes (BaseCase.setUpClass) end by terminating every child process of
+    the process that ran them, a leftover browser in their view: under pytest-odoo that
+    is pytest itself, so a long odoo-bin run pytest started in the background of the
+    addons' tests received SIGTERM (odoo-bin then stops with KeyboardInterrupt, exit -2)
+    as soon as a test class ended. Here the command runs in a session of its own under a
+    forked launcher that init adopts; this process waits for the exit status it writes."""
+    with tempfile.TemporaryDirectory(prefix="ki_detached_") as tmp:
+        out, err, status = (Path(tmp, name) for name in ("out", "err", "status"))
+        launcher = subprocess.Popen(
+            [sys.executable, "-c", _DETACH, out, err, status, *cmd],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        launcher.wait()
+        _detached_groups.add(launcher.pid)  # the session's process group
+        deadline = time.monotonic() + timeout
+        try:
+            while not status.exists():
+                if time.monotonic() > deadline:
+                    os.killpg(launcher.pid, signal.SIGKILL)
+                    raise subprocess.TimeoutExpired(
+                        cmd, timeout, output=out.read_text(), stderr=err.read_text()
+                    )
+                time.sleep(1)
+        finally:
+            _detached_groups.discard(launcher.pid)
+        returncode = int(status.read_text())
+        return subprocess.CompletedProcess(cmd, returncode, out.read_text(), err.read_text())
 
 
 def odoo_shell(db, code, timeout=600, conf=None, env=None):

@@ -114,10 +114,12 @@ def read_test_log(log):
 
 
 class BackgroundRun:
-    """A long run of odoo-bin in a thread of its own, on a database of its own, waited
-    for by its test. Started at the test today: started as soon as the suite was
-    collected, to overlap with the other tests, both runs were interrupted by SIGINT
-    while installing (cause not found yet), so they run one after the other again.
+    """A long run of odoo-bin in a thread of its own, on a database of its own, started
+    as soon as the suite is collected (``pytest_collection_finish`` in the root conftest
+    starts the ``BACKGROUND`` run of every collected test module) and waited for by its
+    test: it overlaps with the other tests instead of adding its whole duration to the
+    suite's. Its odoo-bin processes must run detached (``odoo_bin(..., detached=True)``):
+    Odoo's test classes terminate pytest's child processes when they end.
 
     ``function`` takes no argument and returns the run's result; an exception it raises
     (a failed assertion, a skip) is raised again by :meth:`result`, in the test."""

@@ -96,8 +96,9 @@ def _selects(spec, test):
 
 def _run_app_tests():
     db = f"{TEST_DB}_apps"
-    odoo_bin("db", "drop", db, check=False)
-    odoo_bin("-d", db, "-i", ",".join(REPO_ADDONS), "--stop-after-init", "--log-level=warn")
+    odoo_bin("db", "drop", db, check=False, detached=True)
+    install = ("-d", db, "-i", ",".join(REPO_ADDONS), "--stop-after-init", "--log-level=warn")
+    odoo_bin(*install, detached=True)
     proc = odoo_bin(
         "-d",
         db,
@@ -107,8 +108,9 @@ def _run_app_tests():
         f"--http-port={free_port()}",
         timeout=1800,
         check=False,
+        detached=True,
     )
-    odoo_bin("db", "drop", db, check=False)
+    odoo_bin("db", "drop", db, check=False, detached=True)
     return proc
 
 

@@ -16,7 +16,7 @@ from .odoo_tests import BackgroundRun, odoo_test_cases, read_test_log
 
 def _run_addon_tests():
     db = f"{TEST_DB}_runner"
-    odoo_bin("db", "drop", db, check=False)
+    odoo_bin("db", "drop", db, check=False, detached=True)
     proc = odoo_bin(
         "-d",
         db,
@@ -29,11 +29,13 @@ def _run_addon_tests():
         f"--http-port={free_port()}",
         timeout=3600,
         check=False,
+        detached=True,
     )
-    odoo_bin("db", "drop", db, check=False)
+    odoo_bin("db", "drop", db, check=False, detached=True)
     return proc
 
 
+# Started in the background as soon as the suite is collected (its own database).
 BACKGROUND = BackgroundRun(_run_addon_tests)
 
 

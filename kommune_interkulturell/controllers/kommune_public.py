@@ -10,23 +10,13 @@ import re
 
 from odoo import http
 from odoo.http import request
+from odoo.tools import email_normalize
+
+from ..models.kommune_consent import CONFIRMATION_DAYS
 
 # Public paths: their errors get the friendly page and their responses the security
 # headers (see ir.http).
 PUBLIC_PATH_PREFIX = "/kommune/"
-# The paths of the personal links: public pages opened with a signed token that stands
-# for one person - their registration page of a training (with its register and cancel
-# forms, kommune_interkulturell_mass_mailing), the confirmation of their sign-up for
-# invitations. Whoever holds such a link acts as that person. Odoo's link shortener must
-# never hold one: its short links (/r/<code>, a few random characters, public) can be
-# enumerated. Every public route that takes a token belongs under one of these paths;
-# add the path of a new one here: the shortener (mail.render.mixin of
-# kommune_interkulturell_mass_mailing), the privacy lookup of link trackers and the
-# upgrade to 19.0.1.2.0 read it, a test checks the routes.
-PERSONAL_LINK_PATHS = (
-    "/kommune/invitation",
-    "/kommune/subscribe/confirm",
-)
 # The largest form a public page accepts; Odoo refuses larger bodies with 413 before
 # reading them (the route's max_content_length).
 MAX_FORM_BYTES = 16 * 1024
@@ -35,17 +25,12 @@ MAX_VALUE_LENGTH = 1024
 # Form submissions per personal link and minute: a person clicks a few times, a script
 # trying values on one link is stopped.
 TOKEN_POST_LIMIT = 10
+# The person of a public form (sign-up, catalogue registration).
+NAME_MAX_LENGTH = 128
+EMAIL_MAX_LENGTH = 254
+CHECKED_VALUES = ("1", "on", "true", "yes")
 # A language code as the language switcher sends it, e.g. "de_DE", "ar_001", "fa_IR".
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
-
-
-def get_personal_link_patterns():
-    """The personal paths as entries of the link shortener's blacklist: regular
-    expressions that the shortener searches, followed by "/", "?", "#" or the end, in
-    the whole address of an HTML link (a personal link in another address's parameters
-    is kept too) and in the path of a link in text (see link_tracker's
-    find_links_with_urls_and_labels and mail.render.mixin._shorten_links_text)."""
-    return [re.escape(path) for path in PERSONAL_LINK_PATHS]
 
 
 def render_public_error(error, status, training=None, headers=None, values=None, partner=None):
@@ -140,6 +125,20 @@ class KommunePublicController(http.Controller):
             error, status, training=training, headers=headers, values=values, partner=partner
         )
 
+    def _get_confirm_error(self, consent, expired):
+        """The error page of a confirmation link whose consent was not found (404) or
+        whose time ran out (410, in the person's language), else None."""
+        if not consent:
+            return self._render_error("invalid", status=404)
+        if expired:
+            return self._render_error(
+                "expired",
+                status=410,
+                values={"confirmation_days": CONFIRMATION_DAYS},
+                partner=consent.partner_id,
+            )
+        return None
+
     def _check_rate_limit(self, token=None):
         """The 429 page when this address (or this personal link) sent too many
         requests, else None. Counted before anything is checked, so that guessing links
@@ -161,6 +160,22 @@ class KommunePublicController(http.Controller):
         ):
             return self._render_error("bad_request", status=400)
         return None
+
+    def _validate_person_form(self, post):
+        """The name, e-mail address and consent tick of a public form (sign-up,
+        catalogue registration): ({"name", "email"}, {field: True} of the invalid
+        ones). The name with its blanks collapsed, the address normalised."""
+        errors = {}
+        name = " ".join((post.get("name") or "").split())
+        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+            errors["name"] = True
+        raw_email = (post.get("email") or "").strip()
+        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
+        if not email:
+            errors["email"] = True
+        if post.get("consent") not in CHECKED_VALUES:
+            errors["consent"] = True
+        return {"name": name, "email": email}, errors
 
     def _wake_up_mail_queue(self):
         # sudo: waking the mail queue up is technical; the confirmation should not wait

@@ -11,19 +11,15 @@ enumeration); public input never overwrites an existing contact."""
 
 from odoo import http
 from odoo.http import request
-from odoo.tools import email_normalize
 
 from ..models.kommune_consent import CONFIRMATION_DAYS
 from ..models.kommune_consent_purpose import PURPOSE_INVITATION
 from .kommune_public import MAX_FORM_BYTES, KommunePublicController
 
-NAME_MAX_LENGTH = 128
-EMAIL_MAX_LENGTH = 254
 ORGANIZATION_MAX_LENGTH = 128
 # Confirmation mails per address and hour: enough to ask again, too few to flood a
 # stranger's mailbox with sign-ups in their name.
 SIGNUP_MAILS_PER_HOUR = 3
-CHECKED_VALUES = ("1", "on", "true", "yes")
 
 
 class KommuneSubscriptionController(KommunePublicController):
@@ -92,31 +88,12 @@ class KommuneSubscriptionController(KommunePublicController):
         # once the link's signature has proven which consent it was made for.
         return request.env["kommune.consent"].sudo()._get_from_confirmation_token(token)
 
-    def _get_confirm_error(self, consent, expired):
-        if not consent:
-            return self._render_error("invalid", status=404)
-        if expired:
-            return self._render_error(
-                "expired",
-                status=410,
-                values={"confirmation_days": CONFIRMATION_DAYS},
-                partner=consent.partner_id,
-            )
-        return None
-
     def _get_purpose(self):
         # sudo: the purpose's wording is what the visitor consents to.
         return request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_INVITATION)
 
     def _validate_subscribe_form(self, post):
-        errors = {}
-        name = " ".join((post.get("name") or "").split())
-        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
-            errors["name"] = True
-        raw_email = (post.get("email") or "").strip()
-        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
-        if not email:
-            errors["email"] = True
+        values, errors = self._validate_person_form(post)
         organization = " ".join((post.get("organization") or "").split())
         if len(organization) > ORGANIZATION_MAX_LENGTH or not organization.isprintable():
             errors["organization"] = True
@@ -124,9 +101,7 @@ class KommuneSubscriptionController(KommunePublicController):
         lang = post.get("lang") or request.env.lang
         if lang not in installed:
             errors["lang"] = True
-        if post.get("consent") not in CHECKED_VALUES:
-            errors["consent"] = True
-        values = {"name": name, "email": email, "organization": organization, "lang": lang}
+        values.update({"organization": organization, "lang": lang})
         return values, errors
 
     def _sign_up(self, values):
@@ -138,26 +113,15 @@ class KommuneSubscriptionController(KommunePublicController):
         contact is only read."""
         purpose = self._get_purpose()
         company = request.env.company
-        # sudo: the visitor may not read contacts; the one with the validated address
-        # is looked up, an archived one too (created by an unconfirmed sign-up).
-        Partner = request.env["res.partner"].sudo()
-        partner = Partner.with_context(active_test=False).search(
-            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
-            order="active desc, id",
-            limit=1,
-        )
-        created = not partner
-        if created:
-            partner = Partner.create(
-                {
-                    "name": values["name"],
-                    "email": values["email"],
-                    "lang": values["lang"],
-                    "company_name": values["organization"] or False,
-                    # Out of every list and audience until confirmed.
-                    "active": False,
-                }
+        # sudo: the visitor may not read or create contacts; the one with the validated
+        # address is looked up, or created archived with what the form validated.
+        partner, created = (
+            request.env["res.partner"]
+            .sudo()
+            ._kommune_find_or_create_signup_person(
+                values, company_name=values["organization"] or False
             )
+        )
         # sudo: the visitor may not read or create consents; only this person's
         # consent to invitations is looked at, and a pending one recorded.
         Consent = request.env["kommune.consent"].sudo()

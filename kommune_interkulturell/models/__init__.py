@@ -17,6 +17,7 @@ from . import kommune_cooperation
 from . import kommune_cooperation_member
 from . import kommune_cooperation_action_item
 from . import calendar_event
+from . import calendar_attendee
 from . import mail_activity
 from . import mail_message
 from . import kommune_training_topic
@@ -44,3 +45,4 @@ from . import kommune_funding_period
 
 # A SQL view on the tables of the models above: created after them.
 from . import kommune_reporting_attendance
+from . import ir_attachment

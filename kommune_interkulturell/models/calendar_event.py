@@ -1,3 +1,8 @@
+try:
+    import vobject
+except ImportError:  # pragma: no cover - vobject is one of Odoo's requirements
+    vobject = None
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -87,9 +92,46 @@ class CalendarEvent(models.Model):
         "the attendees themselves.",
     )
 
+    kommune_is_training_session = fields.Boolean(
+        string="Training Session",
+        compute="_compute_kommune_is_training_session",
+        search="_search_kommune_is_training_session",
+        help="The event of a training session: its attendees are participants of "
+        "several organisations, so that portal users attending it do not read it.",
+    )
+
     # ------------------------------------------------------------
     # COMPUTE AND SEARCH
     # ------------------------------------------------------------
+
+    def _compute_kommune_is_training_session(self):
+        sessions = self._kommune_session_event_ids()
+        for event in self:
+            event.kommune_is_training_session = event.id in sessions
+
+    def _search_kommune_is_training_session(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        # sudo: which events are sessions decides who reads them (see the rules of
+        # events); on archived sessions too, a cancelled session keeps its people.
+        Session = self.env["kommune.training.session"].sudo().with_context(active_test=False)
+        events = Session._search([("calendar_event_id", "!=", False)]).subselect(
+            "calendar_event_id"
+        )
+        domain = Domain("id", "in", events)
+        if True in value and False in value:
+            return Domain.TRUE
+        return domain if True in value else ~domain
+
+    def _kommune_session_event_ids(self):
+        # sudo: see _search_kommune_is_training_session.
+        sessions = (
+            self.env["kommune.training.session"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("calendar_event_id", "in", self.ids)])
+        )
+        return set(sessions.calendar_event_id.ids)
 
     def _compute_kommune_company_id(self):
         # sudo: the company of the training or cooperation decides who sees the event;
@@ -232,6 +274,33 @@ class CalendarEvent(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def action_open_composer(self):
+        """Calendar's "Email" button proposes a template that lists every attendee, to
+        every attendee: on a training session's event, staff write without it (the
+        participants are people of several organisations)."""
+        action = super().action_open_composer()
+        if self._kommune_session_event_ids():
+            action["context"] = dict(action["context"], default_template_id=False)
+        return action
+
+    def _get_ics_file(self):
+        """The .ics of a training session names no attendee: every participant
+        receives it and must not learn the others' names and addresses."""
+        files = super()._get_ics_file()
+        # sudo: whether an event is a session decides, whoever reads the file.
+        sessions = (
+            self.env["kommune.training.session"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("calendar_event_id", "in", list(files))])
+        )
+        for event_id in sessions.calendar_event_id.ids:
+            calendar = vobject.readOne(files[event_id].decode())
+            for vevent in calendar.vevent_list:
+                vevent.contents.pop("attendee", None)
+            files[event_id] = calendar.serialize().encode()
+        return files
 
     def _kommune_format_start(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
+import re
+
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -5,7 +7,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 
-from odoo import models
+from odoo import api, models
 from odoo.http import request
 
 # Errors of the public pages that get the friendly page, by the page's error code.
@@ -27,6 +29,28 @@ SECURITY_HEADERS = {
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
+
+    @api.model
+    def _get_kommune_personal_link_paths(self):
+        """The paths of the personal links: public pages opened with a signed token that
+        stands for one person (here the confirmation of their sign-up for invitations and
+        the participant questionnaire).
+        Whoever holds such a link acts as that person. Odoo's link shortener must never
+        hold one: its short links (/r/<code>, a few random characters, public) can be
+        enumerated. Every public route that takes a token belongs under one of these
+        paths: a module adding one extends this method with its path. The shortener
+        (mail.render.mixin of kommune_interkulturell_mass_mailing) and the privacy
+        lookup of link trackers read it; a test checks the routes."""
+        return ["/kommune/subscribe/confirm", "/kommune/questionnaire"]
+
+    @api.model
+    def _get_kommune_personal_link_patterns(self):
+        """The personal paths as entries of the link shortener's blacklist: regular
+        expressions that the shortener searches, followed by "/", "?", "#" or the end,
+        in the whole address of an HTML link (a personal link in another address's
+        parameters is kept too) and in the path of a link in text (see link_tracker's
+        find_links_with_urls_and_labels and mail.render.mixin._shorten_links_text)."""
+        return [re.escape(path) for path in self._get_kommune_personal_link_paths()]
 
     @classmethod
     def _is_kommune_public_path(cls):

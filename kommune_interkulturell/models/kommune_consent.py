@@ -1,10 +1,12 @@
 import re
 import time
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import consteq, format_datetime
+from odoo.tools import consteq, format_date, format_datetime
 from odoo.tools.misc import hmac
 
 from .kommune_consent_purpose import LEGAL_BASES, PURPOSE_INVITATION, PURPOSE_TRAINING
@@ -36,6 +38,21 @@ CONFIRMATION_DAYS = 7
 CONFIRMATION_TOKEN_SCOPE = "kommune_interkulturell-consent-confirmation"
 CONFIRMATION_TOKEN_RE = re.compile(r"([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})")
 CONFIRMATION_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_consent_confirmation"
+
+# A consent known only by its day (a signed form, a spreadsheet) was given that day in
+# Berlin, where the network works: it starts at Berlin midnight, whoever enters it.
+CONSENT_DAY_TZ = pytz.timezone("Europe/Berlin")
+
+
+def consent_day_start(day):
+    """The moment (naive UTC, as stored) a consent dated ``day`` counts from."""
+    start = CONSENT_DAY_TZ.localize(datetime.combine(day, datetime.min.time()))
+    return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def consent_day(moment):
+    """The day in Berlin of a stored (naive UTC) moment."""
+    return pytz.utc.localize(moment).astimezone(CONSENT_DAY_TZ).date()
 
 
 class KommuneConsent(models.Model):
@@ -152,6 +169,16 @@ class KommuneConsent(models.Model):
         "withdrew: visible to staff with access to sensitive data only.",
     )
 
+    _one_in_force = models.UniqueIndex(
+        "(partner_id, purpose_id, company_id) WHERE date_withdrawn IS NULL",
+        "This person already has a consent in force for this purpose: withdraw it before "
+        "recording a new one.",
+    )
+    _withdrawn_after_given = models.Constraint(
+        "CHECK (date_withdrawn IS NULL OR date_withdrawn >= date_given)",
+        "A consent cannot be withdrawn before it was given.",
+    )
+
     # ------------------------------------------------------------
     # COMPUTES
     # ------------------------------------------------------------
@@ -182,16 +209,6 @@ class KommuneConsent(models.Model):
     # ------------------------------------------------------------
     # CONSTRAINTS
     # ------------------------------------------------------------
-
-    _one_in_force = models.UniqueIndex(
-        "(partner_id, purpose_id, company_id) WHERE date_withdrawn IS NULL",
-        "This person already has a consent in force for this purpose: withdraw it before "
-        "recording a new one.",
-    )
-    _withdrawn_after_given = models.Constraint(
-        "CHECK (date_withdrawn IS NULL OR date_withdrawn >= date_given)",
-        "A consent cannot be withdrawn before it was given.",
-    )
 
     @api.constrains("date_given")
     def _check_date_given(self):
@@ -224,7 +241,9 @@ class KommuneConsent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_not_withdrawn_since(vals_list)
         self._check_invitation_opt_out_taken_back(vals_list)
+        self._drop_pending_replaced_by(vals_list)
         # The index of the one consent in force is checked when the row is inserted: a
         # withdrawal earlier in the transaction must be in the database by then.
         self.flush_model(["date_withdrawn"])
@@ -252,6 +271,19 @@ class KommuneConsent(models.Model):
                     "agrees again."
                 )
             )
+        if "date_given" in vals:
+            self._check_not_withdrawn_since(
+                [
+                    {
+                        "partner_id": consent.partner_id.id,
+                        "purpose_id": consent.purpose_id.id,
+                        "company_id": consent.company_id.id,
+                        "date_given": vals["date_given"],
+                        "date_withdrawn": vals.get("date_withdrawn", consent.date_withdrawn),
+                    }
+                    for consent in self
+                ]
+            )
         res = super().write(vals)
         if vals.get("date_withdrawn"):
             self._propagate_withdrawal()
@@ -268,6 +300,130 @@ class KommuneConsent(models.Model):
                 "Erasing a person anonymises their consents."
             )
         )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_withdraw(self):
+        """Record the withdrawal (or objection) now. One click: a withdrawal must be as
+        easy as giving consent (Art. 7 (3) DSGVO)."""
+        self.filtered(lambda consent: consent.state in ("given", "pending")).write(
+            {"date_withdrawn": fields.Datetime.now(), "confirmation_pending": False}
+        )
+        return True
+
+    @api.readonly
+    def action_open_registration(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kommune.training.registration",
+            "res_id": self.registration_id.id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _check_not_withdrawn_since(self, vals_list):
+        """A later withdrawal wins: a consent in force cannot be dated before a
+        withdrawal of the same purpose, whichever way it is recorded (a form, the paper
+        consent wizard, a spreadsheet, code). A signature from before the withdrawal is
+        no consent any more; a paper form dated the day of the withdrawal is refused
+        too, since a consent known only by its day counts from the start of that day
+        (consent_day_start). Checked before the insert, as the opt-out below."""
+        now = fields.Datetime.now()
+        in_force = [
+            (
+                vals["partner_id"],
+                vals["purpose_id"],
+                vals.get("company_id") or self.env.company.id,
+                fields.Datetime.to_datetime(vals.get("date_given")) or now,
+            )
+            for vals in vals_list
+            if vals.get("partner_id") and vals.get("purpose_id") and not vals.get("date_withdrawn")
+        ]
+        if not in_force:
+            return
+        latest = {
+            (partner.id, purpose.id, company.id): withdrawn
+            for partner, purpose, company, withdrawn in self._read_group(
+                [
+                    ("partner_id", "in", [key[0] for key in in_force]),
+                    ("purpose_id", "in", [key[1] for key in in_force]),
+                    ("company_id", "in", [key[2] for key in in_force]),
+                    ("date_withdrawn", "!=", False),
+                ],
+                ["partner_id", "purpose_id", "company_id"],
+                ["date_withdrawn:max"],
+            )
+        }
+        refused = [
+            (partner_id, purpose_id, given)
+            for partner_id, purpose_id, company_id, given in in_force
+            if given < latest.get((partner_id, purpose_id, company_id), datetime.min)
+        ]
+        if not refused:
+            return
+        purpose_id, given = refused[0][1:]
+        partners = self.env["res.partner"].browse(
+            dict.fromkeys(
+                partner_id for partner_id, purpose, _given in refused if purpose == purpose_id
+            )
+        )
+        raise ValidationError(
+            self.env._(
+                "%(names)s withdrew “%(purpose)s” on or after %(date)s: a consent given "
+                "before no longer counts. Record only a consent they gave after their "
+                "withdrawal.",
+                names=", ".join(partners.mapped("display_name")),
+                purpose=self.env["kommune.consent.purpose"].browse(purpose_id).name,
+                date=format_date(self.env, consent_day(given)),
+            )
+        )
+
+    @api.model
+    def _drop_pending_replaced_by(self, vals_list):
+        """A consent awaiting confirmation is no consent, and anybody can ask for one in
+        another's name (the public forms): a consent recorded in force for the same
+        person, purpose and company takes its place instead of being refused by the
+        one consent in force."""
+        keys = {
+            (vals["partner_id"], vals["purpose_id"], vals.get("company_id") or self.env.company.id)
+            for vals in vals_list
+            if vals.get("partner_id")
+            and vals.get("purpose_id")
+            and not vals.get("confirmation_pending")
+            and not vals.get("date_withdrawn")
+        }
+        if not keys:
+            return
+        # sudo: only unconfirmed requests of these very people are deleted (their
+        # deletion is allowed, see _unlink_never); staff may not delete consents.
+        pending = (
+            self.sudo()
+            .search(
+                [
+                    ("partner_id", "in", [key[0] for key in keys]),
+                    ("confirmation_pending", "=", True),
+                    ("date_withdrawn", "=", False),
+                ]
+            )
+            .filtered(
+                lambda consent: (
+                    (
+                        consent.partner_id.id,
+                        consent.purpose_id.id,
+                        consent.company_id.id,
+                    )
+                    in keys
+                )
+            )
+        )
+        pending.unlink()
 
     @api.model
     def _check_invitation_opt_out_taken_back(self, vals_list):
@@ -319,32 +475,6 @@ class KommuneConsent(models.Model):
                     )
                 )
 
-    # ------------------------------------------------------------
-    # ACTIONS
-    # ------------------------------------------------------------
-
-    def action_withdraw(self):
-        """Record the withdrawal (or objection) now. One click: a withdrawal must be as
-        easy as giving consent (Art. 7 (3) DSGVO)."""
-        self.filtered(lambda consent: consent.state in ("given", "pending")).write(
-            {"date_withdrawn": fields.Datetime.now(), "confirmation_pending": False}
-        )
-        return True
-
-    @api.readonly
-    def action_open_registration(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "kommune.training.registration",
-            "res_id": self.registration_id.id,
-            "views": [(False, "form")],
-        }
-
-    # ------------------------------------------------------------
-    # BUSINESS
-    # ------------------------------------------------------------
-
     def _propagate_withdrawal(self):
         """Registrations covered by a withdrawn training consent lose their consent tick:
         they can no longer be confirmed, and nobody moves up from the waitlist without a
@@ -356,6 +486,15 @@ class KommuneConsent(models.Model):
         )
         if not training:
             return
+        # The questionnaire link was sent under this consent: it ends with it. sudo:
+        # whoever records the withdrawal (the person through their link too) ends it.
+        self.env["kommune.participant.questionnaire"].sudo().search(
+            [
+                ("partner_id", "in", training.partner_id.ids),
+                ("company_id", "in", training.company_id.ids),
+                ("self_fill_expiry", "!=", False),
+            ]
+        )._revoke_self_fill_link()
         registrations = self.env["kommune.training.registration"].search(
             [("consent_id", "in", training.ids), ("consent", "=", True)]
         )

@@ -104,6 +104,14 @@ class KommuneCooperation(models.Model):
         help="When the cooperation started (or the first contact was made).",
     )
     date_end = fields.Date(string="End Date", tracking=True)
+    date_closed = fields.Date(
+        string="Closed On",
+        compute="_compute_date_closed",
+        store=True,
+        copy=False,
+        help="The day the cooperation was paused, ended or archived; empty while it runs. "
+        "The funder's figures count it as running until then.",
+    )
 
     # Members
     member_ids = fields.One2many("kommune.cooperation.member", "cooperation_id", string="Members")
@@ -119,6 +127,14 @@ class KommuneCooperation(models.Model):
     )
     organization_count = fields.Integer(
         string="Organisations Count", compute="_compute_organization_count"
+    )
+    # Stored so that the pipeline cards show the members without reading and formatting
+    # every organisation; renames and member changes recompute it through the depends.
+    organization_names = fields.Char(
+        string="Organisation Names",
+        compute="_compute_organization_names",
+        store=True,
+        help="The member organisations' names, as the pipeline cards show them.",
     )
 
     # Content
@@ -194,7 +210,7 @@ class KommuneCooperation(models.Model):
     )
     is_dialogue_overdue = fields.Boolean(
         string="Dialogue Overdue",
-        compute="_compute_is_dialogue_overdue",
+        compute="_compute_meeting_stats",
         search="_search_is_dialogue_overdue",
     )
     date_dialogue_reminder = fields.Datetime(
@@ -226,19 +242,38 @@ class KommuneCooperation(models.Model):
             )
             coop.district_id = coop.district_id or administrations[:1].district_id
 
+    @api.depends("stage_id.fold", "active")
+    def _compute_date_closed(self):
+        # Stamped once, when it stops running: past periods keep counting it, later ones
+        # do not, whatever happens to it afterwards.
+        today = fields.Date.context_today(self)
+        for coop in self:
+            running = coop.active and not coop.stage_id.fold
+            coop.date_closed = False if running else coop.date_closed or today
+
     @api.depends("member_ids.partner_id")
     def _compute_partner_ids(self):
         for coop in self:
             coop.partner_ids = coop.member_ids.partner_id
+
+    @api.depends("partner_ids.name")
+    def _compute_organization_names(self):
+        for coop in self:
+            coop.organization_names = ", ".join(sorted(coop.partner_ids.mapped("name")))
 
     @api.depends("partner_ids")
     def _compute_organization_count(self):
         for coop in self:
             coop.organization_count = len(coop.partner_ids)
 
-    @api.depends("meeting_ids.start", "meeting_ids.active")
+    @api.depends(
+        "meeting_ids.start", "meeting_ids.active", "active", "stage_id.fold", "dialogue_due_date"
+    )
     def _compute_meeting_stats(self):
+        # One pass for the meeting figures and the overdue flag that depends on the next
+        # meeting: the pipeline shows both on every card.
         now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
         # sudo: only counts and dates are read, so that private meetings of colleagues
         # count too; their content stays hidden by calendar's own rules.
         starts_by_coop = dict(
@@ -254,6 +289,13 @@ class KommuneCooperation(models.Model):
             starts = starts_by_coop.get(coop._origin, [])
             coop.meeting_count = len(starts)
             coop.next_meeting_start = min((start for start in starts if start > now), default=False)
+            coop.is_dialogue_overdue = bool(
+                coop.active
+                and not coop.stage_id.fold
+                and coop.dialogue_due_date
+                and coop.dialogue_due_date < today
+                and not coop.next_meeting_start
+            )
 
     @api.depends("action_item_ids.is_done")
     def _compute_follow_up_count(self):
@@ -266,20 +308,6 @@ class KommuneCooperation(models.Model):
         )
         for coop in self:
             coop.follow_up_count = counts.get(coop, 0)
-
-    def _get_related_training_domain(self):
-        """Trainings related to the cooperations: people of a member organisation are
-        registered for them (cancelled registrations do not count)."""
-        return [
-            (
-                "registration_ids",
-                "any",
-                [
-                    ("organization_id", "in", self.partner_ids.ids),
-                    ("state", "!=", "cancelled"),
-                ],
-            )
-        ]
 
     @api.depends("partner_ids")
     def _compute_training_count(self):
@@ -343,18 +371,6 @@ class KommuneCooperation(models.Model):
             reference = coop._get_dialogue_reference_date()
             coop.dialogue_due_date = (
                 reference + timedelta(days=interval) if interval and reference else False
-            )
-
-    @api.depends("active", "stage_id.fold", "dialogue_due_date", "next_meeting_start")
-    def _compute_is_dialogue_overdue(self):
-        today = fields.Date.context_today(self)
-        for coop in self:
-            coop.is_dialogue_overdue = bool(
-                coop.active
-                and not coop.stage_id.fold
-                and coop.dialogue_due_date
-                and coop.dialogue_due_date < today
-                and not coop.next_meeting_start
             )
 
     def _search_is_dialogue_overdue(self, operator, value):
@@ -497,6 +513,20 @@ class KommuneCooperation(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _get_related_training_domain(self):
+        """Trainings related to the cooperations: people of a member organisation are
+        registered for them (cancelled registrations do not count)."""
+        return [
+            (
+                "registration_ids",
+                "any",
+                [
+                    ("organization_id", "in", self.partner_ids.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+            )
+        ]
 
     def _get_meeting_partners(self):
         """Who is invited to the cooperation's meetings: each member's contact person,

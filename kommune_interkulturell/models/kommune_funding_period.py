@@ -3,6 +3,7 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from .kommune_participant_questionnaire import REPORTING_TZ
 
@@ -158,6 +159,108 @@ class KommuneFundingPeriod(models.Model):
         action["display_name"] = self.env._("Dashboard: %(period)s", period=self.name)
         return action
 
+    # Each card opens what it counts: the attendance figures as a pivot or graph of
+    # the period's rows, the other cards as the very records they count.
+
+    def _action_open_attendance(self, name, measure, rows, search_default=None, view="pivot"):
+        self.ensure_one()
+        action = self.action_open_dashboard()
+        action["display_name"] = self.env._("%(figure)s: %(period)s", figure=name, period=self.name)
+        action["views"] = [(False, view)] + [
+            (False, mode) for mode in ("pivot", "graph") if mode != view
+        ]
+        context = {
+            "pivot_measures": [measure],
+            "pivot_row_groupby": rows,
+            "pivot_column_groupby": ["quarter"],
+            "graph_measure": measure,
+            "graph_groupbys": ["quarter", *rows[:1]],
+        }
+        if search_default:
+            context[f"search_default_{search_default}"] = 1
+        action["context"] = context
+        return action
+
+    def _action_open_records(self, name, model, ids, views=("list", "form"), xmlid=None):
+        self.ensure_one()
+        if xmlid:
+            action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        else:
+            action = {
+                "type": "ir.actions.act_window",
+                "res_model": model,
+                "views": [(False, mode) for mode in views],
+            }
+        action.update(
+            display_name=self.env._("%(figure)s: %(period)s", figure=name, period=self.name),
+            domain=[("id", "in", ids)],
+            # Counted until they were archived: archived records are part of the figure.
+            context={"active_test": False},
+        )
+        return action
+
+    def action_open_participants(self):
+        return self._action_open_attendance(
+            self.env._("Participants"), "participant_id", ["gender"], "participants"
+        )
+
+    def action_open_short_contacts(self):
+        return self._action_open_attendance(
+            self.env._("Short Contacts"), "short_contact_id", ["topic_id"], "short_contacts"
+        )
+
+    def action_open_attendances(self):
+        return self._action_open_attendance(
+            self.env._("Attendances"), "registration_id", ["training_id"]
+        )
+
+    def action_open_hours(self):
+        return self._action_open_attendance(
+            self.env._("Participant Hours"), "hours", ["topic_id"], view="graph"
+        )
+
+    def action_open_certificates(self):
+        return self._action_open_records(
+            self.env._("Certificates"),
+            "kommune.training.registration",
+            self._get_indicators()["certificate_ids"],
+        )
+
+    def action_open_migrant_organizations(self):
+        return self._action_open_records(
+            self.env._("Migrant Organisations Supported"),
+            "res.partner",
+            self._get_indicators()["migrant_organization_ids"],
+        )
+
+    def action_open_administrations(self):
+        return self._action_open_records(
+            self.env._("District Administrations Supported"),
+            "res.partner",
+            self._get_indicators()["administration_ids"],
+        )
+
+    def action_open_cooperations(self):
+        return self._action_open_records(
+            self.env._("Cooperations"),
+            "kommune.cooperation",
+            self._get_indicators()["cooperation_ids"],
+            xmlid="kommune_interkulturell.kommune_cooperation_action_report",
+        )
+
+    def action_open_meetings(self):
+        return self._action_open_records(
+            self.env._("Meetings Held"),
+            "calendar.event",
+            self._get_indicators()["meeting_ids"],
+        )
+
+    def action_print_summary(self):
+        self.ensure_one()
+        return self.env.ref(
+            "kommune_interkulturell.action_report_funding_period_summary"
+        ).report_action(self)
+
     def action_open_export(self):
         self.ensure_one()
         return {
@@ -203,8 +306,10 @@ class KommuneFundingPeriod(models.Model):
             disability and minority only for the Reporting group
         :return: dict of ``participants``, ``short_contacts``, ``attendances``,
             ``hours``, ``organizations``, ``certificates``, ``migrant_organizations``,
-            ``administrations``, ``cooperations``, ``meetings`` and
+            ``administrations``, ``cooperations``, ``meetings``,
             ``cooperations_by_stage_district`` (``{(stage id, district id): count}``)
+            and the ids behind the cards (``certificate_ids``, ``migrant_organization_ids``,
+            ``administration_ids``, ``cooperation_ids``, ``meeting_ids``)
         """
         self.ensure_one()
         if quarter:
@@ -251,7 +356,7 @@ class KommuneFundingPeriod(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT COUNT(*)
+                SELECT COALESCE(ARRAY_AGG(r.id ORDER BY r.id), '{}')
                   FROM kommune_training_registration r
                   JOIN kommune_training t ON t.id = r.training_id
                  WHERE r.state = 'attended' AND t.company_id = %s AND %s BETWEEN %s AND %s
@@ -262,21 +367,26 @@ class KommuneFundingPeriod(models.Model):
                 end,
             )
         )
-        figures["certificates"] = cr.fetchone()[0]
+        figures["certificate_ids"] = cr.fetchone()[0]
+        figures["certificates"] = len(figures["certificate_ids"])
+        # Running in the period by the cooperation's own dates: until its end date or
+        # the day it was paused, ended or archived (LEAST ignores an empty one), so that
+        # closing or archiving it later leaves past periods' figures as they were.
         running = SQL(
             """
-            c.active AND c.company_id = %s
+            c.company_id = %s
             AND COALESCE(c.date_start, c.create_date::date) <= %s
-            AND (c.date_end IS NULL OR c.date_end >= %s)
+            AND COALESCE(LEAST(c.date_end, c.date_closed), %s) >= %s
             """,
             self.company_id.id,
             end,
+            start,
             start,
         )
         cr.execute(
             SQL(
                 """
-                SELECT org.organization_category, COUNT(*)
+                SELECT org.organization_category, ARRAY_AGG(org.id ORDER BY org.id)
                   FROM (
                       SELECT UNNEST(%s::int[]) AS id
                       UNION
@@ -292,25 +402,31 @@ class KommuneFundingPeriod(models.Model):
             )
         )
         supported = dict(cr.fetchall())
-        figures["migrant_organizations"] = supported.get("migrant_organization", 0)
-        figures["administrations"] = supported.get("administration", 0)
+        figures["migrant_organization_ids"] = supported.get("migrant_organization", [])
+        figures["administration_ids"] = supported.get("administration", [])
+        figures["migrant_organizations"] = len(figures["migrant_organization_ids"])
+        figures["administrations"] = len(figures["administration_ids"])
         cr.execute(
             SQL(
                 """
-                SELECT c.stage_id, c.district_id, COUNT(*)
+                SELECT c.stage_id, c.district_id, ARRAY_AGG(c.id ORDER BY c.id)
                   FROM kommune_cooperation c WHERE %s
                  GROUP BY c.stage_id, c.district_id
                 """,
                 running,
             )
         )
-        by_stage = {(stage, district): count for stage, district, count in cr.fetchall()}
+        by_stage = {}
+        figures["cooperation_ids"] = []
+        for stage, district, ids in cr.fetchall():
+            by_stage[stage, district] = len(ids)
+            figures["cooperation_ids"] += ids
         figures["cooperations_by_stage_district"] = by_stage
-        figures["cooperations"] = sum(by_stage.values())
+        figures["cooperations"] = len(figures["cooperation_ids"])
         cr.execute(
             SQL(
                 """
-                SELECT COUNT(*)
+                SELECT COALESCE(ARRAY_AGG(e.id ORDER BY e.id), '{}')
                   FROM calendar_event e
                   JOIN kommune_cooperation c ON c.id = e.cooperation_id
                  WHERE e.active AND c.company_id = %s AND e.start <= %s
@@ -323,10 +439,109 @@ class KommuneFundingPeriod(models.Model):
                 end,
             )
         )
-        figures["meetings"] = cr.fetchone()[0]
+        figures["meeting_ids"] = cr.fetchone()[0]
+        figures["meetings"] = len(figures["meeting_ids"])
         if breakdowns:
             figures["breakdowns"] = self._get_breakdowns(rows)
         return figures
+
+    def _get_indicator_labels(self):
+        """``[(key of _get_indicators, label)]``: the rows of the indicator table."""
+        period_fields = self._fields
+        labels = [
+            (key, period_fields[fname]._description_string(self.env))
+            for key, fname in (
+                ("participants", "participant_count"),
+                ("short_contacts", "short_contact_count"),
+                ("attendances", "attendance_count"),
+                ("hours", "participant_hours"),
+                ("certificates", "certificate_count"),
+                ("migrant_organizations", "mo_count"),
+                ("administrations", "administration_count"),
+                ("cooperations", "cooperation_count"),
+                ("meetings", "meeting_count"),
+            )
+        ]
+        labels.insert(4, ("organizations", self.env._("Organisations")))
+        return labels
+
+    def _get_report_data(self):
+        """The period's figures as the funder receives them: the XLSX indicator table
+        and the PDF summary are both written from this, so they always agree.
+
+        Bridges add their rows to ``indicators`` and their tables to ``sections``
+        (extend this method, call super).
+
+        :return: dict of ``quarters`` (labels), ``indicators`` (``[(label, [period,
+            quarter 1, ...])]``) and ``sections`` (``[{"key", "title", "header",
+            "rows"}]``: the participants' breakdowns, the cooperations by stage and
+            district)
+        """
+        self.ensure_one()
+        quarters = [label for label, _start, _end in self._get_quarters()]
+        figures = self._get_indicators(breakdowns=True)
+        per_quarter = [self._get_indicators(quarter=label) for label in quarters]
+        indicators = [
+            (label, [figures[key]] + [quarter[key] for quarter in per_quarter])
+            for key, label in self._get_indicator_labels()
+        ]
+        Dashboard = self.env["kommune.reporting.attendance"]
+        breakdown_rows = []
+        for column, counts in figures["breakdowns"].items():
+            field = Dashboard._fields[column]
+            for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
+                breakdown_rows.append(
+                    [field._description_string(self.env), self._format_value(field, value), count]
+                )
+        Stage, District = self.env["kommune.cooperation.stage"], self.env["kommune.district"]
+        cooperation_rows = [
+            [Stage.browse(stage_id).name or "", District.browse(district_id).name or "", count]
+            for (stage_id, district_id), count in sorted(
+                figures["cooperations_by_stage_district"].items()
+            )
+        ]
+        return {
+            "quarters": quarters,
+            "indicators": indicators,
+            "sections": [
+                {
+                    "key": "breakdowns",
+                    "title": self.env._("Participants by"),
+                    "header": [
+                        self.env._("Breakdown"),
+                        self.env._("Value"),
+                        self.env._("Participants"),
+                    ],
+                    "rows": breakdown_rows,
+                },
+                {
+                    "key": "cooperations",
+                    "title": self.env._("Cooperations"),
+                    "header": [
+                        self.env._("Stage"),
+                        self.env._("District"),
+                        self.env._("Cooperations"),
+                    ],
+                    "rows": cooperation_rows,
+                },
+            ],
+        }
+
+    def _format_value(self, field, value):
+        if value is None:
+            return self.env._("Not answered")
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value).display_name
+        return dict(field._description_selection(self.env)).get(value, value)
+
+    def _format_report_number(self, value):
+        """A cell as the PDF shows it: whole numbers without decimals, others with
+        two, in the reader's language; text as it is."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return value
+        if isinstance(value, float) and not value.is_integer():
+            return formatLang(self.env, value, digits=2)
+        return formatLang(self.env, value, digits=0)
 
     def _get_breakdowns(self, rows):
         columns = list(BREAKDOWNS)

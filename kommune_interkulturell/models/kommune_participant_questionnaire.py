@@ -1,8 +1,15 @@
+import re
+import time
+from datetime import UTC, timedelta
+
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, consteq, format_date
+from odoo.tools.misc import hmac
+
+from .kommune_consent_purpose import PURPOSE_TRAINING
 
 NO_ANSWER = ("no_answer", "No answer")
 
@@ -56,11 +63,36 @@ DEFAULT_SHORT_CONTACT_HOURS = 8.0
 # Sessions are dated, and periods and quarters cut, in the project's time zone.
 REPORTING_TZ = "Europe/Berlin"
 
+# The participant's personal link to fill the questionnaire in themselves:
+# "<questionnaire id>-<expiry>-<hmac>", keyed with the database secret over the
+# questionnaire, its person and the expiry stored when the link was sent, so that it can
+# be neither forged, nor moved to another questionnaire, nor prolonged. Sending a new
+# link (or erasing the person) replaces the expiry and with it every older link.
+SELF_FILL_STATES = [
+    ("sent", "Link Sent"),
+    ("filled", "Filled in by Participant"),
+    ("checked", "Checked by Staff"),
+]
+SELF_FILL_DAYS_PARAM = "kommune_interkulturell.questionnaire_link_days"
+DEFAULT_SELF_FILL_DAYS = 14
+SELF_FILL_TOKEN_SCOPE = "kommune_interkulturell-questionnaire-self-fill"
+SELF_FILL_TOKEN_RE = re.compile(r"([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})")
+SELF_FILL_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_questionnaire_link"
+# Written only by this model's own methods (as superuser): whoever could set an expiry
+# would prolong, revive or end a person's link outside the checks of sending it.
+SELF_FILL_FIELDS = frozenset({"self_fill_state", "self_fill_expiry"})
+
+
+def reporting_day(moment):
+    """The day in Berlin of a stored (naive UTC) moment, as the periods are cut."""
+    return moment and pytz.utc.localize(moment).astimezone(pytz.timezone(REPORTING_TZ)).date()
+
 
 class KommuneParticipantQuestionnaire(models.Model):
     """The participant questionnaire (Teilnahmefragebogen) of ESF Plus: one per person
     and funding period, answers as of the person's entry into the project (Regulation
-    (EU) 2021/1057, Annex I). Staff fill it in from the paper form.
+    (EU) 2021/1057, Annex I). Staff fill it in from the paper form, or
+    the person through a time-limited personal link; staff check and correct it then.
 
     Only what the funder asks for, each question with "no answer". Disability and
     minority are special categories (Art. 9 DSGVO): they need the person's own explicit
@@ -69,6 +101,7 @@ class KommuneParticipantQuestionnaire(models.Model):
     contains them."""
 
     _name = "kommune.participant.questionnaire"
+    _inherit = ["mail.thread"]
     _description = "Participant Questionnaire"
     _order = "period_id desc, last_name, first_name, id"
     _check_company_auto = True
@@ -148,6 +181,24 @@ class KommuneParticipantQuestionnaire(models.Model):
         help="Every mandatory question is answered (“no answer” counts as an answer).",
     )
 
+    # Self-service through the personal link
+    self_fill_state = fields.Selection(
+        SELF_FILL_STATES,
+        string="Self-Service",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="Link Sent: the person received a personal link to fill the questionnaire in "
+        "themselves. Filled in by Participant: they saved their answers, which staff should "
+        "check. Checked by Staff: staff checked (and corrected) them.",
+    )
+    self_fill_expiry = fields.Datetime(
+        string="Link Valid Until",
+        copy=False,
+        readonly=True,
+        help="The personal link works until then. Sending a new link replaces the old one.",
+    )
+
     _partner_period_unique = models.UniqueIndex(
         "(partner_id, period_id)",
         "A person has one questionnaire per funding period.",
@@ -207,6 +258,7 @@ class KommuneParticipantQuestionnaire(models.Model):
             if partner and not vals.get("zip") and partner.zip:
                 vals["zip"] = partner.zip
             self._prepare_special_consent(vals)
+            self._check_self_fill_write(vals)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -225,7 +277,17 @@ class KommuneParticipantQuestionnaire(models.Model):
                 )
             )
         self._prepare_special_consent(vals)
+        self._check_self_fill_write(vals)
         return super().write(vals)
+
+    @api.model
+    def _check_self_fill_write(self, vals):
+        if SELF_FILL_FIELDS & vals.keys() and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The questionnaire link is sent, checked and revoked with its buttons only."
+                )
+            )
 
     @api.model
     def _prepare_special_consent(self, vals):
@@ -242,17 +304,31 @@ class KommuneParticipantQuestionnaire(models.Model):
     # DATA PROTECTION
     # ------------------------------------------------------------
 
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        # Notes and files on a questionnaire (a scanned paper form, a remark on the
+        # person's answers) may hold the special categories: only the Reporting group
+        # reads them, as those fields. Everybody who may edit the questionnaire still
+        # posts (the link sent, for instance).
+        operations = super()._mail_get_operation_for_mail_message_operation(message_operation)
+        if message_operation == "read" and not self.env.user.has_group(REPORTING_GROUP):
+            return dict.fromkeys(operations, None)
+        return operations
+
     def _kommune_anonymize(self):
         """Part of the erasure of their person: the names and postcode go, and the
         special categories with their consent (the row stays linked to the anonymised
         contact, and Art. 9 data needs a person's consent that no longer stands); the
         other answers stay as an anonymous row so that the period's figures do not
-        change.
+        change. Its files (scans of the paper form) are deleted.
 
         sudo: the special categories are the Reporting group's, but whoever erases the
         person must erase them too."""
         self.write({"first_name": False, "last_name": False, "zip": False})
-        self.sudo().write({"special_consent": False})
+        self.sudo().write({"special_consent": False, "self_fill_expiry": False})
+        # sudo: the files are the Reporting group's, but go with the person's erasure.
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -263,15 +339,26 @@ class KommuneParticipantQuestionnaire(models.Model):
         """The questionnaire state of each registration, as ``{registration id: state}``
         (see QUESTIONNAIRE_STATES): the questionnaire of its person for the funding period
         of its training's start, in a few queries for any number of registrations."""
+        return {
+            registration_id: state
+            for registration_id, (state, _questionnaire, _period) in self._get_registration_info(
+                registrations
+            ).items()
+        }
+
+    @api.model
+    def _get_registration_info(self, registrations):
+        """``{registration id: (state, questionnaire, period)}``: the questionnaire state
+        of each registration (see _get_registration_states), its person's questionnaire
+        for the period (empty when missing) and the period (empty when none)."""
         registrations = registrations.filtered("id")
         periods = self.env["kommune.funding.period"].search(
             [("company_id", "in", registrations.company_id.ids)]
         )
         period_of = {}
         for registration in registrations:
-            start = registration.training_id.date_begin
             # The Berlin date, as the reporting view cuts the periods.
-            day = start and pytz.utc.localize(start).astimezone(pytz.timezone(REPORTING_TZ)).date()
+            day = reporting_day(registration.training_id.date_begin)
             period_of[registration.id] = next(
                 (
                     period
@@ -280,10 +367,10 @@ class KommuneParticipantQuestionnaire(models.Model):
                     and period.company_id == registration.company_id
                     and period.date_start <= day <= period.date_end
                 ),
-                None,
+                periods.browse(),
             )
         answered = {
-            (questionnaire.partner_id.id, questionnaire.period_id.id): questionnaire.is_complete
+            (questionnaire.partner_id.id, questionnaire.period_id.id): questionnaire
             for questionnaire in self.search(
                 [
                     ("partner_id", "in", registrations.partner_id.ids),
@@ -304,8 +391,9 @@ class KommuneParticipantQuestionnaire(models.Model):
         for registration in registrations:
             period = period_of[registration.id]
             if not period:
-                states[registration.id] = "no_period"
+                states[registration.id] = ("no_period", self, period)
                 continue
+            questionnaire = answered.get((registration.partner_id.id, period.id), self)
             hours = attended.get((registration.partner_id.id, period.id), 0.0)
             # Cancelled and absent people will attend no more than they did.
             planned = (
@@ -314,33 +402,267 @@ class KommuneParticipantQuestionnaire(models.Model):
                 else 0.0
             )
             if hours < threshold and planned < threshold:
-                states[registration.id] = "short_contact"
+                states[registration.id] = ("short_contact", questionnaire, period)
                 continue
-            complete = answered.get((registration.partner_id.id, period.id))
-            states[registration.id] = (
-                "missing" if complete is None else "complete" if complete else "incomplete"
+            state = (
+                "complete"
+                if questionnaire.is_complete
+                else "incomplete"
+                if questionnaire
+                else "missing"
             )
+            states[registration.id] = (state, questionnaire, period)
         return states
 
     @api.model
     def _get_attended_hours(self, partners, periods):
-        """``{(partner id, period id): hours}`` attended by the persons in the periods."""
+        """``{(partner id, period id): hours}`` attended by the persons in the periods.
+
+        Read from the attendances of these persons only: the reporting view would sum
+        every person's hours of the periods before it could filter on its participant
+        and short-contact columns, on every render of a registration list."""
         if not partners or not periods:
             return {}
         self.env.flush_all()
+        present = self.env["kommune.reporting.attendance"]._query_present(
+            SQL(
+                "r.partner_id IN %s AND period.id IN %s",
+                tuple(partners.ids),
+                tuple(periods.ids),
+            )
+        )
         self.env.cr.execute(
             SQL(
-                """
-                SELECT COALESCE(participant_id, short_contact_id), period_id, SUM(hours)
-                  FROM kommune_reporting_attendance
-                 WHERE period_id IN %s
-                   AND COALESCE(participant_id, short_contact_id) IN %s
-                 GROUP BY 1, 2
-                """,
-                tuple(periods.ids),
-                tuple(partners.ids),
+                "SELECT partner_id, period_id, SUM(hours) FROM (%s) AS present GROUP BY 1, 2",
+                present,
             )
         )
         return {
             (partner, period): float(hours) for partner, period, hours in self.env.cr.fetchall()
         }
+
+    # ------------------------------------------------------------
+    # SELF-SERVICE: the participant's personal link
+    # ------------------------------------------------------------
+
+    def action_send_self_fill_link(self):
+        """Mail each person their personal link to the questionnaire. Refused as a whole,
+        with the reason for each person, when one of them may not receive it."""
+        if refusals := self._get_self_fill_refusals():
+            raise UserError(
+                self.env._(
+                    "The questionnaire link cannot be sent to: %(people)s.",
+                    people="; ".join(
+                        f"{questionnaire.partner_id.display_name} ({reason})"
+                        for questionnaire, reason in refusals.items()
+                    ),
+                )
+            )
+        self._send_self_fill_link()
+        return True
+
+    def action_mark_self_fill_checked(self):
+        """Staff checked (and corrected) the answers the person gave through the link,
+        which ends it (see _get_from_self_fill_token)."""
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        self.filtered(lambda questionnaire: questionnaire.self_fill_state == "filled").sudo().write(
+            {"self_fill_state": "checked"}
+        )
+        return True
+
+    def action_revoke_self_fill_link(self):
+        """End the person's link before it expires (sent by mistake, lost, forwarded)."""
+        self._revoke_self_fill_link()
+        return True
+
+    def _revoke_self_fill_link(self):
+        """End the live links of these questionnaires: the signature covers the expiry,
+        which goes; a link never used no longer counts as sent."""
+        live = self.filtered("self_fill_expiry")
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        live.filtered(lambda questionnaire: questionnaire.self_fill_state == "sent").sudo().write(
+            {"self_fill_state": False}
+        )
+        live.sudo().write({"self_fill_expiry": False})
+
+    def _get_self_fill_refusals(self):
+        """``{questionnaire: reason}`` of the questionnaires whose person may not get the
+        link (see _get_self_fill_refusal_reasons)."""
+        reasons = self._get_self_fill_refusal_reasons(
+            [(questionnaire.partner_id, questionnaire.period_id) for questionnaire in self]
+        )
+        return {
+            questionnaire: reasons[questionnaire.partner_id, questionnaire.period_id]
+            for questionnaire in self
+            if (questionnaire.partner_id, questionnaire.period_id) in reasons
+        }
+
+    @api.model
+    def _get_self_fill_refusal_reasons(self, pairs):
+        """``{(person, period): reason}`` of the people who may not get the link to their
+        questionnaire of the period (whether it exists yet or not): erased, without an
+        e-mail address, without a consent in force to the processing of their training
+        data by the period's company (the consent every registration needs), or a short
+        contact, who is never asked. In a few queries for any number of people."""
+        partners = self.env["res.partner"].concat(*(partner for partner, _period in pairs))
+        periods = self.env["kommune.funding.period"].concat(*(period for _partner, period in pairs))
+        # sudo: the consents decide here for whoever sends, whatever they may read.
+        consents = (
+            self.env["kommune.consent"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("purpose_id.code", "=", PURPOSE_TRAINING),
+                    ("state", "=", "given"),
+                ]
+            )
+        )
+        consented = {(consent.partner_id.id, consent.company_id.id) for consent in consents}
+        asked = self._get_asked_in_period(partners, periods.company_id)
+        refusals = {}
+        for partner, period in pairs:
+            if partner.kommune_anonymized_date:
+                refusals[partner, period] = self.env._("erased")
+            elif not partner.email:
+                refusals[partner, period] = self.env._("no e-mail address")
+            elif (partner.id, period.company_id.id) not in consented:
+                refusals[partner, period] = self.env._("no consent to data processing")
+            elif (partner.id, period.id) not in asked:
+                refusals[partner, period] = self.env._("short contact: not asked")
+        return refusals
+
+    @api.model
+    def _get_asked_in_period(self, partners, companies):
+        """``{(partner id, period id)}`` of the people who reach the short-contact hours
+        in a period of these companies (attended and planned), by the same rule as the
+        questionnaire state of their registrations."""
+        registrations = self.env["kommune.training.registration"].search(
+            [("partner_id", "in", partners.ids), ("company_id", "in", companies.ids)]
+        )
+        info = self._get_registration_info(registrations)
+        return {
+            (registration.partner_id.id, info[registration.id][2].id)
+            for registration in registrations
+            if info[registration.id][0] not in ("short_contact", "no_period")
+        }
+
+    def _is_short_contact(self):
+        """The person stays below the short-contact hours in the period (see
+        _get_asked_in_period)."""
+        self.ensure_one()
+        return (self.partner_id.id, self.period_id.id) not in self._get_asked_in_period(
+            self.partner_id, self.company_id
+        )
+
+    def _send_self_fill_link(self):
+        """Give each questionnaire a new link (older ones stop working) and queue the mail
+        that holds it (deleted once sent). The chatter says that it went out, not the
+        link."""
+        days = int(
+            # sudo: the link's validity is a technical setting every sender applies.
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(SELF_FILL_DAYS_PARAM, DEFAULT_SELF_FILL_DAYS)
+        )
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        self.sudo().write(
+            {
+                "self_fill_state": "sent",
+                "self_fill_expiry": fields.Datetime.now() + timedelta(days=days),
+            }
+        )
+        template = self.env.ref(SELF_FILL_TEMPLATE_XMLID)
+        for questionnaire in self:
+            # The link reaches the template through the context, here only: bound to the
+            # model, the template is open to the composer of every user, which must not
+            # be able to produce a link.
+            template.with_context(
+                kommune_self_fill_url=questionnaire._get_self_fill_url(),
+                kommune_self_fill_expiry=questionnaire.self_fill_expiry,
+            ).send_mail(questionnaire.id, email_layout_xmlid="mail.mail_notification_light")
+            questionnaire.message_post(
+                body=self.env._(
+                    "Personal link to the questionnaire sent to %(email)s, valid until %(date)s.",
+                    email=questionnaire.partner_id.email,
+                    date=format_date(self.env, questionnaire.self_fill_expiry),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _get_self_fill_expiry(self):
+        self.ensure_one()
+        return int(self.self_fill_expiry.replace(tzinfo=UTC).timestamp())
+
+    def _get_self_fill_token(self):
+        self.ensure_one()
+        expiry = self._get_self_fill_expiry()
+        signature = hmac(
+            self.env(su=True), SELF_FILL_TOKEN_SCOPE, (self.id, self.partner_id.id, expiry)
+        )
+        return f"{self.id}-{expiry}-{signature}"
+
+    def _get_self_fill_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/kommune/questionnaire/{self._get_self_fill_token()}"
+
+    @api.model
+    def _get_from_self_fill_token(self, token):
+        """The questionnaire a personal link stands for, and whether the link ended
+        (expired, or used: the person saved the form, or staff checked the answers).
+
+        Anything not signed by this database for the questionnaire's current link
+        (malformed, altered, of another questionnaire, replaced by a newer link, of an
+        erased person) gives an empty recordset - the same answer for every case, the
+        signature compared in constant time.
+
+        :return: ``(questionnaire, expired)``
+        """
+        match = isinstance(token, str) and SELF_FILL_TOKEN_RE.fullmatch(token)
+        if not match:
+            return self.browse(), False
+        questionnaire_id, expiry = int(match.group(1)), int(match.group(2))
+        questionnaire = self.browse(questionnaire_id).exists()
+        expected = hmac(
+            self.env(su=True),
+            SELF_FILL_TOKEN_SCOPE,
+            (questionnaire_id, questionnaire.partner_id.id if questionnaire else 0, expiry),
+        )
+        if (
+            not consteq(expected, match.group(3))
+            or not questionnaire.self_fill_expiry
+            or questionnaire.partner_id.kommune_anonymized_date
+            or questionnaire._get_self_fill_expiry() != expiry
+        ):
+            return self.browse(), False
+        # Used once (saved by the person, or checked by staff), the link has ended.
+        return questionnaire, expiry < time.time() or questionnaire.self_fill_state != "sent"
+
+    def _self_fill_submit(self, values):
+        """Save what the person answered through their link and say in the chatter, as
+        the person, which answers they changed - never the special categories, which
+        only the Reporting group may know about."""
+        self.ensure_one()
+        changed = [
+            fname
+            for fname, value in values.items()
+            if fname not in SPECIAL_CATEGORIES
+            and fname not in ("special_consent", "special_consent_date")
+            and (self[fname] or False) != (value or False)
+        ]
+        # The note below says it, as the person (tracking would name the public user).
+        self.with_context(tracking_disable=True).write(values)
+        # sudo: the link's fields are written by these methods only (see SELF_FILL_FIELDS).
+        self.sudo().with_context(tracking_disable=True).write({"self_fill_state": "filled"})
+        # For the staff who check it: in the organisation's language, not the person's.
+        staff = self.with_context(lang=self.company_id.partner_id.lang or "de_DE")
+        labels = ", ".join(self._fields[fname]._description_string(staff.env) for fname in changed)
+        self.message_post(
+            body=staff.env._(
+                "Filled in by the participant through their personal link; please check the "
+                "answers. Changed: %(fields)s.",
+                fields=labels or staff.env._("nothing"),
+            ),
+            author_id=self.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )

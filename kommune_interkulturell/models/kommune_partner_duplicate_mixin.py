@@ -87,6 +87,7 @@ class KommunePartnerDuplicateMixin(models.AbstractModel):
     # ACTIONS
     # ------------------------------------------------------------
 
+    @api.readonly
     def action_kommune_merge_duplicates(self):
         """Odoo's merge wizard with the contact and its likely duplicates (it merges
         three at most); the user chooses the contact to keep there."""
@@ -113,18 +114,18 @@ class KommunePartnerDuplicateMixin(models.AbstractModel):
         """Likely duplicates among the active contacts, of ``partner_ids`` or of all.
 
         Three grouped queries, whatever the number of contacts; the similar names are
-        compared within each organisation only.
+        compared within each organisation only, and only with the contacts asked for.
 
         :return: ``{partner id: set of the ids of its likely duplicates}``
         """
         self.env["res.partner"].flush_model(
             ["email_normalized", "name", "zip", "parent_id", "active"]
         )
-        only = SQL("TRUE")
+        wanted = None
         if partner_ids is not None:
             if not partner_ids:
                 return {}
-            only = SQL("id = ANY(%s)", list(partner_ids))
+            wanted = set(partner_ids)
         duplicates = defaultdict(set)
 
         def link(group):
@@ -132,7 +133,7 @@ class KommunePartnerDuplicateMixin(models.AbstractModel):
                 duplicates[partner_id].update(set(group) - {partner_id})
 
         # Same address, the organisation and its own people excepted.
-        for rows in self._kommune_duplicate_groups(SQL("email_normalized"), only):
+        for rows in self._kommune_duplicate_groups(SQL("email_normalized"), wanted):
             for partner_id, parent_id, _name in rows:
                 others = {
                     other_id
@@ -144,51 +145,61 @@ class KommunePartnerDuplicateMixin(models.AbstractModel):
                 duplicates[partner_id].update(others)
         # Same name and postcode.
         for rows in self._kommune_duplicate_groups(
-            SQL("lower(trim(name)) || '|' || replace(zip, ' ', '')"), only
+            SQL("lower(trim(name)) || '|' || replace(zip, ' ', '')"), wanted
         ):
             link([row[0] for row in rows])
-        # A very similar name among the people of one organisation.
-        for rows in self._kommune_duplicate_groups(SQL("parent_id::text"), only):
-            keys = [(row[0], normalize_name(row[2])) for row in rows]
+        # A very similar name among the people of one organisation: each contact asked
+        # for against the others, not every pair of the organisation.
+        for rows in self._kommune_duplicate_groups(SQL("parent_id::text"), wanted):
+            keys = [(row[0], normalize_name(row[2])) for row in rows if row[2]]
             for index, (partner_id, key) in enumerate(keys):
+                matcher = None
                 for other_id, other_key in keys[index + 1 :]:
+                    if wanted is not None and partner_id not in wanted and other_id not in wanted:
+                        continue
+                    if key == other_key:
+                        link([partner_id, other_id])
+                        continue
+                    if matcher is None:
+                        matcher = difflib.SequenceMatcher(None, b=key)
+                    matcher.set_seq1(other_key)
+                    # The cheap upper bounds first, as difflib.get_close_matches does.
                     if (
-                        key
-                        and other_key
-                        and (
-                            key == other_key
-                            or difflib.SequenceMatcher(None, key, other_key).ratio()
-                            >= SIMILAR_NAME_RATIO
-                        )
+                        matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO
+                        and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
+                        and matcher.ratio() >= SIMILAR_NAME_RATIO
                     ):
                         link([partner_id, other_id])
-        if partner_ids is not None:
-            return {
-                pid: dups for pid, dups in duplicates.items() if pid in set(partner_ids) and dups
-            }
+        if wanted is not None:
+            return {pid: dups for pid, dups in duplicates.items() if pid in wanted and dups}
         return {pid: dups for pid, dups in duplicates.items() if dups}
 
     @api.model
-    def _kommune_duplicate_groups(self, key, only):
+    def _kommune_duplicate_groups(self, key, partner_ids=None):
         """Rows (id, parent id, name) of the active contacts sharing ``key`` with
-        another, grouped; only the groups of the contacts ``only`` selects."""
+        another, grouped; only the groups of ``partner_ids`` if given."""
+        # The keys of the contacts asked for first, then the contacts sharing them (an
+        # index look-up for the e-mail and the organisation); everybody's keys only
+        # when all contacts are asked for.
+        if partner_ids is None:
+            shared = SQL("%s IS NOT NULL", key)
+        else:
+            shared = SQL(
+                "%(key)s IN (SELECT %(key)s FROM res_partner WHERE active AND id = ANY(%(ids)s))",
+                key=key,
+                ids=list(partner_ids),
+            )
         self.env.cr.execute(
             SQL(
                 """
-                WITH keyed AS (
-                    SELECT id, parent_id, name, %(key)s AS key
-                      FROM res_partner
-                     WHERE active
-                )
                 SELECT array_agg(json_build_array(id, parent_id, name))
-                  FROM keyed
-                 WHERE key IS NOT NULL
-                   AND key IN (SELECT key FROM keyed WHERE %(only)s AND key IS NOT NULL)
-              GROUP BY key
+                  FROM res_partner
+                 WHERE active AND %(shared)s
+              GROUP BY %(key)s
                 HAVING count(*) > 1
                 """,
                 key=key,
-                only=only,
+                shared=shared,
             )
         )
         return [rows for (rows,) in self.env.cr.fetchall()]

@@ -1,10 +1,8 @@
-from datetime import datetime, time
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.translate import LazyTranslate
 
-from .kommune_consent import CONSENT_CHANNELS
+from .kommune_consent import CONSENT_CHANNELS, consent_day, consent_day_start
 from .kommune_consent_purpose import PURPOSE_INVITATION
 
 _lt = LazyTranslate(__name__)
@@ -59,7 +57,7 @@ class KommunePartnerImportMixin(models.AbstractModel):
         by_partner = {consent.partner_id: consent for consent in consents}
         for partner in self:
             consent = by_partner.get(partner._origin)
-            partner.invitation_consent_date = consent and consent.date_given.date()
+            partner.invitation_consent_date = consent and consent_day(consent.date_given)
             partner.invitation_consent_channel = consent and consent.channel
 
     def _inverse_invitation_consent(self):
@@ -82,7 +80,7 @@ class KommunePartnerImportMixin(models.AbstractModel):
                 {
                     "partner_id": partner.id,
                     "purpose_id": purpose.id,
-                    "date_given": datetime.combine(partner.invitation_consent_date, time.min),
+                    "date_given": consent_day_start(partner.invitation_consent_date),
                     "channel": partner.invitation_consent_channel or "paper",
                 }
                 for partner in to_record - in_force

@@ -169,6 +169,12 @@ class KommunePrivacy(models.AbstractModel):
                 registrations.attendance_ids | looked_up("kommune.training.attendance"),
             ),
             (
+                "questionnaires",
+                env._("Participant Questionnaires"),
+                env["kommune.participant.questionnaire"].search([("partner_id", "in", person.ids)])
+                | looked_up("kommune.participant.questionnaire"),
+            ),
+            (
                 "trainings_as_trainer",
                 env._("Trainings Led"),
                 env["kommune.training"].search([("trainer_ids", "in", person.ids)]),
@@ -258,6 +264,12 @@ class KommunePrivacy(models.AbstractModel):
                 *("attended_session_count", "attended_hours", "note", "company_id"),
             ],
             "kommune.training.attendance": ["training_id", "session_id", "present"],
+            "kommune.participant.questionnaire": [
+                *("period_id", "date_entry", "first_name", "last_name", "zip", "gender"),
+                *("employment_status", "age_group", "education", "third_country_national"),
+                *("foreign_background", "special_consent", "special_consent_date"),
+                *("disability", "minority", "company_id"),
+            ],
             "kommune.training": ["name", "topic_id", "date_begin", "date_end", "company_id"],
             "kommune.cooperation.member": [
                 *("cooperation_id", "partner_id", "role", "stage_id", "company_id"),
@@ -281,7 +293,8 @@ class KommunePrivacy(models.AbstractModel):
     def _export_row(self, record, fnames):
         """One record as ``[(field name, label, value, display)]``: labels in the user's
         language, values ready for JSON, display texts for the PDF. The building block
-        of every section of the export."""
+        of every section of the export. Fields the user may not read (e.g. special
+        categories outside the Reporting group) are left out, not refused."""
         return [
             (
                 fname,
@@ -290,7 +303,7 @@ class KommunePrivacy(models.AbstractModel):
                 self._export_display(record, fname),
             )
             for fname in fnames
-            if fname in record._fields
+            if fname in record._fields and record._has_field_access(record._fields[fname], "read")
         ]
 
     @api.model
@@ -430,9 +443,10 @@ class KommunePrivacy(models.AbstractModel):
             "consent_count": consents._kommune_anonymize(),
         }
         registrations._kommune_anonymize()
-        env["kommune.participant.questionnaire"].search(
+        questionnaires = env["kommune.participant.questionnaire"].search(
             [("partner_id", "in", persons.ids)]
-        )._kommune_anonymize()
+        )
+        questionnaires._kommune_anonymize()
         env["kommune.cooperation.member"].search([("contact_id", "in", persons.ids)]).write(
             {"contact_id": False}
         )
@@ -443,7 +457,10 @@ class KommunePrivacy(models.AbstractModel):
         counts["mail_count"] = len(deleted_mails)
         done.update(dict.fromkeys([("mail.mail", id_) for id_ in deleted_mails], env._("Deleted")))
         counts["message_count"] = env["mail.message"]._kommune_scrub(
-            persons, list(identities.values()), [registrations, consents], records("mail.message")
+            persons,
+            list(identities.values()),
+            [registrations, consents, questionnaires],
+            records("mail.message"),
         )
         done.update(privacy._anonymize_app_records(persons, records))
 

@@ -95,33 +95,7 @@ class KommuneReportingAttendance(models.Model):
                 SELECT COALESCE(
                     (SELECT value FROM ir_config_parameter WHERE key = %(param)s), %(default)s
                 )::numeric AS hours
-            ), present AS (
-                SELECT a.id,
-                       period.id AS period_id,
-                       a.company_id,
-                       a.training_id,
-                       a.session_id,
-                       a.registration_id,
-                       a.partner_id,
-                       r.organization_id,
-                       org.organization_type_id,
-                       t.topic_id,
-                       t.district_id,
-                       t.target_audience,
-                       (e.start AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS date,
-                       EXTRACT(EPOCH FROM e.stop - e.start) / 3600.0 AS hours
-                  FROM kommune_training_attendance a
-                  JOIN kommune_training_registration r ON r.id = a.registration_id
-                  JOIN kommune_training_session s ON s.id = a.session_id
-                  JOIN calendar_event e ON e.id = s.calendar_event_id AND e.active
-                  JOIN kommune_training t ON t.id = a.training_id
-                  LEFT JOIN res_partner org ON org.id = r.organization_id
-                  JOIN kommune_funding_period period
-                    ON period.company_id = a.company_id
-                   AND period.active
-                   AND (e.start AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
-                       BETWEEN period.date_start AND period.date_end
-                 WHERE a.present AND r.state IN %(seat_states)s
+            ), present AS (%(present)s
             ), classified AS (
                 SELECT present.*,
                        SUM(present.hours) OVER (PARTITION BY present.period_id, present.partner_id)
@@ -161,6 +135,43 @@ class KommuneReportingAttendance(models.Model):
             """,
             param=SHORT_CONTACT_HOURS_PARAM,
             default=str(DEFAULT_SHORT_CONTACT_HOURS),
+            present=self._query_present(),
+        )
+
+    def _query_present(self, where=None):
+        """The attendances of persons present at a session of a funding period, with
+        the session's Berlin date and hours; ``where`` narrows them early (e.g. to some
+        persons), before any figure is summed over the period."""
+        return SQL(
+            """
+                SELECT a.id,
+                       period.id AS period_id,
+                       a.company_id,
+                       a.training_id,
+                       a.session_id,
+                       a.registration_id,
+                       a.partner_id,
+                       r.organization_id,
+                       org.organization_type_id,
+                       t.topic_id,
+                       t.district_id,
+                       t.target_audience,
+                       (e.start AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS date,
+                       EXTRACT(EPOCH FROM e.stop - e.start) / 3600.0 AS hours
+                  FROM kommune_training_attendance a
+                  JOIN kommune_training_registration r ON r.id = a.registration_id
+                  JOIN kommune_training_session s ON s.id = a.session_id
+                  JOIN calendar_event e ON e.id = s.calendar_event_id AND e.active
+                  JOIN kommune_training t ON t.id = a.training_id
+                  LEFT JOIN res_partner org ON org.id = r.organization_id
+                  JOIN kommune_funding_period period
+                    ON period.company_id = a.company_id
+                   AND period.active
+                   AND (e.start AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                       BETWEEN period.date_start AND period.date_end
+                 WHERE a.present AND r.state IN %(seat_states)s AND %(where)s
+            """,
             tz=REPORTING_TZ,
             seat_states=SEAT_STATES,
+            where=where or SQL("TRUE"),
         )

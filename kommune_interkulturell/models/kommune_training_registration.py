@@ -7,7 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date, formatLang
 
 from .kommune_consent_purpose import PURPOSE_TRAINING
-from .kommune_participant_questionnaire import QUESTIONNAIRE_STATES
+from .kommune_participant_questionnaire import QUESTIONNAIRE_STATES, SELF_FILL_STATES
 
 REGISTRATION_STATES = [
     ("invited", "Invited"),
@@ -198,6 +198,13 @@ class KommuneTrainingRegistration(models.Model):
         help="The participant questionnaire of the person for the funding period of the "
         "training: missing, incomplete or complete.",
     )
+    questionnaire_self_fill_state = fields.Selection(
+        SELF_FILL_STATES,
+        string="Questionnaire Link",
+        compute="_compute_questionnaire_state",
+        help="Whether the person received their personal link to the questionnaire, "
+        "filled it in (staff should check it) or staff checked it.",
+    )
 
     _partner_training_unique = models.UniqueIndex(
         "(training_id, partner_id)",
@@ -213,9 +220,13 @@ class KommuneTrainingRegistration(models.Model):
     # ------------------------------------------------------------
 
     def _compute_questionnaire_state(self):
-        states = self.env["kommune.participant.questionnaire"]._get_registration_states(self)
+        info = self.env["kommune.participant.questionnaire"]._get_registration_info(self)
         for registration in self:
-            registration.questionnaire_state = states.get(registration.id, "no_period")
+            state, questionnaire, _period = info.get(registration.id, ("no_period", None, None))
+            registration.questionnaire_state = state
+            registration.questionnaire_self_fill_state = (
+                questionnaire.self_fill_state if questionnaire else False
+            )
 
     @api.depends("partner_id")
     def _compute_organization_id(self):
@@ -361,6 +372,61 @@ class KommuneTrainingRegistration(models.Model):
                         f"{registration.partner_id.display_name} ({labels[reason]})"
                         for registration, reason in refused.items()
                     ),
+                ),
+            },
+        }
+
+    def action_send_questionnaire_link(self):
+        """Mail the personal questionnaire link to these registrations' people, creating
+        their questionnaire for the training's funding period where it is missing.
+        Nobody is asked outside a period or below the short-contact hours; the others
+        who may not get the link are named."""
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        labels = dict(self._fields["questionnaire_state"]._description_selection(self.env))
+        refusals = {}
+        questionnaires = {}
+        info = Questionnaire._get_registration_info(self)
+        for registration in self:
+            state, questionnaire, period = info[registration.id]
+            if state in ("no_period", "short_contact"):
+                refusals[registration.partner_id] = labels[state]
+                continue
+            questionnaires.setdefault((registration.partner_id, period), questionnaire)
+        # Checked before a questionnaire is created: who is refused gets no new record.
+        refused = Questionnaire._get_self_fill_refusal_reasons(list(questionnaires))
+        refusals.update((partner, reason) for (partner, _period), reason in refused.items())
+        to_send = Questionnaire.concat(
+            *(
+                questionnaire
+                for key, questionnaire in questionnaires.items()
+                if questionnaire and key not in refused
+            )
+        ) | Questionnaire.create(
+            [
+                {"partner_id": partner.id, "period_id": period.id}
+                for (partner, period), questionnaire in questionnaires.items()
+                if not questionnaire and (partner, period) not in refused
+            ]
+        )
+        message = self.env._(
+            "The questionnaire link was not sent to: %(people)s.",
+            people="; ".join(
+                f"{partner.display_name} ({reason})" for partner, reason in refusals.items()
+            ),
+        )
+        if not to_send:
+            raise UserError(message)
+        to_send._send_self_fill_link()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning" if refusals else "success",
+                "sticky": bool(refusals),
+                "message": message
+                if refusals
+                else self.env._(
+                    "The questionnaire link was sent to %(count)s people.", count=len(to_send)
                 ),
             },
         }

@@ -2,7 +2,9 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .kommune_participant_questionnaire import (
+    DEFAULT_SELF_FILL_DAYS,
     DEFAULT_SHORT_CONTACT_HOURS,
+    SELF_FILL_DAYS_PARAM,
     SHORT_CONTACT_HOURS_PARAM,
 )
 from .kommune_training import (
@@ -40,6 +42,13 @@ class ResConfigSettings(models.TransientModel):
         "only in the aggregate of short contacts and is never asked for the "
         "participant questionnaire.",
     )
+    kommune_questionnaire_link_days = fields.Integer(
+        string="Questionnaire Link Validity (Days)",
+        config_parameter=SELF_FILL_DAYS_PARAM,
+        default=DEFAULT_SELF_FILL_DAYS,
+        help="How long the personal link works with which a participant fills in their "
+        "questionnaire themselves.",
+    )
 
     # Data protection
     kommune_invitation_basis = fields.Selection(
@@ -50,11 +59,16 @@ class ResConfigSettings(models.TransientModel):
         "kommune_training_attendance_threshold",
         "kommune_training_reminder_days",
         "kommune_short_contact_hours",
+        "kommune_questionnaire_link_days",
     )
     def _check_kommune_training_settings(self):
         for settings in self:
             if settings.kommune_short_contact_hours < 0:
                 raise ValidationError(self.env._("The short-contact hours cannot be negative."))
+            if not 1 <= settings.kommune_questionnaire_link_days <= 90:
+                raise ValidationError(
+                    self.env._("The questionnaire link must be valid for 1 to 90 days.")
+                )
             if not 1 <= settings.kommune_training_attendance_threshold <= 100:
                 raise ValidationError(
                     self.env._("The attendance for certificates must be between 1 and 100 %.")

@@ -307,6 +307,18 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        if "email" in vals:
+            # A personal questionnaire link went to the old address: it must not stay
+            # usable by whoever reads that mailbox now. sudo: whoever changes the address
+            # (the person on the portal too) ends the link, whatever they may read.
+            moved = self.filtered(lambda partner: partner.email != vals["email"])
+            if moved:
+                self.env["kommune.participant.questionnaire"].sudo().search(
+                    [("partner_id", "in", moved.ids), ("self_fill_expiry", "!=", False)]
+                )._revoke_self_fill_link()
+        return super().write(vals)
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -383,6 +395,34 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    @api.model
+    def _kommune_find_or_create_signup_person(self, values, **extra):
+        """The person of a public form (sign-up, catalogue registration) with the
+        validated address ``values["email"]`` (normalised), and whether they were
+        created now.
+
+        An existing contact is only read (an archived one too: an unconfirmed sign-up
+        created it); public input never overwrites it. A new one gets the form's name,
+        address and language (``values``) and ``extra``, and stays archived, out of every
+        list and audience, until the person confirms."""
+        partner = self.with_context(active_test=False).search(
+            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
+            order="active desc, id",
+            limit=1,
+        )
+        if partner:
+            return partner, False
+        partner = self.create(
+            {
+                "name": values["name"],
+                "email": values["email"],
+                "lang": values["lang"],
+                **extra,
+                "active": False,
+            }
+        )
+        return partner, True
 
     @api.model
     def get_import_templates(self):

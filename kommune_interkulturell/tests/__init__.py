@@ -21,7 +21,10 @@ from . import test_consent_record
 from . import test_public_languages
 from . import test_cron_batches
 from . import test_funding_period
-from . import test_participant_questionnaire
+from . import test_participant_questionnaire, test_questionnaire_self_fill
+from . import test_questionnaire_public
 from . import test_reporting_indicators
 from . import test_training_attendance_list
 from . import test_reporting_export
+from . import test_reporting_summary
+from . import test_reporting_ui

@@ -5,7 +5,9 @@ from freezegun import freeze_time
 
 from odoo.tests import HttpCase
 
+from ..controllers.kommune_public import MAX_FORM_BYTES, MAX_VALUE_LENGTH
 from ..models.ir_http import SECURITY_HEADERS
+from ..models.kommune_rate_limit import RATE_LIMIT_PARAM
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -43,3 +45,98 @@ class PublicPagesCommon(HttpCase):
             self.assertIn(text, response.text)
         for header, value in SECURITY_HEADERS.items():
             self.assertEqual(response.headers.get(header), value, header)
+
+
+class PublicHardeningCases:
+    """What every public page does with hostile or broken requests, tried on the page
+    of the class mixing these tests in (before PublicPagesCommon). It names:
+
+    - ``page_urls()``: its pages, opened with GET (the first one holds the form),
+    - ``form_url()``: where the form posts, ``form_values(**values)``: a valid form,
+    - ``written()``: what a refused request must not have written,
+    - ``guess_url``: a guessed link of the page's kind,
+    - ``free_text_field``: a field of the form that takes free text."""
+
+    def csrf(self, url=None):
+        return CSRF_RE.search(self.get(url or self.page_urls()[0]).text).group(1)
+
+    # ------------------------------------------------------------
+    # Headers
+    # ------------------------------------------------------------
+
+    def test_security_headers_on_pages(self):
+        for url in self.page_urls():
+            with self.subTest(url=url[:40]):
+                page = self.get(url)
+                self.assertEqual(page.status_code, 200)
+                for header, value in SECURITY_HEADERS.items():
+                    self.assertEqual(page.headers.get(header), value, header)
+                self.assertEqual(page.headers["Referrer-Policy"], "no-referrer", "no link leaks")
+                self.assertEqual(page.headers["X-Content-Type-Options"], "nosniff", "Odoo's own")
+
+    def test_other_pages_keep_their_headers(self):
+        self.assertNotIn("Referrer-Policy", self.url_open("/web/login").headers)
+
+    # ------------------------------------------------------------
+    # Refused requests
+    # ------------------------------------------------------------
+
+    def test_expired_csrf_token(self):
+        response = self.url_open(
+            self.form_url(),
+            data={"csrf_token": "expired", **self.form_values()},
+            headers={"Accept-Language": "de-DE"},
+        )
+        self.assertFriendly(response, 400, "Die Seite war zu lange geöffnet")
+        self.assertFalse(self.written())
+
+    def test_body_too_large(self):
+        values = self.form_values(**{self.free_text_field: "1" * MAX_FORM_BYTES})
+        response = self.url_open(self.form_url(), data={"csrf_token": self.csrf(), **values})
+        self.assertFriendly(response, 413)
+        self.assertFalse(self.written())
+
+    def test_overlong_value_and_files(self):
+        response = self.url_open(
+            self.form_url(),
+            data={"csrf_token": self.csrf(), **self.form_values(x="a" * (MAX_VALUE_LENGTH + 1))},
+        )
+        self.assertFriendly(response, 400)
+        response = self.url_open(
+            self.form_url(),
+            data={"csrf_token": self.csrf(), **self.form_values()},
+            files={"photo": ("a.txt", b"hello")},
+        )
+        self.assertFriendly(response, 400)
+        self.assertFalse(self.written())
+
+    # ------------------------------------------------------------
+    # Rate limits
+    # ------------------------------------------------------------
+
+    def test_rate_limit_per_address(self):
+        with self.one_window():
+            self._test_rate_limit_per_address()
+
+    def _test_rate_limit_per_address(self):
+        self.env["ir.config_parameter"].set_param(RATE_LIMIT_PARAM, "3")
+        page_url = self.page_urls()[0]
+        csrf = self.csrf()
+        for _attempt in range(2):
+            self.assertEqual(self.get(page_url).status_code, 200)
+        response = self.get(page_url, lang="de-DE")
+        self.assertFriendly(response, 429, "Zu viele Anfragen")
+        self.assertGreaterEqual(int(response.headers["Retry-After"]), 1)
+        self.assertLessEqual(int(response.headers["Retry-After"]), 60)
+        # Bad links count too: guessing costs requests.
+        self.assertEqual(self.get(self.guess_url).status_code, 429)
+        # Submitting is refused before anything is written.
+        response = self.url_open(self.form_url(), data={"csrf_token": csrf, **self.form_values()})
+        self.assertEqual(response.status_code, 429)
+        self.assertFalse(self.written())
+
+    def test_counts_are_hashed(self):
+        self.get(self.page_urls()[0])
+        keys = self.env["kommune.rate.limit"].search([]).mapped("key")
+        self.assertTrue(keys)
+        self.assertFalse([key for key in keys if "127.0.0.1" in key], "no address is stored")

@@ -56,6 +56,30 @@ class TestConsent(PrivacyCommon):
             self.persons[0].kommune_consent_ids.mapped("state"), ["given", "withdrawn"]
         )
 
+    def test_consent_dated_before_a_withdrawal_is_refused(self):
+        """Whoever records it (a form, an import, code): a consent signed before the
+        person withdrew the same purpose is no consent any more."""
+        person = self.persons[0]
+        with freeze_time("2030-01-10 09:00:00"):
+            first = self.give_consent(person, self.purpose_photo)
+        with freeze_time("2030-06-01 12:00:00"):
+            first.action_withdraw()
+            with self.assertRaisesRegex(ValidationError, person.name):
+                self.give_consent(
+                    person.with_user(self.user),
+                    self.purpose_photo,
+                    date_given=datetime(2030, 5, 31, 12, 0),
+                )
+            # Another purpose, or a person who never withdrew, is not concerned.
+            self.give_consent(person, self.purpose_invitation, date_given=datetime(2030, 5, 1))
+            self.give_consent(self.persons[1], self.purpose_photo, date_given=datetime(2030, 5, 1))
+            # Given since the withdrawal: a new consent.
+            again = self.give_consent(person, self.purpose_photo)
+        self.assertEqual(again.state, "given")
+        # Nor can a consent in force be moved back before the withdrawal.
+        with self.assertRaises(ValidationError):
+            again.date_given = datetime(2030, 2, 1)
+
     def test_one_consent_in_force_per_purpose(self):
         self.give_consent(self.persons[0], self.purpose_invitation)
         self.give_consent(self.persons[0], self.purpose_photo)

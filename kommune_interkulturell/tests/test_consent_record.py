@@ -54,7 +54,8 @@ class TestConsentRecord(KommuneCommon):
         consents = self.persons.kommune_consent_ids
         self.assertEqual(len(consents), 3, "one consent each")
         self.assertEqual(set(consents.mapped("channel")), {"paper"})
-        self.assertEqual(set(consents.mapped("date_given")), {datetime(2031, 3, 14)})
+        # The form's day, from midnight in Berlin (CET, UTC+1).
+        self.assertEqual(set(consents.mapped("date_given")), {datetime(2031, 3, 13, 23, 0)})
         self.assertEqual(set(consents.mapped("state")), {"given"})
         self.assertEqual(consents.create_uid, self.user)
         for consent in consents:
@@ -100,6 +101,25 @@ class TestConsentRecord(KommuneCommon):
         self.assertEqual(
             self.persons[0].kommune_consent_ids.mapped("state"), ["given", "withdrawn"]
         )
+
+    @freeze_time("2031-03-20 10:00:00")
+    def test_form_day_is_a_berlin_day(self):
+        """The form's day starts at midnight in Berlin: a withdrawal at 00:30 that
+        night (23:30 UTC the day before) is on the form's day, and wins."""
+        withdrawn = self.env["kommune.consent"].create(
+            {
+                "partner_id": self.persons[0].id,
+                "purpose_id": self.purpose_photo.id,
+                "date_given": datetime(2031, 1, 5),
+            }
+        )
+        with freeze_time("2031-03-14 23:30:00"):
+            withdrawn.action_withdraw()
+        with self.assertRaisesRegex(UserError, "Test Papier 0"):
+            self.record(self.persons[0], self.purpose_photo, date_given=date(2031, 3, 15))
+        self.record(self.persons[0], self.purpose_photo, date_given=date(2031, 3, 16))
+        consent = self.persons[0].kommune_consent_ids.filtered(lambda c: c.state == "given")
+        self.assertEqual(consent.date_given, datetime(2031, 3, 15, 23, 0), "Berlin midnight")
 
     def test_refused_when_in_force_or_in_the_future(self):
         self.record(self.persons[0], self.purpose_photo)

@@ -98,8 +98,10 @@ class TestConsentRegistration(PrivacyCommon):
         self.assertFalse(elsewhere.consent_date)
         self.assertEqual(elsewhere.consent_id, consent, "the link to the history stays")
         self.assertTrue(second.consent, "other people are not concerned")
-        # Ticking again records a new consent; the withdrawn one stays.
-        first.consent = True
+        # Ticking again (after the withdrawal) records a new consent; the withdrawn
+        # one stays.
+        with freeze_time("2031-01-15 09:00:00"):
+            first.consent = True
         self.assertNotEqual(first.consent_id, consent)
         self.assertEqual(len(self.training_consents(self.persons[0])), 2)
 

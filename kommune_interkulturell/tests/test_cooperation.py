@@ -279,6 +279,27 @@ class TestCooperationForm(CooperationCommon):
         self.assertIn(self.labour_actor, self.cooperation.partner_ids)
         self.assertNotIn(self.mo, self.cooperation.partner_ids)
 
+    def test_card_organisation_names_follow_members_and_renames(self):
+        # The pipeline card shows the members through a stored text: it must follow
+        # added and removed members and renamed organisations, read back from the database.
+        coop = self.cooperation.with_user(self.user)
+
+        def card_names():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            [card] = coop.web_read({"organization_names": {}})
+            return card["organization_names"]
+
+        self.assertEqual(card_names(), "Test Bezirksamt Spandau – Integration, Test MO Brücke e.V.")
+        coop.member_ids = [Command.create({"partner_id": self.labour_actor.id})]
+        self.assertIn("Test Unternehmensverbund Mitte", card_names())
+        self.mo.with_user(self.user).name = "Test MO Neue Brücke e.V."
+        names = card_names()
+        self.assertIn("Test MO Neue Brücke e.V.", names)
+        self.assertNotIn("Test MO Brücke e.V.", names)
+        coop.member_ids.filtered(lambda member: member.partner_id == self.administration).unlink()
+        self.assertEqual(card_names(), "Test MO Neue Brücke e.V., Test Unternehmensverbund Mitte")
+
     def test_form_end_before_start(self):
         form = Form(self.cooperation.with_user(self.user))
         form.date_start = "2026-05-01"

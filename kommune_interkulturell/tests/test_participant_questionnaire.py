@@ -3,7 +3,7 @@ from datetime import datetime
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, tagged, users, warmup
 from odoo.tools import mute_logger
 
 from .common_reporting import START_2031, KommuneReportingCommon
@@ -143,6 +143,53 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
         later = self.make_training("Test ohne Periode", START_2031.replace(year=2033), [3, 3, 3])
         self.attend(later, self.person)
         self.assertEqual(later.registration_ids.questionnaire_state, "no_period")
+
+    @users("ki_user")
+    @warmup
+    def test_registration_list_query_count(self):
+        """A list of registrations shows each one's questionnaire state in a fixed
+        number of queries, whatever the number of rows and of the period's attendances."""
+        training = self.make_training("Test Liste", START_2031, [3, 3, 3])
+        self.attend(training, self.persons)
+        self.create_questionnaire(self.user, **ANSWERS)
+        Registration = self.env["kommune.training.registration"]
+        with self.assertQueryCount(ki_user=5):
+            Registration.invalidate_model()
+            rows = Registration.web_search_read(
+                [("training_id", "=", training.id)],
+                {"partner_id": {"fields": {"display_name": {}}}, "questionnaire_state": {}},
+            )["records"]
+        self.assertEqual(
+            sorted(row["questionnaire_state"] for row in rows),
+            ["complete"] + ["missing"] * (len(self.persons) - 1),
+        )
+
+    def test_subject_access_shows_the_questionnaire(self):
+        """Art. 15: the person's export holds their questionnaire with its answers;
+        disability and minority only when the exporting manager also reports."""
+        self.create_questionnaire(self.reporter, **ANSWERS, special_consent=True, disability="yes")
+        Privacy = self.env["kommune.privacy"]
+
+        def exported(user):
+            data = {
+                key: rows
+                for key, _title, rows in Privacy.with_user(user)._get_personal_data(self.person)
+            }
+            self.assertFalse(
+                [row for row in data["other_records"] if row[0][2] == "Participant Questionnaire"],
+                "not only as an other record",
+            )
+            (row,) = data["questionnaires"]
+            return {fname: value for fname, _label, value, _display in row}
+
+        row = exported(self.manager)
+        self.assertEqual(row["period_id"], self.period.name)
+        self.assertEqual((row["gender"], row["zip"]), ("Female", "12043"))
+        for fname in ("special_consent", "disability", "minority"):
+            self.assertNotIn(fname, row, "special categories stay with Reporting")
+        self.manager.group_ids |= self.env.ref("kommune_interkulturell.group_kommune_reporting")
+        row = exported(self.manager)
+        self.assertEqual((row["special_consent"], row["disability"]), (True, "Yes"))
 
     def test_reporting_is_given_beside_manager(self):
         """The user form shows each privilege as one selection: Reporting must not

@@ -148,3 +148,16 @@ class TestPartnerDuplicate(KommuneImportCommon):
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=8):
             self.assertGreaterEqual(len(filter_and_show()), 70)
+
+    def test_form_of_one_person_in_a_large_organisation(self):
+        """A plain user opening one person of a large organisation: the same number of
+        queries however many colleagues, and their very similar colleague found."""
+        similar = self.Partner.create({"name": "Amina Hadad", "parent_id": self.mo.id})
+        for count in (10, 150):
+            self.Partner.create(
+                [{"name": f"Test Kollegin {n}", "parent_id": self.mo.id} for n in range(count)]
+            )
+            self.env.invalidate_all()
+            with self.with_user(self.user.login), self.assertQueryCount(ki_user=10):
+                amina = self.amina.with_env(self.env)
+                self.assertEqual(amina.kommune_duplicate_ids, similar)

@@ -1,4 +1,8 @@
 import datetime
+import io
+
+import openpyxl
+from freezegun import freeze_time
 
 from odoo.tests import tagged
 
@@ -41,7 +45,8 @@ class TestPartnerImport(KommuneImportCommon):
         self.assertEqual(bruecke.zip, "12047")
         consent = bruecke.kommune_consent_ids
         self.assertEqual(consent.purpose_code, "invitation")
-        self.assertEqual(consent.date_given.date(), datetime.date(2026, 3, 2))
+        # The sheet's day, from midnight in Berlin (CET, UTC+1).
+        self.assertEqual(consent.date_given, datetime.datetime(2026, 3, 1, 23, 0))
         self.assertEqual(consent.channel, "paper")
         self.assertEqual(consent.create_uid, self.user, "recorded as the importing user")
         self.assertEqual(bruecke.invitation_consent_date, datetime.date(2026, 3, 2))
@@ -60,6 +65,45 @@ class TestPartnerImport(KommuneImportCommon):
         self.assertEqual(amina.district_id, self.district_neukoelln, "from the organisation")
         self.assertEqual(amina.kommune_consent_ids.channel, "paper")
         self.assertEqual((persons - amina).network_role, "volunteer")
+
+    def test_consent_dated_before_a_withdrawal_is_refused(self):
+        """A sheet signed before the person withdrew invitations (at 00:30 in Berlin on
+        the sheet's day) records no consent; a sheet signed later does."""
+        person = self.env["res.partner"].create({"name": "Test Widerruf", "parent_id": self.mo.id})
+        self.env["ir.model.data"].create(
+            {
+                "module": "__import__",
+                "name": "test_widerruf",
+                "model": "res.partner",
+                "res_id": person.id,
+            }
+        )
+        consent = self.env["kommune.consent"].create(
+            {
+                "partner_id": person.id,
+                "purpose_id": self.env.ref("kommune_interkulturell.consent_purpose_invitation").id,
+                "date_given": datetime.datetime(2026, 1, 5),
+            }
+        )
+        with freeze_time("2026-03-01 23:30:00"):
+            consent.action_withdraw()
+
+        def sheet(day):
+            book = openpyxl.Workbook()
+            book.active.append(["id", "Name", "Invitation Consent On"])
+            book.active.append(["__import__.test_widerruf", "Test Widerruf", day])
+            out = io.BytesIO()
+            book.save(out)
+            return out.getvalue()
+
+        with freeze_time("2026-03-10 10:00:00"):
+            result = self.import_file(sheet(datetime.datetime(2026, 3, 2)), user=self.manager)
+            self.assertFalse(result["ids"])
+            self.assertIn("Test Widerruf", str(result["messages"]))
+            self.assertEqual(person.kommune_consent_ids, consent, "nothing recorded")
+            result = self.import_file(sheet(datetime.datetime(2026, 3, 3)), user=self.manager)
+            self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(sorted(person.kommune_consent_ids.mapped("state")), ["given", "withdrawn"])
 
     def test_unknown_district_stops_the_import_with_its_row(self):
         content = self.edit_xlsx(

@@ -267,6 +267,16 @@ class TestPrivacyLookup(PrivacyCommon):
         self.assertEqual(action["res_model"], "kommune.partner.anonymize")
         self.assertEqual(action["context"]["default_partner_ids"], self.person.ids)
 
+    def test_lookup_offers_anonymise_where_deleting_is_refused(self):
+        """A line the lookup may not delete (evidence, statistics) offers Anonymise
+        instead, as does the contact's; a message offers only Odoo's delete."""
+        lines = self.lookup().line_ids
+        offered = {line.res_model for line in lines if line.kommune_can_anonymize}
+        expected = {"res.partner", *self.protected_models()} - {"kommune.privacy.log"}
+        self.assertLessEqual(expected, {line.res_model for line in lines}, "all found")
+        self.assertLessEqual(expected, offered)
+        self.assertNotIn("mail.message", offered)
+
     # ------------------------------------------------------------
     # Subject access
     # ------------------------------------------------------------
@@ -318,4 +328,10 @@ class TestPrivacyLookup(PrivacyCommon):
                 with self.assertRaises(AccessError):
                     line.with_user(user).action_kommune_anonymize()
         self.assertEqual(self.person.name, self.name)
-        self.assertTrue(self.traces["registration"].note, "nothing erased")
+        for value in self.erasable_values():
+            self.assertTrue(value, "nothing erased")
+
+    def erasable_values(self):
+        """Values of the person's records that an erasure empties (bridges add those of
+        their app)."""
+        return [self.traces["registration"].note]

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import tagged, users, warmup
 
 from .common_reporting import AFTER, KommuneReportingNetworkCommon
 
@@ -148,3 +148,15 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
         self.assertTrue(rows)
         self.assertEqual({row["period"] for row in rows}, {f"'{name}"})
+
+    @users("ki_reporter")
+    @warmup
+    def test_report_data_query_count(self):
+        """The data of the XLSX and the PDF summary (one method for both) take a fixed
+        number of queries, whatever the volume."""
+        period = self.period.with_env(self.env)
+        # The period and its four quarters, the breakdowns, the names shown, and the
+        # survey bridge's satisfaction (one query), installed with the suite.
+        with freeze_time(AFTER), self.assertQueryCount(ki_reporter=35):
+            data = period._get_report_data()
+        self.assertEqual(data["indicators"][0][1], [3, 2, 2, 0, 0])

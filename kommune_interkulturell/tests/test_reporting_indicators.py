@@ -50,6 +50,48 @@ class TestReportingIndicators(KommuneReportingNetworkCommon):
         )
         self.assertEqual(figures["cooperations"], 0)
 
+    def test_paused_cooperation_counts_until_its_pause(self):
+        """A cooperation paused in May 2031 without an end date ran in 2030 and 2031,
+        not in 2032; archiving it later leaves every period's figures as they were."""
+        mo_3 = self.env["res.partner"].create(
+            {
+                "name": "Test MO Drei e.V.",
+                "is_company": True,
+                "organization_type_id": self.type_mo.id,
+            }
+        )
+        period_2032 = self.env["kommune.funding.period"].create(
+            {"name": "Test Periode 2032", "date_start": "2032-01-01", "date_end": "2032-12-31"}
+        )
+        cooperation = self.env["kommune.cooperation"].create(
+            {
+                "name": "Test Kooperation pausiert",
+                "user_id": self.user.id,
+                "stage_id": self.stage.id,
+                "date_start": "2030-06-01",
+                "member_ids": [Command.create({"partner_id": mo_3.id})],
+            }
+        )
+        with freeze_time("2031-05-01"):
+            cooperation.with_user(self.user).stage_id = self.env.ref(
+                "kommune_interkulturell.cooperation_stage_paused"
+            )
+            self.env.flush_all()
+        self.assertEqual(str(cooperation.date_closed), "2031-05-01")
+
+        def counts():
+            return [
+                (figures["cooperations"], figures["migrant_organizations"])
+                for figures in map(self.indicators, (self.period_2030, self.period, period_2032))
+            ]
+
+        expected = [(1, 2), (2, 3), (1, 1)]
+        self.assertEqual(counts(), expected, "2030, 2031 with MO 3; 2032 without")
+        with freeze_time("2031-09-01"):
+            cooperation.with_user(self.user).action_archive()
+            self.env.flush_all()
+        self.assertEqual(counts(), expected, "archiving rewrites no period's figures")
+
     def test_breakdowns(self):
         """Participants per answer; "no answer" and "not answered yet" (None) apart;
         short contacts' questionnaires never count; special categories only for

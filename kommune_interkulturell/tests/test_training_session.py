@@ -149,6 +149,38 @@ class TestTrainingSession(KommuneTrainingCommon):
         self.assertTrue(set(registrations.partner_id.ids) <= set(invitations.partner_ids.ids))
         self.assertEqual(len(session.attendance_ids), 2, "the sheet lists both participants")
 
+    def test_session_mails_name_no_other_participant(self):
+        """Participants of different organisations learn nothing of each other from the
+        calendar: its mail of a moved or added session, and the .ics attached, names
+        only the participant it goes to. The trainer's still lists the attendees."""
+        first, second = self.register(self.persons[:2]).partner_id
+        mails = self.env["mail.mail"]
+        before = mails.search([]).ids
+        later = self.first_start + timedelta(hours=2)
+        self.sessions[0].write({"start": later, "stop": later + timedelta(hours=3)})
+        start = self.first_start + timedelta(days=21)
+        self.env["kommune.training.session"].create(
+            {"training_id": self.training.id, "start": start, "stop": start + timedelta(hours=3)}
+        )
+        sent = mails.search([("id", "not in", before)])
+        for person, other in ((first, second), (second, first)):
+            own = sent.filtered(lambda mail, person=person: person in mail.recipient_ids)
+            self.assertEqual(len(own), 2, "one mail per moved or added session")
+            for mail in own:
+                contents = [
+                    mail.subject,
+                    mail.body_html,
+                    *(attachment.raw.decode() for attachment in mail.attachment_ids),
+                ]
+                self.assertTrue(mail.attachment_ids, "the date as .ics")
+                self.assertIn(person.name, mail.body_html)
+                for content in contents:
+                    for detail in (other.name, other.email, self.trainer.email):
+                        self.assertNotIn(detail, content)
+        trainer_mails = sent.filtered(lambda mail: self.trainer in mail.recipient_ids)
+        self.assertTrue(trainer_mails)
+        self.assertIn(first.name, " ".join(trainer_mails.mapped("body_html")))
+
     def test_organiser_follows_responsible(self):
         self.training.user_id = self.manager
         self.assertEqual(self.sessions.calendar_event_id.user_id, self.manager)

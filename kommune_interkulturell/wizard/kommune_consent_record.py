@@ -1,10 +1,8 @@
-from datetime import datetime, time
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.kommune_consent import CONSENT_CHANNELS
+from ..models.kommune_consent import CONSENT_CHANNELS, consent_day_start
 
 
 class KommuneConsentRecord(models.TransientModel):
@@ -13,8 +11,8 @@ class KommuneConsentRecord(models.TransientModel):
     scanned form attached to each.
 
     A later withdrawal wins: somebody who withdrew the same purpose on or after the
-    day of the paper form is refused (a signature from before their withdrawal is no
-    consent any more; on the same day, the order cannot be told from a date)."""
+    day of the paper form is refused (kommune.consent._check_not_withdrawn_since: the
+    consent counts from the start of that day in Berlin)."""
 
     _name = "kommune.consent.record"
     _description = "Record Consents Given on Paper"
@@ -56,7 +54,6 @@ class KommuneConsentRecord(models.TransientModel):
 
     def action_record(self):
         self.ensure_one()
-        self._check_not_withdrawn_since()
         self._check_none_in_force()
         consents = self.env["kommune.consent"].create(
             [
@@ -64,7 +61,7 @@ class KommuneConsentRecord(models.TransientModel):
                     "partner_id": partner.id,
                     "purpose_id": self.purpose_id.id,
                     "channel": self.channel,
-                    "date_given": datetime.combine(self.date_given, time.min),
+                    "date_given": consent_day_start(self.date_given),
                 }
                 for partner in self.partner_ids
             ]
@@ -114,21 +111,6 @@ class KommuneConsentRecord(models.TransientModel):
                 *domain,
             ]
         )
-
-    def _check_not_withdrawn_since(self):
-        since = datetime.combine(self.date_given, time.min)
-        withdrawn = self._consents_of_purpose([("date_withdrawn", ">=", since)])
-        if withdrawn:
-            raise UserError(
-                self.env._(
-                    "%(names)s withdrew “%(purpose)s” on or after %(date)s: a form signed "
-                    "before no longer counts. Record only a consent they gave after their "
-                    "withdrawal.",
-                    names=", ".join(withdrawn.partner_id.mapped("display_name")),
-                    purpose=self.purpose_id.name,
-                    date=format_date(self.env, self.date_given),
-                )
-            )
 
     def _check_none_in_force(self):
         in_force = self._consents_of_purpose([("state", "in", ("given", "pending"))])

@@ -55,6 +55,26 @@ class KommunePartnerAnonymize(models.TransientModel):
                 others.update({model: len(ids) for model, ids in elsewhere.items()})
             wizard.lookup_summary = wizard._format_lookup_summary(found, +others)
 
+    def action_anonymize(self):
+        self.ensure_one()
+        if not self.confirm:
+            raise UserError(self.env._("Tick that you understand the erasure cannot be undone."))
+        partners = self.partner_ids.with_context(active_test=False)
+        self.env["kommune.privacy"]._anonymize(partners)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s person(s) anonymised. Their registrations and attendance "
+                    "remain as anonymous rows.",
+                    count=len(partners),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
     def _format_lookup_summary(self, found, others):
         labels = self.env["kommune.privacy"]._get_erasure_labels()
         unchanged = self.env._("not changed")
@@ -79,23 +99,3 @@ class KommunePartnerAnonymize(models.TransientModel):
                 ),
             )
         return summary
-
-    def action_anonymize(self):
-        self.ensure_one()
-        if not self.confirm:
-            raise UserError(self.env._("Tick that you understand the erasure cannot be undone."))
-        partners = self.partner_ids.with_context(active_test=False)
-        self.env["kommune.privacy"]._anonymize(partners)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s person(s) anonymised. Their registrations and attendance "
-                    "remain as anonymous rows.",
-                    count=len(partners),
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }

@@ -55,6 +55,21 @@ class KommunePersonalDataExport(models.TransientModel):
             wizard.json_file = base64.b64encode(wizard._get_json().encode())
             wizard.json_filename = wizard._get_filename("json")
 
+    def action_download_json(self):
+        self.ensure_one()
+        self._log_access()
+        filename = self._get_filename("json")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/json_file/{filename}?download=true",
+            "target": "self",
+        }
+
+    def action_print_pdf(self):
+        self.ensure_one()
+        self._log_access()
+        return self.env.ref(PERSONAL_DATA_REPORT).report_action(self.partner_id, config=False)
+
     def _get_json(self):
         """The export as a JSON document: sections by key, records as objects."""
         self.ensure_one()
@@ -90,18 +105,3 @@ class KommunePersonalDataExport(models.TransientModel):
             self.env._("Subject access (Art. 15 DSGVO)"),
             self.env.user,
         )
-
-    def action_download_json(self):
-        self.ensure_one()
-        self._log_access()
-        filename = self._get_filename("json")
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self._name}/{self.id}/json_file/{filename}?download=true",
-            "target": "self",
-        }
-
-    def action_print_pdf(self):
-        self.ensure_one()
-        self._log_access()
-        return self.env.ref(PERSONAL_DATA_REPORT).report_action(self.partner_id, config=False)

@@ -91,33 +91,13 @@ class KommuneReportingExport(models.TransientModel):
     # INDICATOR TABLE
     # ------------------------------------------------------------
 
-    def _get_indicator_labels(self):
-        period_fields = self.env["kommune.funding.period"]._fields
-        labels = [
-            (key, period_fields[fname]._description_string(self.env))
-            for key, fname in (
-                ("participants", "participant_count"),
-                ("short_contacts", "short_contact_count"),
-                ("attendances", "attendance_count"),
-                ("hours", "participant_hours"),
-                ("certificates", "certificate_count"),
-                ("migrant_organizations", "mo_count"),
-                ("administrations", "administration_count"),
-                ("cooperations", "cooperation_count"),
-                ("meetings", "meeting_count"),
-            )
-        ]
-        labels.insert(4, ("organizations", self.env._("Organisations")))
-        return labels
-
     def _get_indicator_table(self):
-        """XLSX: the figures per period and quarter, the participants' breakdowns and
-        the cooperations by stage and district."""
+        """XLSX: the figures per period and quarter, then one sheet per table of the
+        period's report data (the participants' breakdowns, the cooperations by stage
+        and district, and whatever bridges add)."""
         self.ensure_one()
         period = self.period_id
-        quarters = period._get_quarters()
-        figures = period._get_indicators(breakdowns=True)
-        per_quarter = [period._get_indicators(quarter=label) for label, _s, _e in quarters]
+        data = period._get_report_data()
         output = io.BytesIO()
         # Names typed by users (periods, districts, stages) are text, never formulas.
         workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
@@ -125,59 +105,19 @@ class KommuneReportingExport(models.TransientModel):
         sheet = workbook.add_worksheet(self.env._("Indicators"))
         sheet.set_column(0, 0, 40)
         sheet.write(0, 0, period.name, bold)
-        header = [self.env._("Indicator"), self.env._("Period")] + [q[0] for q in quarters]
+        header = [self.env._("Indicator"), self.env._("Period"), *data["quarters"]]
         sheet.write_row(1, 0, header, bold)
-        for row, (key, label) in enumerate(self._get_indicator_labels(), start=2):
+        for row, (label, values) in enumerate(data["indicators"], start=2):
             sheet.write(row, 0, label)
-            sheet.write_row(row, 1, [figures[key]] + [q[key] for q in per_quarter])
-
-        breakdown_sheet = workbook.add_worksheet(self.env._("Participants by"))
-        breakdown_sheet.set_column(0, 1, 40)
-        breakdown_sheet.write_row(
-            0, 0, [self.env._("Breakdown"), self.env._("Value"), self.env._("Participants")], bold
-        )
-        Dashboard = self.env["kommune.reporting.attendance"]
-        row = 1
-        for column, counts in figures["breakdowns"].items():
-            field = Dashboard._fields[column]
-            for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
-                breakdown_sheet.write_row(
-                    row,
-                    0,
-                    [
-                        field._description_string(self.env),
-                        self._format_value(field, value),
-                        count,
-                    ],
-                )
-                row += 1
-
-        cooperation_sheet = workbook.add_worksheet(self.env._("Cooperations"))
-        cooperation_sheet.set_column(0, 1, 30)
-        cooperation_sheet.write_row(
-            0, 0, [self.env._("Stage"), self.env._("District"), self.env._("Cooperations")], bold
-        )
-        Stage, District = self.env["kommune.cooperation.stage"], self.env["kommune.district"]
-        by_stage = figures["cooperations_by_stage_district"]
-        for row, ((stage_id, district_id), count) in enumerate(sorted(by_stage.items()), 1):
-            cooperation_sheet.write_row(
-                row,
-                0,
-                [
-                    Stage.browse(stage_id).name or "",
-                    District.browse(district_id).name or "",
-                    count,
-                ],
-            )
+            sheet.write_row(row, 1, values)
+        for section in data["sections"]:
+            section_sheet = workbook.add_worksheet(section["title"][:31])
+            section_sheet.set_column(0, 1, 35)
+            section_sheet.write_row(0, 0, section["header"], bold)
+            for row, values in enumerate(section["rows"], start=1):
+                section_sheet.write_row(row, 0, values)
         workbook.close()
         return output.getvalue()
-
-    def _format_value(self, field, value):
-        if value is None:
-            return self.env._("Not answered")
-        if field.type == "many2one":
-            return self.env[field.comodel_name].browse(value).display_name
-        return dict(field._description_selection(self.env)).get(value, value)
 
     # ------------------------------------------------------------
     # PARTICIPANT LIST

@@ -69,15 +69,6 @@ class KommuneTrainingInvite(models.TransientModel):
             wizard.exclusion_count = len(wizard.exclusion_ids)
             wizard.invitee_count = len(wizard._get_candidates()) - wizard.exclusion_count
 
-    def _get_candidates(self):
-        """The persons chosen and the people (contacts, not addresses) of the
-        organisations chosen."""
-        self.ensure_one()
-        people = self.organization_ids._origin.child_ids.filtered(
-            lambda partner: not partner.is_company and partner.type == "contact"
-        )
-        return self.partner_ids._origin | people
-
     def action_invite(self):
         self.ensure_one()
         invited = self.training_id._invite_participants(
@@ -104,6 +95,15 @@ class KommuneTrainingInvite(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _get_candidates(self):
+        """The persons chosen and the people (contacts, not addresses) of the
+        organisations chosen."""
+        self.ensure_one()
+        people = self.organization_ids._origin.child_ids.filtered(
+            lambda partner: not partner.is_company and partner.type == "contact"
+        )
+        return self.partner_ids._origin | people
 
 
 class KommuneTrainingInviteExclusion(models.TransientModel):

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from markupsafe import escape
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize, email_normalize_all
 
@@ -399,50 +399,23 @@ class PrivacyLookupWizardLine(models.TransientModel):
 
     _inherit = "privacy.lookup.wizard.line"
 
-    def _kommune_get_undeletable_reason(self):
-        """Why the record of this line must not be deleted, or None."""
-        self.ensure_one()
-        evidence = ("kommune.consent", "kommune.privacy.log", "privacy.log")
-        if self.res_model in evidence:
-            return self.env._(
-                "%(record)s is evidence (consents, data-protection logs) and is never "
-                "deleted. Erasing the person anonymises it.",
-                record=self.res_model_id.name,
-            )
-        if self.res_model in self._kommune_get_statistics_models():
-            return self.env._(
-                "%(record)s is counted in the statistics the funders receive: anonymise "
-                "the person (Anonymise on the line of the contact) instead of deleting it.",
-                record=self.res_model_id.name,
-            )
-        if self.res_model == "res.partner":
-            # sudo: whether the contact has consents or registrations in any company
-            # (the lookup line is an administrator's, the records may be elsewhere).
-            partner = self.env["res.partner"].sudo().with_context(active_test=False)
-            partner = partner.browse(self.res_id).exists()
-            if partner.kommune_consent_ids or partner.training_registration_ids:
-                return self.env._(
-                    "This person has consents or training registrations, which are kept "
-                    "as evidence and for the statistics: anonymise the person instead."
-                )
-        return None
+    kommune_can_anonymize = fields.Boolean(
+        string="Can Be Anonymised",
+        compute="_compute_kommune_can_anonymize",
+        help="The record stands for a person whom the network's erasure anonymises.",
+    )
 
-    @api.model
-    def _kommune_get_statistics_models(self):
-        """The kinds of records the funders' statistics count: anonymised with their
-        person, never deleted from the lookup (bridges add those of their app)."""
-        return ["kommune.training.registration", "kommune.training.attendance"]
-
-    def _kommune_get_person(self):
-        """The person the line's record stands for (a contact, or the participant,
-        consent holder ... of the record), or an empty recordset."""
-        self.ensure_one()
-        record = self.env[self.res_model].browse(self.res_id)
-        if self.res_model == "res.partner":
-            return record
-        if "partner_id" in record._fields:
-            return record.partner_id
-        return self.env["res.partner"]
+    @api.depends("res_model")
+    def _compute_kommune_can_anonymize(self):
+        # Contacts, their consents and the records the statistics count (bridges add
+        # theirs, see _kommune_get_statistics_models).
+        models_of_person = {
+            "res.partner",
+            "kommune.consent",
+            *self._kommune_get_statistics_models(),
+        }
+        for line in self:
+            line.kommune_can_anonymize = line.res_model in models_of_person
 
     def action_unlink(self):
         self.ensure_one()
@@ -493,3 +466,48 @@ class PrivacyLookupWizardLine(models.TransientModel):
         if not person:
             raise UserError(self.env._("This record does not stand for a person."))
         return person.action_kommune_anonymize()
+
+    def _kommune_get_undeletable_reason(self):
+        """Why the record of this line must not be deleted, or None."""
+        self.ensure_one()
+        evidence = ("kommune.consent", "kommune.privacy.log", "privacy.log")
+        if self.res_model in evidence:
+            return self.env._(
+                "%(record)s is evidence (consents, data-protection logs) and is never "
+                "deleted. Erasing the person anonymises it.",
+                record=self.res_model_id.name,
+            )
+        if self.res_model in self._kommune_get_statistics_models():
+            return self.env._(
+                "%(record)s is counted in the statistics the funders receive: anonymise "
+                "the person (Anonymise on the line of the contact) instead of deleting it.",
+                record=self.res_model_id.name,
+            )
+        if self.res_model == "res.partner":
+            # sudo: whether the contact has consents or registrations in any company
+            # (the lookup line is an administrator's, the records may be elsewhere).
+            partner = self.env["res.partner"].sudo().with_context(active_test=False)
+            partner = partner.browse(self.res_id).exists()
+            if partner.kommune_consent_ids or partner.training_registration_ids:
+                return self.env._(
+                    "This person has consents or training registrations, which are kept "
+                    "as evidence and for the statistics: anonymise the person instead."
+                )
+        return None
+
+    @api.model
+    def _kommune_get_statistics_models(self):
+        """The kinds of records the funders' statistics count: anonymised with their
+        person, never deleted from the lookup (bridges add those of their app)."""
+        return ["kommune.training.registration", "kommune.training.attendance"]
+
+    def _kommune_get_person(self):
+        """The person the line's record stands for (a contact, or the participant,
+        consent holder ... of the record), or an empty recordset."""
+        self.ensure_one()
+        record = self.env[self.res_model].browse(self.res_id)
+        if self.res_model == "res.partner":
+            return record
+        if "partner_id" in record._fields:
+            return record.partner_id
+        return self.env["res.partner"]

@@ -28,6 +28,15 @@ ORGANIZATION_MAX_LENGTH = 128
 SETTLED_STATES = ("confirmed", "waitlist", "attended", "absent")
 # States a participant can cancel online.
 CANCELLABLE_STATES = ("registered", "confirmed", "waitlist")
+# The routes of the page's forms (register, cancel): posted from the page, or their
+# address opened again (see _open_invitation_form).
+FORM_ROUTE = {
+    "type": "http",
+    "auth": "public",
+    "methods": ["GET", "POST"],
+    "sitemap": False,
+    "max_content_length": MAX_FORM_BYTES,
+}
 
 
 class KommuneInvitationController(KommunePublicController):
@@ -51,18 +60,9 @@ class KommuneInvitationController(KommunePublicController):
             return opened
         return self._render_page(token, *opened)
 
-    @http.route(
-        "/kommune/invitation/<string:token>/register",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        sitemap=False,
-        max_content_length=MAX_FORM_BYTES,
-    )
+    @http.route("/kommune/invitation/<string:token>/register", **FORM_ROUTE)
     def invitation_register(self, token, **post):
-        if request.httprequest.method == "GET":
-            return self._redirect_to_page(token)
-        opened = self._open_invitation(token, post)
+        opened = self._open_invitation_form(token, post)
         if not isinstance(opened, tuple):
             return opened
         training, partner, mailing = opened
@@ -97,18 +97,9 @@ class KommuneInvitationController(KommunePublicController):
         self._wake_up_mail_queue()
         return self._render_page(token, training, partner, mailing, just_registered=True)
 
-    @http.route(
-        "/kommune/invitation/<string:token>/cancel",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        sitemap=False,
-        max_content_length=MAX_FORM_BYTES,
-    )
+    @http.route("/kommune/invitation/<string:token>/cancel", **FORM_ROUTE)
     def invitation_cancel(self, token, **post):
-        if request.httprequest.method == "GET":
-            return self._redirect_to_page(token)
-        opened = self._open_invitation(token, post)
+        opened = self._open_invitation_form(token, post)
         if not isinstance(opened, tuple):
             return opened
         training, partner, mailing = opened
@@ -184,6 +175,14 @@ class KommuneInvitationController(KommunePublicController):
         if error := self._get_closed_error(training, partner):
             return self._render_error(error, training=training, status=410)
         return invitation
+
+    def _open_invitation_form(self, token, post):
+        """What a form of the personal link checks first: its address opened again (a
+        bookmark, a reload in a new tab) leads back to the page, a submitted form is
+        checked as the page is (see _open_invitation)."""
+        if request.httprequest.method == "GET":
+            return self._redirect_to_page(token)
+        return self._open_invitation(token, post)
 
     def _redirect_to_page(self, token):
         """The address of a submitted form opened again (a bookmark, a reload in a new

@@ -8,3 +8,4 @@ from . import mail_mail
 from . import mail_render_mixin
 from . import res_config_settings
 from . import kommune_privacy
+from . import ir_http

@@ -1,7 +1,4 @@
 from odoo import api, models
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
-    get_personal_link_patterns,
-)
 
 
 class MailRenderMixin(models.AbstractModel):
@@ -32,4 +29,4 @@ class MailRenderMixin(models.AbstractModel):
     @api.model
     def _get_shortener_blacklist(self, blacklist=None):
         """The caller's blacklist of the shortener and the personal links."""
-        return [*(blacklist or ()), *get_personal_link_patterns()]
+        return [*(blacklist or ()), *self.env["ir.http"]._get_kommune_personal_link_patterns()]

@@ -6,6 +6,7 @@ from . import test_campaign_invitation_rule
 from . import test_campaign_mail_resume
 from . import test_campaign_mailing
 from . import test_campaign_opt_out
+from . import test_campaign_partner_merge
 from . import test_campaign_performance
 from . import test_campaign_placeholders
 from . import test_campaign_privacy_lookup

@@ -1,7 +1,6 @@
 import base64
 import json
 
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import PERSONAL_LINK_PATHS
 from odoo.addons.kommune_interkulturell.tests import test_privacy_lookup
 from odoo.tests import tagged
 
@@ -92,7 +91,7 @@ class TestCampaignPrivacyLookup(test_privacy_lookup.TestPrivacyLookup):
         confirmation = self.env["link.tracker"].create(
             {"url": self.traces["photo"]._get_confirmation_url(), "title": "Bestätigung"}
         )
-        for path in PERSONAL_LINK_PATHS:
+        for path in self.env["ir.http"]._get_kommune_personal_link_paths():
             with self.subTest(path=path):
                 self.assertTrue(
                     [pattern for pattern, _model in PERSONAL_LINK_PATTERNS if path in pattern]
@@ -105,6 +104,20 @@ class TestCampaignPrivacyLookup(test_privacy_lookup.TestPrivacyLookup):
         } | {("link.tracker.click", click.id) for click in campaign["clicks"]}
         self.assertLessEqual(expected, found)
         self.assertNotIn(("link.tracker", campaign["site_link"].id), found, "not personal")
+
+    def test_lookup_finds_questionnaire_links(self):
+        """A tracker holding the person's questionnaire link is theirs."""
+        period = self.env["kommune.funding.period"].create(
+            {"name": "Test Periode 2090", "date_start": "2090-01-01", "date_end": "2090-12-31"}
+        )
+        questionnaire = self.env["kommune.participant.questionnaire"].create(
+            {"partner_id": self.person.id, "period_id": period.id}
+        )
+        questionnaire._send_self_fill_link()
+        tracker = self.env["link.tracker"].create(
+            {"url": questionnaire._get_self_fill_url(), "title": "Fragebogen"}
+        )
+        self.assertIn(("link.tracker", tracker.id), self.found(self.lookup()))
 
     def test_erasure_of_traces_links_and_clicks(self):
         before = self.counts()
@@ -128,6 +141,10 @@ class TestCampaignPrivacyLookup(test_privacy_lookup.TestPrivacyLookup):
         lines.action_unlink_all()
         self.assertFalse(self.app_traces["personal_link"].exists(), "other lines are deleted")
         self.assertTrue(self.app_traces["trace"].exists())
+
+    def erasable_values(self):
+        # The trace's address.
+        return [*super().erasable_values(), self.app_traces["trace"].email]
 
     def test_subject_access_lists_traces_links_and_clicks(self):
         wizard = (

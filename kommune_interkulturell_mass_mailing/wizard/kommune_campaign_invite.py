@@ -238,25 +238,6 @@ class KommuneCampaignInvite(models.TransientModel):
         self.audience_name = False
         return self._reopen()
 
-    def _reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Invite to %(training)s", training=self.training_id.name),
-            "res_model": self._name,
-            "res_id": self.id,
-            "views": [(False, "form")],
-            "target": "new",
-            "context": self.env.context,
-        }
-
-    def _create_campaign(self):
-        self.ensure_one()
-        return self.training_id._create_invitation_campaign(
-            self._get_audience_domain(),
-            lang_codes=[lang.code for lang in self.lang_ids],
-            title=self.campaign_title,
-        )
-
     def action_create_campaign(self):
         """Create the campaign as drafts, to review and test before sending."""
         campaign = self._create_campaign()
@@ -416,3 +397,26 @@ class KommuneCampaignInvite(models.TransientModel):
         for lang, count in self.env["res.partner"]._read_group(domain, ["lang"], ["__count"]):
             counts[lang if lang in counts else langs[0]] += count
         return " · ".join(f"{names.get(lang, lang)}: {count}" for lang, count in counts.items())
+
+    # ------------------------------------------------------------
+    # CAMPAIGN
+    # ------------------------------------------------------------
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Invite to %(training)s", training=self.training_id.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    def _create_campaign(self):
+        self.ensure_one()
+        return self.training_id._create_invitation_campaign(
+            self._get_audience_domain(),
+            lang_codes=[lang.code for lang in self.lang_ids],
+            title=self.campaign_title,
+        )

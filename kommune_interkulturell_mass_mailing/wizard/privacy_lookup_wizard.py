@@ -3,20 +3,29 @@ from collections import defaultdict
 from urllib.parse import quote, unquote
 
 from odoo import api, models
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import PERSONAL_LINK_PATHS
 from odoo.addons.kommune_interkulturell.wizard.privacy_lookup_wizard import _names
 from odoo.tools import SQL
 
-# The signed personal links (PERSONAL_LINK_PATHS), as regular expressions (PostgreSQL and
-# Python) whose group is the id of the record the link stands for, with that record's
-# model: whoever holds such a link acts as its person. Campaigns sent before personal
-# links were kept out of the link shortener left them in link trackers.
-INVITATION_PATH, CONFIRMATION_PATH = PERSONAL_LINK_PATHS
+# The signed personal links (ir.http._get_kommune_personal_link_paths), as regular
+# expressions (PostgreSQL and Python) whose group is the id of the record the link stands
+# for, with that record's model: whoever holds such a link acts as its person. Campaigns
+# sent before personal links were kept out of the link shortener left them in link
+# trackers.
 PERSONAL_LINK_PATTERNS = [
     # /kommune/invitation/<training>-<person>-<mailing>-<signature>
-    (rf"{INVITATION_PATH}/[0-9]{{1,10}}-([0-9]{{1,10}})-[0-9]{{1,10}}-[0-9a-f]+", "res.partner"),
+    (r"/kommune/invitation/[0-9]{1,10}-([0-9]{1,10})-[0-9]{1,10}-[0-9a-f]+", "res.partner"),
     # /kommune/subscribe/confirm/<consent>-<expiry>-<signature>
-    (rf"{CONFIRMATION_PATH}/([0-9]{{1,10}})-[0-9]{{1,12}}-[0-9a-f]+", "kommune.consent"),
+    (r"/kommune/subscribe/confirm/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+", "kommune.consent"),
+    # /kommune/questionnaire/<questionnaire>-<expiry>-<signature>
+    (
+        r"/kommune/questionnaire/([0-9]{1,10})-[0-9]{1,12}-[0-9a-f]+",
+        "kommune.participant.questionnaire",
+    ),
+    # /kommune/schulungen/confirm/<consent>-<training>-<expiry>-<signature> (portal)
+    (
+        r"/kommune/schulungen/confirm/([0-9]{1,18})-[0-9]{1,18}-[0-9]{1,12}-[0-9a-f]+",
+        "kommune.consent",
+    ),
 ]
 PERSONAL_LINK_PREFIX = "%/kommune/%"
 
@@ -43,7 +52,12 @@ class PrivacyLookupWizard(models.TransientModel):
     def _kommune_get_extension_parts(self, terms, lookup_email=None):
         ctes, branches = super()._kommune_get_extension_parts(terms, lookup_email)
         model_id = self.env["ir.model"]._get_id
-        (invitation, _model), (confirmation, _consent) = PERSONAL_LINK_PATTERNS
+        (
+            (invitation, _model),
+            (confirmation, _consent),
+            (questionnaire, _questionnaire),
+            (catalogue, _catalogue_consent),
+        ) = PERSONAL_LINK_PATTERNS
         emails = [term for term in terms if "@" in term]
         links = _any_of([*emails, *(quote(email, safe="") for email in emails)])
         # What Odoo finds itself: traces by address.
@@ -69,12 +83,18 @@ class PrivacyLookupWizard(models.TransientModel):
                 kommune_token AS (
                     SELECT id,
                            substring(url FROM %(invitation)s)::bigint AS partner_id,
-                           substring(url FROM %(confirmation)s)::bigint AS consent_id
+                           COALESCE(
+                               substring(url FROM %(confirmation)s),
+                               substring(url FROM %(catalogue)s)
+                           )::bigint AS consent_id,
+                           substring(url FROM %(questionnaire)s)::bigint AS questionnaire_id
                       FROM link_tracker
                      WHERE url LIKE %(prefix)s
                 )""",
                 invitation=invitation,
                 confirmation=confirmation,
+                catalogue=catalogue,
+                questionnaire=questionnaire,
                 prefix=PERSONAL_LINK_PREFIX,
             ),
             SQL(
@@ -88,6 +108,13 @@ class PrivacyLookupWizard(models.TransientModel):
                       FROM kommune_token token
                       JOIN kommune_consent consent ON consent.id = token.consent_id
                       JOIN kommune_subject subject ON consent.partner_id = subject.partner_id
+                    UNION
+                    SELECT subject.partner_id, token.id
+                      FROM kommune_token token
+                      JOIN kommune_participant_questionnaire questionnaire
+                        ON questionnaire.id = token.questionnaire_id
+                      JOIN kommune_subject subject
+                        ON questionnaire.partner_id = subject.partner_id
                     UNION
                     SELECT NULL, link.id FROM link_tracker link WHERE link.url ~* %(links)s
                 )""",

@@ -15,16 +15,12 @@ from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     KommunePublicController,
 )
 from odoo.addons.kommune_interkulturell.controllers.kommune_subscription import (
-    CHECKED_VALUES,
-    EMAIL_MAX_LENGTH,
-    NAME_MAX_LENGTH,
     SIGNUP_MAILS_PER_HOUR,
     KommuneSubscriptionController,
 )
 from odoo.addons.kommune_interkulturell.models.kommune_consent import CONFIRMATION_DAYS
 from odoo.addons.kommune_interkulturell.models.kommune_consent_purpose import PURPOSE_TRAINING
 from odoo.http import request
-from odoo.tools import email_normalize
 
 CATALOGUE_PATH = "/kommune/schulungen"
 CONFIRMATION_TEMPLATE = "kommune_interkulturell_portal.mail_template_catalogue_confirmation"
@@ -105,8 +101,13 @@ class KommuneCatalogueController(KommunePublicController):
         # sudo: the counters are technical and kept away from every user.
         RateLimit = request.env["kommune.rate.limit"].sudo()
         if not RateLimit._hit("signup", values["email"], SIGNUP_MAILS_PER_HOUR, period=3600):
-            consent = self._register_from_catalogue(training, values)
-            if consent:
+            consent, known = self._register_from_catalogue(training, values)
+            if consent and known:
+                # The consent is sudo()ed (see _register_from_catalogue): its person is
+                # mailed a link registering them, at their address, nowhere else.
+                consent._kommune_catalogue_send_request(training)
+                self._wake_up_mail_queue()
+            elif consent:
                 # sudo: the visitor may not read mail templates; this one mails the
                 # confirmation link to the address just validated, nowhere else.
                 request.env.ref(CONFIRMATION_TEMPLATE).sudo().send_mail(
@@ -116,6 +117,48 @@ class KommuneCatalogueController(KommunePublicController):
         # The same page whatever happened (known address, already registered, asked too
         # often): that is nobody's business but the address owner's.
         return self._render_catalogue_training(training, done=True)
+
+    @http.route(
+        f"{CATALOGUE_PATH}/confirm/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        sitemap=False,
+        max_content_length=MAX_FORM_BYTES,
+    )
+    def catalogue_confirm(self, token, **post):
+        """The link mailed to a known person who registered in the catalogue. GET shows
+        a button, its POST registers: mail scanners open the links of incoming mails,
+        and must not register in the person's place."""
+        submitted = request.httprequest.method == "POST"
+        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
+            return refused
+        # sudo: the public user may not read consents; the record is only looked at
+        # once the link's signature has proven which consent and training it names.
+        consent, training, expired = (
+            request.env["kommune.consent"].sudo()._kommune_get_from_catalogue_request(token)
+        )
+        if error := self._get_confirm_error(consent, expired):
+            return error
+        self._set_lang(consent.partner_id)
+        registration = consent.env["kommune.training.registration"]
+        if submitted:
+            registration = consent.with_context(
+                lang=request.env.lang
+            )._kommune_catalogue_confirm_request(training)
+            if not registration:
+                return self._render_error("invalid", status=404, training=training)
+        values = self._get_layout_values(training)
+        values.update(
+            {
+                "token": token,
+                "confirm_action": f"{CATALOGUE_PATH}/confirm/{token}",
+                "partner": consent.partner_id,
+                "training": training,
+                "confirmed": bool(registration),
+            }
+        )
+        return request.render("kommune_interkulturell_portal.catalogue_confirm_page", values)
 
     # ------------------------------------------------------------
     # Helpers
@@ -146,43 +189,28 @@ class KommuneCatalogueController(KommunePublicController):
         return filters
 
     def _validate_catalogue_form(self, post):
-        errors = {}
-        name = " ".join((post.get("name") or "").split())
-        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
-            errors["name"] = True
-        raw_email = (post.get("email") or "").strip()
-        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
-        if not email:
-            errors["email"] = True
-        if post.get("consent") not in CHECKED_VALUES:
-            errors["consent"] = True
-        lang = request.env.lang
-        return {"name": name, "email": email, "lang": lang}, errors
+        values, errors = self._validate_person_form(post)
+        values["lang"] = request.env.lang
+        return values, errors
 
     def _register_from_catalogue(self, training, values):
-        """The pending consent of the registration (to be mailed the confirmation link),
-        or None when there is nothing to confirm: the person is registered already, or
-        has a consent to training administration in force or awaiting confirmation (a
-        second one cannot be recorded; see the README's known limits)."""
-        # sudo: the visitor may not read contacts; the one with the validated address
-        # is looked up, an archived one too (created by an unconfirmed sign-up).
-        Partner = request.env["res.partner"].sudo()
-        partner = Partner.with_context(active_test=False).search(
-            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
-            order="active desc, id",
-            limit=1,
+        """What to mail for this registration: ``(consent, known)``.
+
+        - a new pending consent naming the training (``known`` False) for a person
+          without a consent to training administration in force: its confirmation link
+          confirms the consent and registers;
+        - the person's consent in force or awaiting confirmation (``known`` True): they
+          are mailed a link of its own that registers them for this training (see
+          kommune.consent._kommune_catalogue_send_request);
+        - ``(None, False)`` when the person is registered for this training already.
+
+        Nothing of an existing contact is changed, and nothing is in force before the
+        address's owner followed the link."""
+        # sudo: the visitor may not read or create contacts; the one with the validated
+        # address is looked up, or created archived with what the form validated.
+        partner, created = (
+            request.env["res.partner"].sudo()._kommune_find_or_create_signup_person(values)
         )
-        created = not partner
-        if created:
-            partner = Partner.create(
-                {
-                    "name": values["name"],
-                    "email": values["email"],
-                    "lang": values["lang"],
-                    # Out of every list and audience until confirmed.
-                    "active": False,
-                }
-            )
         # sudo: only this person's registration for this training is looked at.
         if (
             request.env["kommune.training.registration"]
@@ -191,26 +219,28 @@ class KommuneCatalogueController(KommunePublicController):
                 [
                     ("training_id", "=", training.id),
                     ("partner_id", "=", partner.id),
-                    ("state", "!=", "invited"),
+                    ("state", "not in", ("invited", "cancelled")),
                 ]
             )
         ):
-            return None
+            return None, False
         # sudo: the purpose's wording and id; the visitor reads no purpose themselves.
         purpose = request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_TRAINING)
         # sudo: the visitor may not read or create consents; only this person's
         # consent to training administration is looked at, and a pending one recorded.
         Consent = request.env["kommune.consent"].sudo()
-        if Consent.search_count(
+        in_force = Consent.search(
             [
                 ("partner_id", "=", partner.id),
                 ("purpose_id", "=", purpose.id),
                 ("company_id", "=", training.company_id.id),
                 ("date_withdrawn", "=", False),
-            ]
-        ):
-            return None
-        return Consent.create(
+            ],
+            limit=1,
+        )
+        if in_force:
+            return in_force, True
+        consent = Consent.create(
             {
                 "partner_id": partner.id,
                 "purpose_id": purpose.id,
@@ -222,6 +252,7 @@ class KommuneCatalogueController(KommunePublicController):
                 "catalogue_training_id": training.id,
             }
         )
+        return consent, False
 
     def _render_catalogue_training(self, training, errors=None, form=None, done=False, status=200):
         values = self._get_layout_values(training)
@@ -257,7 +288,13 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
                 "token": token,
                 "partner": consent.partner_id,
                 "training": training,
-                "confirmed": consent.state == "given",
+                # Confirmed once the person holds the registration the link was mailed
+                # for (or the catalogue no longer takes it): until then the button stays.
+                "confirmed": consent.state == "given"
+                and (
+                    consent._kommune_catalogue_is_registered(training)
+                    or not training._kommune_portal_is_registration_open()
+                ),
             }
         )
         return request.render("kommune_interkulturell_portal.catalogue_confirm_page", values)

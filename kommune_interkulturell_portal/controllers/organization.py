@@ -7,10 +7,13 @@ to the organisation's profile, which staff take over from the chatter."""
 from markupsafe import Markup
 
 from odoo import fields, http
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import MAX_FORM_BYTES
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.exceptions import AccessError, MissingError
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
+    MAX_FORM_BYTES,
+    render_public_error,
+)
 from odoo.http import request
+
+from .portal import KommunePortal
 
 CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
 PURPOSE_ORGANIZATION = "organization_portal"
@@ -18,9 +21,11 @@ PURPOSE_ORGANIZATION = "organization_portal"
 PROFILE_FIELDS = ("street", "zip", "city", "phone", "website", "email")
 PROFILE_TEXT_FIELDS = ("communities", "languages", "activities")
 PROPOSAL_VALUE_MAX_LENGTH = 512
+# Proposals per contact person and hour: each one is a message in the staff's chatter.
+PROPOSALS_PER_HOUR = 5
 
 
-class KommuneOrganizationPortal(CustomerPortal):
+class KommuneOrganizationPortal(KommunePortal):
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if "kommune_organization_count" in counters:
@@ -68,9 +73,8 @@ class KommuneOrganizationPortal(CustomerPortal):
     def portal_kommune_action_item_done(self, item_id, **post):
         if not self._kommune_is_contact_person():
             return request.redirect("/my")
-        try:
-            item_sudo = self._document_check_access("kommune.cooperation.action.item", item_id)
-        except (AccessError, MissingError):
+        item_sudo = self._kommune_get_own_document("kommune.cooperation.action.item", item_id)
+        if item_sudo is None:
             return request.redirect("/my/kommune/organization")
         item_sudo.is_done = True
         return request.redirect("/my/kommune/organization?message=done")
@@ -87,26 +91,48 @@ class KommuneOrganizationPortal(CustomerPortal):
         if not self._kommune_is_contact_person():
             return request.redirect("/my")
         user = request.env.user
+        # sudo: the counters are technical and kept away from every user.
+        RateLimit = request.env["kommune.rate.limit"].sudo()
+        if wait := RateLimit._hit("proposal", user.id, PROPOSALS_PER_HOUR, period=3600):
+            return render_public_error(
+                "rate_limited", 429, headers={"Retry-After": str(wait)}, partner=user.partner_id
+            )
         organization = user.partner_id.commercial_partner_id
         labels = self._kommune_proposal_labels()
+        values = {}
         lines = []
         for name in PROFILE_FIELDS + PROFILE_TEXT_FIELDS:
             value = " ".join(str(post.get(name) or "").split())[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
+                values[name] = value
                 lines.append(Markup("<li>%s: %s</li>") % (labels[name], value))
         if lines:
+            # sudo: portal users have no access to proposals (no ACL: over RPC they could
+            # propose for any organisation or read others'); the route creates it for the
+            # contact person's own organisation only, checked above.
+            Proposal = request.env["kommune.organization.proposal"].sudo()
+            proposal = Proposal.create(
+                Proposal._prepare_from_text(
+                    {**values, "organization_id": organization.id, "partner_id": user.partner_id.id}
+                )
+            )
+            link = proposal._get_html_link(title=request.env._("Review the proposal"))
             # sudo: portal users cannot post on contacts; the contact person proposes,
             # as themselves, on their own organisation (checked above); staff take the
-            # changes over. A note: nobody outside the staff reads it.
+            # changes over. Its own subtype, internal (nobody outside the staff reads
+            # it) and not one of the dialogue's: a proposal is no contact by staff.
             organization.sudo().message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
+                body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
                 % (
                     request.env._("Proposed changes to the organisation's profile:"),
                     Markup("").join(lines),
+                    link,
                 ),
                 author_id=user.partner_id.id,
-                subtype_xmlid="mail.mt_note",
+                message_type="comment",
+                subtype_xmlid="kommune_interkulturell_portal.mt_profile_proposal",
             )
+            proposal._schedule_review_activity()
         return request.redirect("/my/kommune/organization?message=proposed")
 
     def _kommune_proposal_labels(self):

@@ -8,7 +8,10 @@ app's own methods (cancellation, withdrawal), so that a page does exactly what s
 buttons do and is logged the same way."""
 
 from odoo import http
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import MAX_FORM_BYTES
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
+    MAX_FORM_BYTES,
+    render_public_error,
+)
 from odoo.addons.kommune_interkulturell.models.kommune_training_registration import (
     OPEN_STATES,
 )
@@ -26,6 +29,9 @@ CONTACT_VALUE_MAX_LENGTH = 128
 # What the person ends themselves: a consent (Art. 7 (3) DSGVO) or, by objecting, a
 # legitimate interest (Art. 21); a contract or a legal obligation they cannot withdraw.
 WITHDRAWABLE_BASES = ("consent", "legitimate_interest")
+# Downloads of one's own data per user and hour: each one searches every table and is
+# logged twice.
+EXPORTS_PER_HOUR = 5
 
 
 class KommunePortal(CustomerPortal):
@@ -82,7 +88,7 @@ class KommunePortal(CustomerPortal):
         "/my/kommune/trainings/<int:registration_id>", type="http", auth="user", website=True
     )
     def portal_kommune_training(self, registration_id, message=None, **kwargs):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None:
             return request.redirect("/my/kommune/trainings")
         training_sudo = registration_sudo.training_id
@@ -112,7 +118,7 @@ class KommunePortal(CustomerPortal):
         max_content_length=MAX_FORM_BYTES,
     )
     def portal_kommune_training_cancel(self, registration_id, **post):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None:
             return request.redirect("/my/kommune/trainings")
         if not self._kommune_can_cancel(registration_sudo):
@@ -135,7 +141,7 @@ class KommunePortal(CustomerPortal):
         website=True,
     )
     def portal_kommune_training_ics(self, registration_id, **kwargs):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None or registration_sudo.state == "cancelled":
             return request.redirect("/my/kommune/trainings")
         content = registration_sudo.training_id._get_sessions_ics()
@@ -176,7 +182,7 @@ class KommunePortal(CustomerPortal):
         "/my/kommune/certificates/<int:registration_id>", type="http", auth="user", website=True
     )
     def portal_kommune_certificate(self, registration_id, **kwargs):
-        registration_sudo = self._kommune_get_own_registration(registration_id)
+        registration_sudo = self._kommune_get_own_document(REGISTRATION_MODEL, registration_id)
         if registration_sudo is None or registration_sudo.state != "attended":
             return request.redirect("/my/kommune/certificates")
         return self._show_report(
@@ -292,9 +298,28 @@ class KommunePortal(CustomerPortal):
         )
         return request.render("kommune_interkulturell_portal.portal_my_kommune_data", values)
 
-    @http.route("/my/kommune/data/export.json", type="http", auth="user", website=True)
+    @http.route(
+        "/my/kommune/data/export.json",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+        max_content_length=MAX_FORM_BYTES,
+    )
     def portal_kommune_data_export(self, **kwargs):
-        partner = request.env.user.partner_id
+        """POST (with the form's CSRF token) exports: the export searches every table
+        and writes two logs, which a link or a script must not set off at will. A GET
+        (an old bookmark) shows the page with the button."""
+        if request.httprequest.method != "POST":
+            return request.redirect("/my/kommune/data")
+        user = request.env.user
+        # sudo: the counters are technical and kept away from every user.
+        RateLimit = request.env["kommune.rate.limit"].sudo()
+        if wait := RateLimit._hit("export", user.id, EXPORTS_PER_HOUR, period=3600):
+            return render_public_error(
+                "rate_limited", 429, headers={"Retry-After": str(wait)}, partner=user.partner_id
+            )
+        partner = user.partner_id
         content = partner._kommune_portal_get_personal_data_json()
         return request.make_response(
             content,
@@ -338,12 +363,12 @@ class KommunePortal(CustomerPortal):
     # Helpers
     # ------------------------------------------------------------
 
-    def _kommune_get_own_registration(self, registration_id):
-        """The user's registration as sudo, or None when it is not theirs (or gone).
+    def _kommune_get_own_document(self, model_name, record_id):
+        """The user's record as sudo, or None when it is not theirs (or gone).
 
         The record rules decide: reading it as the user proves it is theirs."""
         try:
-            return self._document_check_access(REGISTRATION_MODEL, registration_id)
+            return self._document_check_access(model_name, record_id)
         except (AccessError, MissingError):
             return None
 

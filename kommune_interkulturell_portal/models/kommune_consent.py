@@ -1,4 +1,20 @@
-from odoo import fields, models
+import re
+import time
+
+from odoo import api, fields, models
+from odoo.addons.kommune_interkulturell.models.kommune_consent import CONFIRMATION_DAYS
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
+
+# A catalogue registration of a person whose consent to training administration is in
+# force (or awaiting confirmation) is confirmed through a link of its own:
+# "<consent id>-<training id>-<expiry>-<hmac>", keyed with the database secret over the
+# consent, its person, the training and the expiry, so that it can be neither forged,
+# nor moved to another person or training, nor prolonged.
+CATALOGUE_REQUEST_SCOPE = "kommune_interkulturell_portal-catalogue-request"
+CATALOGUE_REQUEST_RE = re.compile(
+    r"([1-9][0-9]{0,17})-([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})"
+)
 
 
 class KommuneConsent(models.Model):
@@ -20,14 +36,126 @@ class KommuneConsent(models.Model):
     )
 
     def _action_confirm(self):
+        # A link of a later catalogue registration confirms the consent too, and
+        # registers for its own training only (see _kommune_catalogue_confirm_request).
+        requested = self.env.context.get("kommune_catalogue_training_id")
         waiting = self.filtered(
-            lambda consent: consent.state == "pending" and consent.catalogue_training_id
+            lambda consent: (
+                consent.state == "pending" and (requested or consent.catalogue_training_id)
+            )
         )
+        # The consent's own link, followed once that later link confirmed the consent:
+        # it still registers for the training it was mailed for.
+        if not requested:
+            waiting |= self.filtered(
+                lambda consent: (
+                    consent.state == "given"
+                    and consent.catalogue_training_id
+                    and not consent._kommune_catalogue_is_registered(consent.catalogue_training_id)
+                )
+            )
         res = super()._action_confirm()
         for consent in waiting:
-            training = consent.catalogue_training_id
+            training = (
+                self.env["kommune.training"].browse(requested)
+                if requested
+                else consent.catalogue_training_id
+            )
             if training._kommune_portal_is_registration_open():
                 # The consent is in force now: the registration is ticked and takes a
                 # seat or a place on the waitlist (with its mails), as every one does.
                 training._register_participant(consent.partner_id, source="web", consent=True)
         return res
+
+    # ------------------------------------------------------------
+    # REGISTRATION OF A KNOWN PERSON
+    # ------------------------------------------------------------
+
+    def _kommune_catalogue_request_token(self, training, expiry=None):
+        self.ensure_one()
+        expiry = expiry or int(time.time()) + CONFIRMATION_DAYS * 86400
+        signature = hmac(
+            self.env(su=True),
+            CATALOGUE_REQUEST_SCOPE,
+            (self.id, self.partner_id.id, training.id, expiry),
+        )
+        return f"{self.id}-{training.id}-{expiry}-{signature}"
+
+    def _kommune_catalogue_request_url(self, training):
+        self.ensure_one()
+        token = self._kommune_catalogue_request_token(training)
+        return f"{self.get_base_url()}/kommune/schulungen/confirm/{token}"
+
+    @api.model
+    def _kommune_get_from_catalogue_request(self, token):
+        """The consent and training a registration link stands for, and whether it
+        expired: ``(consent, training, expired)``; empty records for anything not signed
+        by this database, or whose consent was withdrawn (or deleted) since."""
+        Training = self.env["kommune.training"]
+        match = isinstance(token, str) and CATALOGUE_REQUEST_RE.fullmatch(token)
+        if not match:
+            return self.browse(), Training, False
+        consent_id, training_id, expiry = (int(match.group(index)) for index in (1, 2, 3))
+        consent = self.browse(consent_id).exists()
+        expected = hmac(
+            self.env(su=True),
+            CATALOGUE_REQUEST_SCOPE,
+            (consent_id, consent.partner_id.id if consent else 0, training_id, expiry),
+        )
+        training = Training.browse(training_id).exists()
+        if (
+            not consteq(expected, match.group(4))
+            or not consent
+            or consent.date_withdrawn
+            or not training
+        ):
+            return self.browse(), Training, False
+        return consent, training, expiry < time.time()
+
+    def _kommune_catalogue_send_request(self, training):
+        """Mail the person a link that registers them for ``training`` (queued, deleted
+        once sent: it holds the link). To the consent's person, whose address the form
+        named: never to the address somebody typed."""
+        self.ensure_one()
+        template = self.env.ref("kommune_interkulturell_portal.mail_template_catalogue_request")
+        template.with_context(
+            lang=self.partner_id.lang,
+            kommune_catalogue_training_name=training.with_context(lang=self.partner_id.lang).name,
+            kommune_catalogue_request_url=self._kommune_catalogue_request_url(training),
+        ).send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
+
+    def _kommune_catalogue_is_registered(self, training):
+        """Whether the consent's person holds a registration (a seat or a place on the
+        waitlist) for ``training``."""
+        self.ensure_one()
+        return bool(
+            self.env["kommune.training.registration"].search_count(
+                [
+                    ("training_id", "=", training.id),
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", ("registered", "confirmed", "waitlist")),
+                ]
+            )
+        )
+
+    def _kommune_catalogue_confirm_request(self, training):
+        """The person followed their link: a consent still awaiting confirmation counts
+        from now (the link proved the address), and the person is registered for
+        ``training`` (a seat or a place on the waitlist) while the catalogue takes
+        registrations. Returns the registration, or an empty recordset."""
+        self.ensure_one()
+        Registration = self.env["kommune.training.registration"]
+        if not training._kommune_portal_is_registration_open():
+            return Registration
+        if self.state == "pending":
+            self.with_context(kommune_catalogue_training_id=training.id)._action_confirm()
+        elif self.state == "given":
+            training._register_participant(self.partner_id, source="web", consent=True)
+        return Registration.search(
+            [
+                ("training_id", "=", training.id),
+                ("partner_id", "=", self.partner_id.id),
+                ("state", "in", ("registered", "confirmed", "waitlist")),
+            ],
+            limit=1,
+        )

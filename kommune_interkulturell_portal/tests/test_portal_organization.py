@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo import Command
+from odoo.addons.kommune_interkulturell_portal.controllers.organization import PROPOSALS_PER_HOUR
 from odoo.tests import tagged
 
 from .common_portal import PortalCommon
@@ -136,3 +137,24 @@ class TestPortalOrganization(PortalOrganizationCommon):
         self.assertFalse(
             self.mo_b.message_ids.filtered(lambda m: "Berlin-Wedding" in (m.body or ""))
         )
+
+    def test_proposal_is_no_dialogue_and_limited(self):
+        """A proposal is the contact person's, not a contact by staff: it leaves the
+        organisation's "last contact" (and its dialogue reminders) alone. And a script in
+        a contact person's session does not fill the staff's chatter."""
+        before = self.mo_a.date_last_contact
+        self.login(self.contact_a)
+        token = CSRF_RE.search(self.url_open("/my/kommune/organization").text).group(1)
+        statuses = [
+            self.url_open(
+                "/my/kommune/organization/propose",
+                data={"csrf_token": token, "city": f"Berlin-Wedding {attempt}"},
+                allow_redirects=False,
+            ).status_code
+            for attempt in range(PROPOSALS_PER_HOUR + 1)
+        ]
+        self.assertEqual(statuses, [303] * PROPOSALS_PER_HOUR + [429])
+        self.env.invalidate_all()
+        proposals = self.mo_a.message_ids.filtered(lambda m: "Berlin-Wedding" in (m.body or ""))
+        self.assertEqual(len(proposals), PROPOSALS_PER_HOUR)
+        self.assertEqual(self.mo_a.date_last_contact, before, "no contact with the organisation")

@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
 
 from .common_portal import PortalCommon
 
@@ -102,3 +103,47 @@ class TestPortalSecurity(PortalCommon):
             fields=["name"],
         )
         self.assertEqual(len(found), 2)
+
+    def test_organisation_chatter_and_notes_are_staff_only(self):
+        """Decision: a portal user reads their organisation's (and any organisation's)
+        name and address, never what staff keep about it: the mails and messages on its
+        chatter (a colleague's incoming mail among them) and its notes."""
+        for organization in self.mo_a | self.mo_b:
+            organization.comment = "<p>Vorstand zerstritten, vertraulich</p>"
+            organization.message_post(
+                body="Bewerbung von Arif, vertraulich",
+                message_type="email",
+                subtype_xmlid="mail.mt_comment",
+                author_id=self.user_a2.partner_id.id,
+            )
+        self.login(self.user_a)
+        for organization in self.mo_a | self.mo_b:
+            fetched = self.make_jsonrpc_request(
+                "/mail/thread/messages",
+                {"thread_model": "res.partner", "thread_id": organization.id},
+            )
+            # Only what the user may read anyway (their own messages elsewhere), never
+            # the organisation's.
+            shown = self.env["mail.message"].browse(fetched["messages"])
+            self.assertFalse(
+                shown.filtered_domain(
+                    [("model", "=", "res.partner"), ("res_id", "=", organization.id)]
+                )
+            )
+            self.assertNotIn("vertraulich", str(fetched["data"]))
+            self.assertRpcDenied("res.partner", "read", organization.ids, ["comment"])
+            # Over the contact's own field: refused, or empty.
+            try:
+                read = self.rpc("res.partner", "read", organization.ids, ["message_ids"])
+            except JsonRpcException as refused:
+                self.assertIn("AccessError", str(refused))
+            else:
+                self.assertFalse(read[0]["message_ids"])
+        found = self.rpc(
+            "mail.message", "search_read", [("model", "=", "res.partner")], fields=["body"]
+        )
+        self.assertFalse([row for row in found if "vertraulich" in (row["body"] or "")])
+        # The organisation's name and address stay readable (its page shows them).
+        self.assertEqual(
+            self.rpc("res.partner", "read", self.mo_a.ids, ["name"])[0]["name"], self.mo_a.name
+        )

@@ -1,5 +1,6 @@
 import json
 
+from odoo.addons.kommune_interkulturell_portal.controllers.portal import EXPORTS_PER_HOUR
 from odoo.tests import tagged
 
 from .common_portal import PortalCommon
@@ -103,9 +104,14 @@ class TestPortalSelfService(PortalCommon):
         self.env.invalidate_all()
         self.assertEqual(consent.state, "given")
 
+    def export(self):
+        page = self.url_open("/my/kommune/data")
+        token = CSRF_RE.search(page.text).group(1)
+        return self.url_open("/my/kommune/data/export.json", data={"csrf_token": token})
+
     def test_export_contains_own_data_and_is_logged(self):
         self.login(self.user_a)
-        response = self.url_open("/my/kommune/data/export.json")
+        response = self.export()
         self.assertEqual(response.status_code, 200)
         document = json.loads(response.content)
         self.assertEqual(document["person_id"], self.user_a.partner_id.id)
@@ -117,6 +123,23 @@ class TestPortalSelfService(PortalCommon):
         )
         self.assertEqual(log.user_id, self.user_a)
         self.assertTrue(self.env["privacy.log"].search([("execution_details", "ilike", "portal")]))
+
+    def test_export_needs_a_form_and_is_limited(self):
+        """The export writes two logs and reads every table: a link (a forged page, an
+        image tag) must not trigger it in the person's name, and a script in their
+        session must not fill the logs."""
+        Log = self.env["kommune.privacy.log"]
+        domain = [("partner_id", "=", self.user_a.partner_id.id), ("operation", "=", "access")]
+        self.login(self.user_a)
+        response = self.url_open("/my/kommune/data/export.json")
+        self.assertNotIn("application/json", response.headers["Content-Type"])
+        self.assertFalse(Log.search_count(domain), "a GET exports nothing")
+        forged = self.url_open("/my/kommune/data/export.json", data={"csrf_token": "x"})
+        self.assertEqual(forged.status_code, 400)
+        self.assertFalse(Log.search_count(domain), "no export without the form's token")
+        statuses = [self.export().status_code for _attempt in range(EXPORTS_PER_HOUR + 1)]
+        self.assertEqual(statuses, [200] * EXPORTS_PER_HOUR + [429])
+        self.assertEqual(Log.search_count(domain), EXPORTS_PER_HOUR)
 
     def test_export_needs_login(self):
         response = self.url_open("/my/kommune/data/export.json", allow_redirects=False)

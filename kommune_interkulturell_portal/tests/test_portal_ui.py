@@ -7,6 +7,11 @@ from .test_portal_organization import PortalOrganizationCommon
 class TestPortalUi(PortalOrganizationCommon):
     """The participant's and the contact person's main flows in the browser."""
 
+    # The first page compiles the asset bundles inside the test transaction while the
+    # web client's other requests wait for the test cursor: on a loaded machine that
+    # takes longer than Odoo's default of 20 seconds.
+    test_cursor_lock_timeout = 90
+
     def test_participant_tour(self):
         self.training.name = "Tour-Schulung Fördermittel"
         self.start_tour("/my", "kommune_portal_participant_tour", login=self.user_a.login)

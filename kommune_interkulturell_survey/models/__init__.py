@@ -9,3 +9,4 @@ from . import kommune_training
 from . import res_config_settings
 from . import res_partner
 from . import survey_user_input
+from . import kommune_funding_period

@@ -52,7 +52,9 @@ class KommuneDevelopmentCheck(models.Model):
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
-        groups="kommune_interkulturell.group_kommune_manager,survey.group_survey_user",
+        # Not for Survey users: the rules of the answers let only the project managers
+        # of the check's company read them.
+        groups="kommune_interkulturell.group_kommune_manager",
         help="The answers given in the survey, statement by statement.",
     )
     line_ids = fields.One2many("kommune.development.check.line", "check_id", string="Scores")
@@ -184,7 +186,7 @@ class KommuneDevelopmentCheck(models.Model):
         return action
 
     def action_open_answers(self):
-        """The survey's own page of the answers, for managers and survey users."""
+        """The survey's own page of the answers, for the project managers."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

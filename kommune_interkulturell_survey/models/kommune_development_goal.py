@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 GOAL_STATES = [
@@ -68,24 +70,32 @@ class KommuneDevelopmentGoal(models.Model):
 
     @api.depends("check_id.line_ids.score", "dimension_id", "partner_id")
     def _compute_scores(self):
-        Line = self.env["kommune.development.check.line"]
+        # The organisations' answered scores in these dimensions, latest first: one
+        # query for a whole development plan rather than one per goal.
+        latest = defaultdict(list)
+        for line in self.env["kommune.development.check.line"].search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("dimension_id", "in", self.dimension_id.ids),
+                ("is_answered", "=", True),
+            ],
+            order="date desc, id desc",
+        ):
+            latest[line.partner_id, line.dimension_id].append(line)
         for goal in self:
             then = goal.check_id.line_ids.filtered(
                 lambda line, goal=goal: line.dimension_id == goal.dimension_id
             )[:1]
-            now = Line.search(
-                [
-                    ("partner_id", "=", goal.partner_id.id),
-                    ("dimension_id", "=", goal.dimension_id.id),
-                    ("is_answered", "=", True),
-                    ("check_id", "!=", goal.check_id.id),
-                    ("date", ">=", goal.check_id.date),
-                ],
-                order="date desc, id desc",
-                limit=1,
+            now = next(
+                (
+                    line
+                    for line in latest[goal.partner_id, goal.dimension_id]
+                    if line.check_id != goal.check_id and line.date >= goal.check_id.date
+                ),
+                None,
             )
             goal.score_then = then.score
-            goal.score_now = now.score
+            goal.score_now = now.score if now else 0.0
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -46,23 +48,28 @@ class KommuneTraining(models.Model):
         """The feedback's counts and average. Project users are not Survey users and
         never read the anonymous answers themselves: sudo, for these numbers only."""
         surveys = self.sudo().feedback_survey_id
-        lines = (
+        # Counted in the database, per survey and choice: the points of a choice are
+        # those it has now, as on survey's own results page.
+        chosen = (
             self.env["survey.user_input.line"]
             .sudo()
-            .search(
+            ._read_group(
                 [
                     ("survey_id", "in", surveys.ids),
                     ("user_input_id.state", "=", "done"),
                     ("user_input_id.test_entry", "=", False),
                     ("skipped", "=", False),
                     ("suggested_answer_id", "!=", False),
-                ]
+                ],
+                ["survey_id", "suggested_answer_id"],
+                ["__count"],
             )
         )
-        points = {}
-        for line in lines:
-            points.setdefault(line.survey_id.id, []).append(line.suggested_answer_id.answer_score)
-        ratings = {survey_id: sum(values) / len(values) for survey_id, values in points.items()}
+        points = defaultdict(float)
+        statements = defaultdict(int)
+        for survey, choice, count in chosen:
+            points[survey] += choice.answer_score * count
+            statements[survey] += count
         counts = dict(
             self.env["survey.user_input"]
             .sudo()
@@ -80,7 +87,9 @@ class KommuneTraining(models.Model):
             survey = training.sudo().feedback_survey_id
             training.has_feedback_survey = bool(survey)
             training.feedback_answer_count = counts.get(survey, 0)
-            training.feedback_rating = ratings.get(survey.id, 0.0)
+            training.feedback_rating = (
+                points[survey] / statements[survey] if statements.get(survey) else 0.0
+            )
 
     def action_kommune_create_feedback_survey(self):
         """Give the training its feedback survey, a copy of the shipped template;

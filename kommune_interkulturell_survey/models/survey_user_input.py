@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import SUPERUSER_ID, fields, models
 
 
 class SurveyUserInput(models.Model):
@@ -42,15 +42,27 @@ class SurveyUserInput(models.Model):
                 answer.state == "done"
                 and answer.survey_id.kommune_check_type
                 and answer.kommune_organization_id
-                and (answer.kommune_company_id or answer.kommune_organization_id.company_id)
                 and not answer.test_entry
             )
         )
         if not answers:
             return self.env["kommune.development.check"]
-        Check = self.env["kommune.development.check"]
+        # An answer sent before the company was kept on it: the company the send
+        # wizard would have chosen (the organisation's, else the sender's), so that
+        # its check and its answers go to that company's managers.
+        for answer in answers.filtered(lambda answer: not answer.kommune_company_id):
+            answer.kommune_company_id = (
+                answer.kommune_organization_id.company_id or answer.create_uid.company_id
+            )
+        # As the superuser (OdooBot), not in the survey's superuser environment, which
+        # keeps the uid of a person who answered logged in: the check and its scores
+        # would name them as their author (create_uid, write_uid) to whoever reads the
+        # check, the organisation's contact persons on the portal among them, while
+        # who answered stays with the staff (respondent_id).
+        Check = self.env["kommune.development.check"].with_user(SUPERUSER_ID)
         done = Check.search([("user_input_id", "in", answers.ids)]).user_input_id
-        return Check.create([answer._kommune_prepare_check_values() for answer in answers - done])
+        checks = Check.create([answer._kommune_prepare_check_values() for answer in answers - done])
+        return checks.with_env(self.env)
 
     def _kommune_dimension_scores(self):
         """The points of the statements answered, by dimension; statements left out
@@ -96,7 +108,7 @@ class SurveyUserInput(models.Model):
         return {
             "partner_id": organization.id,
             # The sending company, never the public page's (superuser) company.
-            "company_id": (self.kommune_company_id or organization.company_id).id,
+            "company_id": self.kommune_company_id.id,
             "check_type": self.survey_id.kommune_check_type,
             "survey_id": self.survey_id.id,
             "user_input_id": self.id,

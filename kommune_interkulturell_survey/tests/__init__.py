@@ -10,3 +10,4 @@ from . import test_development_recommendation
 from . import test_development_templates
 from . import test_i18n
 from . import test_training_feedback
+from . import test_reporting_feedback

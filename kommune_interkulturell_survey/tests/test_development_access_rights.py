@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
+from .. import _uninstall_hook
 from .common import DevelopmentCheckCommon
 
 
@@ -81,6 +82,42 @@ class TestDevelopmentAccessRights(DevelopmentCheckCommon):
         canteen._save_lines(question, "Soup")
         self.assertEqual(canteen.with_user(survey_user).partner_id, self.mo_person)
         self.assertEqual(canteen.user_input_line_ids.with_user(survey_user).value_text_box, "Soup")
+
+    def test_survey_users_are_not_offered_answers_they_cannot_open(self):
+        """A project user with Survey rights may not read a check's answers: the
+        check's form must not link them (opening the link would fail)."""
+        surveyor = new_test_user(
+            self.env,
+            login="ki_project_surveyor",
+            groups="kommune_interkulturell.group_kommune_user,survey.group_survey_user",
+        )
+        Check = self.env["kommune.development.check"].with_user(surveyor)
+        self.assertNotIn("user_input_id", Check.fields_get(["user_input_id"]))
+        arch = Check.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("action_open_answers", arch)
+        self.assertNotIn("user_input_id", arch)
+        with self.assertRaises(AccessError):
+            self.check.with_user(surveyor).read(["user_input_id"])
+        with self.assertRaises(AccessError):
+            self.check.user_input_id.with_user(surveyor).read(["state"])
+        # The project managers keep the link, and may follow it.
+        ManagerCheck = self.env["kommune.development.check"].with_user(self.manager)
+        self.assertIn("user_input_id", ManagerCheck.fields_get(["user_input_id"]))
+        arch = ManagerCheck.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("action_open_answers", arch)
+        answer = self.check.with_user(self.manager).user_input_id
+        self.assertEqual(answer.read(["state"])[0]["state"], "done")
+
+    def test_uninstall_takes_back_the_survey_rights_of_managers(self):
+        """The bridge made project managers Survey users; without it they are not
+        (its rules narrowing the answers down would be gone too)."""
+        survey_group = self.env.ref("survey.group_survey_user")
+        self.assertTrue(self.manager.has_group("survey.group_survey_user"))
+        _uninstall_hook(self.env)
+        self.assertNotIn(
+            survey_group, self.env.ref("kommune_interkulturell.group_kommune_manager").implied_ids
+        )
+        self.assertFalse(self.manager.has_group("survey.group_survey_user"))
 
     def test_managers_configure_users_do_not(self):
         dimension = self.dimension["finances"]

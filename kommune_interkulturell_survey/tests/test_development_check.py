@@ -1,7 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import DevelopmentCheckCommon
 
@@ -80,6 +80,39 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
             [("user_input_id", "=", other.id)]
         )
         self.assertFalse(admin_check.previous_check_id)
+
+    def test_an_answer_sent_without_its_company_still_becomes_a_check(self):
+        """An answer sent before the company was kept on it, for an organisation
+        shared by all companies: its check goes to the company of the manager who
+        sent it, whose managers read its answers."""
+        other = self.env["res.company"].create({"name": "Test Other Network"})
+        sender = new_test_user(
+            self.env,
+            login="ki_other_sender",
+            groups="kommune_interkulturell.group_kommune_manager",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        self.mo.company_id = False
+        # sudo: as the send wizard does, in the sender's name.
+        answer = (
+            self.survey_mo.with_user(sender)
+            .sudo()
+            ._create_answer(partner=self.mo_person, kommune_organization_id=self.mo.id)
+        )
+        self.assertFalse(answer.kommune_company_id)
+        question = self._statements(self.survey_mo, self.dimension["finances"])[:1]
+        answer._save_lines(
+            question,
+            question.suggested_answer_ids.filtered(lambda choice: choice.answer_score == 3).id,
+        )
+        answer.with_user(self.env.ref("base.public_user")).sudo()._mark_done()
+        check = self.env["kommune.development.check"].search([("user_input_id", "=", answer.id)])
+        self.assertEqual(check.company_id, other)
+        self.assertEqual(answer.kommune_company_id, other)
+        self.assertEqual(check.with_user(sender).user_input_id.read(["state"])[0]["state"], "done")
+        with self.assertRaises(AccessError):
+            answer.with_user(self.manager).read(["state"])
 
     def test_a_check_of_another_company_is_no_previous_check(self):
         other = self.env["res.company"].create({"name": "Test Other Network"})

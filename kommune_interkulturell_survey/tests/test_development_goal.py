@@ -49,6 +49,43 @@ class TestDevelopmentGoal(DevelopmentCheckCommon):
         goal.with_user(self.user).state = "reached"
         self.assertFalse(goal.activity_id.active, "the reminder is done")
 
+    def test_a_plan_reads_its_scores_without_a_query_per_goal(self):
+        """Each goal shows the score when agreed and the latest since, for its own
+        dimension; a plan of many goals costs no query more than a plan of two."""
+        with freeze_time("2026-10-01"):
+            second = self._check(
+                {self.dimension["finances"]: [3, 3, 2], self.dimension["staff"]: [4, 4, 4]}
+            )
+        Goal = self.env["kommune.development.goal"]
+        goals = Goal.create(
+            [
+                {
+                    "check_id": self.first.id,
+                    "dimension_id": self.dimension[code].id,
+                    "name": f"Goal {index}",
+                    "date_deadline": "2026-09-30",
+                }
+                for index, code in enumerate(["finances", "staff"] * 4)
+            ]
+        )
+        goals = goals.with_user(self.user)
+        goals.mapped("score_now")  # the user's groups, cached once
+        self.env.invalidate_all()
+        # Measured 13 for eight goals, the user's access rules included; a query per
+        # goal would be 8 more.
+        with self.assertQueryCount(13):
+            scores = [(goal.score_then, goal.score_now) for goal in goals]
+        finances, staff = scores[0], scores[1]
+        self.assertAlmostEqual(finances[0], 4 / 3, places=2)
+        self.assertAlmostEqual(finances[1], 8 / 3, places=2)
+        self.assertEqual(staff, (0.0, 4.0), "staff was not answered the first time")
+        self.assertEqual(scores, [finances, staff] * 4)
+        # A later check of the organisation in another company is not this plan's.
+        other = self.env["res.company"].create({"name": "Test Other Network"})
+        second.company_id = other
+        goals.invalidate_recordset()
+        self.assertEqual(goals[0].score_now, 0.0)
+
     def test_plain_users_cannot_plan_and_users_cannot_delete(self):
         goal = self._add_goal()
         with self.assertRaises(AccessError):

@@ -71,6 +71,24 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
             f"/survey/results/{survey.id}",
         )
 
+    def test_results_of_several_trainings_read_at_once(self):
+        """A list of trainings shows each its own feedback, counted in the database
+        in a fixed number of queries however many answers there are."""
+        other = self.training.copy({"name": "Second Training"})
+        self.training.action_kommune_create_feedback_survey()
+        other.action_kommune_create_feedback_survey()
+        for _index in range(3):
+            self._give_feedback(self.training.feedback_survey_id, [4, 4, 4, 4])
+        self._give_feedback(other.feedback_survey_id, [1, 2, None, None])
+        trainings = (self.training | other).with_user(self.user)
+        trainings.invalidate_recordset()
+        with self.assertQueryCount(4):
+            results = [(t.feedback_answer_count, t.feedback_rating) for t in trainings]
+        self.assertEqual(results[0][0], 3)
+        self.assertAlmostEqual(results[0][1], 4.0, places=2)
+        self.assertEqual(results[1][0], 1)
+        self.assertAlmostEqual(results[1][1], 1.5, places=2)
+
     def test_plain_users_cannot_create_feedback_surveys(self):
         with self.assertRaises(AccessError):
             self.training.with_user(self.plain_user).action_kommune_create_feedback_survey()

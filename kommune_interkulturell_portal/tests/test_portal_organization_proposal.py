@@ -1,0 +1,227 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, new_test_user, tagged
+
+from .test_portal_organization import PortalOrganizationCommon
+from .test_portal_participant import CSRF_RE
+
+
+@tagged("post_install", "-at_install")
+class TestPortalOrganizationProposal(PortalOrganizationCommon):
+    """A contact person's proposal for their organisation's profile is a record staff
+    accept (the organisation changes, the chatter shows old and new, the review activity
+    is done) or reject; only staff of the organisation's company see it, portal users
+    never over RPC, and the erasure of the proposer removes it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager = new_test_user(
+            cls.env,
+            login="ki_portal_proposal_manager",
+            groups="kommune_interkulturell.group_kommune_manager",
+        )
+        cls.mo_a.write(
+            {"user_id": cls.staff.id, "city": "Berlin", "company_id": cls.env.company.id}
+        )
+        cls.Proposal = cls.env["kommune.organization.proposal"]
+
+    def _propose(self, **values):
+        self.login(self.contact_a)
+        token = CSRF_RE.search(self.url_open("/my/kommune/organization").text).group(1)
+        response = self.url_open(
+            "/my/kommune/organization/propose",
+            data={"csrf_token": token, **values},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        self.env.invalidate_all()
+        return self.Proposal.search([("organization_id", "=", self.mo_a.id)], limit=1)
+
+    def _proposal(self, partner=None, **values):
+        """A proposal as the portal page makes it (the page's own path is tested above)."""
+        return self.Proposal.create(
+            self.Proposal._prepare_from_text(
+                {
+                    "organization_id": self.mo_a.id,
+                    "partner_id": (partner or self.contact_a.partner_id).id,
+                    **values,
+                }
+            )
+        )
+
+    def test_contact_person_proposes_and_staff_accept(self):
+        proposal = self._propose(city="Berlin-Wedding", languages="german, Klingon")
+        self.assertEqual(proposal.partner_id, self.contact_a.partner_id)
+        self.assertEqual(proposal.state, "to_review")
+        self.assertEqual(proposal.city, "Berlin-Wedding")
+        self.assertEqual(proposal.served_language_ids.mapped("name"), ["German"])
+        note = self.mo_a.message_ids.filtered(lambda m: "Berlin-Wedding" in (m.body or ""))
+        self.assertIn(
+            f'data-oe-model="kommune.organization.proposal" data-oe-id="{proposal.id}"', note.body
+        )
+        activity = proposal.activity_id
+        self.assertEqual(activity.user_id, self.staff, "the organisation's responsible staff")
+        self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.mo_a.id))
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("kommune_interkulturell_portal.mail_activity_type_profile_proposal"),
+        )
+        self.assertNotEqual(self.mo_a.city, "Berlin-Wedding", "staff decide")
+
+        proposal.with_user(self.staff).action_accept()
+        self.assertEqual(proposal.state, "accepted")
+        self.assertEqual(self.mo_a.city, "Berlin-Wedding")
+        self.assertEqual(self.mo_a.served_language_ids.mapped("name"), ["German"])
+        self.assertFalse(activity.active, "the review activity is done")
+        self.assertFalse(self.mo_a.activity_ids)
+        log = self.mo_a.message_ids.filtered(lambda m: "accepted" in (m.body or ""))
+        self.assertEqual(log.author_id, self.staff.partner_id)
+        self.assertIn("Berlin → Berlin-Wedding", log.body)
+
+    def test_reviewer_without_responsible_staff_is_a_manager(self):
+        self.mo_a.user_id = False
+        proposal = self._proposal(city="Berlin-Moabit")
+        proposal._schedule_review_activity()
+        self.assertTrue(
+            proposal.activity_id.user_id.has_group("kommune_interkulturell.group_kommune_manager")
+        )
+        # Any staff member may decide it; the manager's To-Do is done all the same.
+        proposal.with_user(self.staff).action_accept()
+        self.assertEqual(self.mo_a.city, "Berlin-Moabit")
+        self.assertFalse(proposal.activity_id.active)
+
+    def test_reject_leaves_the_organisation_alone(self):
+        proposal = self._proposal(city="Berlin-Moabit", languages="German")
+        proposal._schedule_review_activity()
+        activity = proposal.activity_id
+        proposal.with_user(self.staff).reject_reason = "Die Adresse ist die des Vorstands."
+        proposal.with_user(self.staff).action_reject()
+        self.assertEqual(proposal.state, "rejected")
+        self.assertEqual(self.mo_a.city, "Berlin")
+        self.assertFalse(self.mo_a.served_language_ids)
+        self.assertFalse(activity.active)
+        log = self.mo_a.message_ids.filtered(lambda m: "rejected" in (m.body or ""))
+        self.assertIn("des Vorstands", log.body)
+
+    def test_proposal_and_its_review_are_no_contact_with_the_organisation(self):
+        """The continuous dialogue counts staff's contacts with the organisation: a
+        proposal from the portal, its review To-Do being done and the decision logged are
+        office work on the profile, not a contact; the last contact stays unchanged."""
+        self.mo_a.message_post(body="Anruf beim Vorstand", message_type="comment")
+        self.env.flush_all()
+        last_contact = self.mo_a.date_last_contact
+        self.assertTrue(last_contact)
+        with freeze_time(fields.Datetime.now() + timedelta(days=3)):
+            proposal = self._propose(city="Berlin-Wedding")
+            proposal.with_user(self.staff).action_accept()
+            self.env.flush_all()
+            self.assertFalse(proposal.activity_id.active)
+            self.assertEqual(self.mo_a.city, "Berlin-Wedding")
+            self.assertEqual(self.mo_a.date_last_contact, last_contact)
+
+    def test_decided_proposal_is_not_decided_again(self):
+        accepted, rejected = self._proposal(city="Berlin-Moabit"), self._proposal(zip="10115")
+        accepted.with_user(self.staff).action_accept()
+        rejected.with_user(self.staff).action_reject()
+        self.mo_a.city = "Berlin-Mitte"
+        for proposal in (accepted, rejected):
+            for action in ("action_accept", "action_reject"):
+                with self.assertRaises(UserError):
+                    getattr(proposal.with_user(self.staff), action)()
+        self.assertEqual(self.mo_a.city, "Berlin-Mitte", "no second write")
+        self.assertNotEqual(self.mo_a.zip, "10115")
+
+    def test_state_is_set_by_the_decision_only(self):
+        """Staff cannot set a proposal's state by hand (over RPC) to decide it twice or
+        pass it off as decided, nor change a decided proposal afterwards."""
+        proposal = self._proposal(city="Berlin-Moabit")
+        with self.assertRaises(UserError):
+            proposal.with_user(self.staff).write({"state": "accepted"})
+        proposal.with_user(self.staff).action_accept()
+        for values in ({"state": "to_review"}, {"city": "Berlin-Wedding"}):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                proposal.with_user(self.staff).write(values)
+        self.assertEqual(proposal.state, "accepted")
+        self.assertEqual(proposal.city, "Berlin-Moabit")
+
+    def test_other_company_staff_cannot_see_nor_accept(self):
+        other = self.env["res.company"].create({"name": "Portal Proposal Other Company"})
+        staff_other = new_test_user(
+            self.env,
+            login="ki_portal_proposal_other",
+            groups="kommune_interkulturell.group_kommune_user",
+            company_id=other.id,
+            company_ids=other.ids,
+        )
+        proposal = self._proposal(city="Berlin-Moabit")
+        self.assertEqual(proposal.company_id, self.env.company)
+        self.assertFalse(
+            self.Proposal.with_user(staff_other).search([("organization_id", "=", self.mo_a.id)])
+        )
+        with self.assertRaises(AccessError):
+            proposal.with_user(staff_other).action_accept()
+        self.assertEqual(self.mo_a.city, "Berlin")
+
+    def test_portal_user_has_no_access_over_rpc(self):
+        proposal = self._proposal(city="Berlin-Moabit")
+        self.login(self.contact_a)
+        self.assertRpcDenied("kommune.organization.proposal", "read", proposal.ids, ["city"])
+        self.assertRpcDenied("kommune.organization.proposal", "search_read", [], ["city"])
+        self.assertRpcDenied(
+            "kommune.organization.proposal",
+            "create",
+            [{"organization_id": self.mo_b.id, "city": "Berlin-Moabit"}],
+        )
+        self.assertRpcDenied("kommune.organization.proposal", "action_accept", proposal.ids)
+        self.env.invalidate_all()
+        self.assertEqual(proposal.state, "to_review")
+        self.assertFalse(self.Proposal.search([("organization_id", "=", self.mo_b.id)]))
+
+    def test_erasure_of_the_proposer_removes_the_proposal(self):
+        """A former contact person (their portal access removed) is erased: their
+        proposals, with what they wrote, and the review activity go."""
+        person = self.env["res.partner"].create(
+            {
+                "name": "Portal Former Contact",
+                "email": "former@portal.example.org",
+                "parent_id": self.mo_a.id,
+            }
+        )
+        proposal = self._proposal(partner=person, phone="+49 30 1234567", city="Berlin-Moabit")
+        proposal._schedule_review_activity()
+        activity = proposal.activity_id
+        action = person.with_user(self.manager).action_kommune_anonymize()
+        with Form(
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
+        ) as form:
+            form.confirm = True
+        form.record.action_anonymize()
+        self.assertFalse(proposal.exists())
+        self.assertFalse(activity.exists())
+        self.assertFalse(self.Proposal.search([("phone", "=", "+49 30 1234567")]))
+
+    def test_user_reviews_manager_deletes(self):
+        proposal = self._proposal(city="Berlin-Moabit")
+        as_user = proposal.with_user(self.staff)
+        as_user.community_ids = self.env["kommune.community"].search([], limit=1)
+        self.assertEqual(as_user.read(["city"])[0]["city"], "Berlin-Moabit")
+        with self.assertRaises(AccessError):
+            self.Proposal.with_user(self.staff).create({"organization_id": self.mo_a.id})
+        with self.assertRaises(AccessError):
+            as_user.unlink()
+        proposal.with_user(self.manager).unlink()
+        self.assertFalse(proposal.exists())
+
+    def test_subject_access_lists_the_proposals(self):
+        person = self.env["res.partner"].create(
+            {"name": "Portal Asking Contact", "parent_id": self.mo_a.id}
+        )
+        self._proposal(partner=person, phone="+49 30 7654321")
+        data = self.env["kommune.privacy"].with_user(self.manager)._get_personal_data(person)
+        self.assertIn("profile_proposals", str(data))
+        self.assertIn("+49 30 7654321", str(data))

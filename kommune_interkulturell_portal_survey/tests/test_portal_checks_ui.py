@@ -1,0 +1,9 @@
+from odoo.tests import tagged
+
+from .common_checks import PortalChecksCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalChecksUi(PortalChecksCommon):
+    def test_contact_person_opens_a_check(self):
+        self.start_tour("/my", "kommune_portal_checks_tour", login=self.contact_a.login)

@@ -1,0 +1,154 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.addons.kommune_interkulturell.models.kommune_participant_questionnaire import (
+    REPORTING_TZ,
+)
+from odoo.tools import SQL
+
+
+class KommuneFundingPeriod(models.Model):
+    """The satisfaction with the period's trainings, from their anonymous feedback
+    surveys, in the funder reporting: a card of the period, rows of the indicator
+    table and a table per topic in the XLSX and the PDF summary.
+
+    A training's feedback counts in the quarter its last session ended (as its
+    certificates). Only counts and averages leave the answers: nobody is named."""
+
+    _inherit = "kommune.funding.period"
+
+    feedback_answer_count = fields.Integer(
+        string="Feedback Answers",
+        compute="_compute_feedback_figures",
+        help="Completed answers to the feedback surveys of the trainings that ended in "
+        "the period (anonymous: only counted).",
+    )
+    feedback_rating = fields.Float(
+        string="Satisfaction",
+        digits=(3, 2),
+        compute="_compute_feedback_figures",
+        help="Average points (1 to 4) of the statements answered in the feedback of "
+        "the trainings that ended in the period; statements left out do not count.",
+    )
+
+    def _compute_feedback_figures(self):
+        for period in self:
+            answers, rating = period._get_feedback_figures()["period"] if period.id else (0, 0.0)
+            period.feedback_answer_count = answers
+            period.feedback_rating = rating
+
+    def _get_feedback_figures(self):
+        """The feedback of the trainings that ended in the period, in one query:
+
+        :return: dict of ``period`` and ``quarters`` (``{label: ...}``) and ``topics``
+            (``{topic id or None: ...}``), each an ``(answers, average points)``, and
+            ``training_ids`` (trainings with feedback in the period)
+        """
+        self.ensure_one()
+        self.env.flush_all()
+        local_day = SQL("(t.date_end AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", REPORTING_TZ)
+        # In SQL, as the training's own results: survey's tables are not readable by
+        # project users, and only the counts and sums leave the database.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT to_char(%(day)s, 'YYYY') || '-Q' || to_char(%(day)s, 'Q'),
+                       t.topic_id, ARRAY_AGG(DISTINCT t.id), COUNT(DISTINCT ui.id),
+                       COALESCE(SUM(a.answer_score), 0), COUNT(a.id)
+                  FROM kommune_training t
+                  JOIN survey_user_input ui ON ui.survey_id = t.feedback_survey_id
+                  LEFT JOIN survey_user_input_line l
+                         ON l.user_input_id = ui.id AND NOT COALESCE(l.skipped, FALSE)
+                  LEFT JOIN survey_question_answer a ON a.id = l.suggested_answer_id
+                 WHERE t.company_id = %(company)s AND ui.state = 'done'
+                   AND NOT COALESCE(ui.test_entry, FALSE)
+                   AND %(day)s BETWEEN %(start)s AND %(end)s
+                 GROUP BY 1, 2
+                """,
+                day=local_day,
+                company=self.company_id.id,
+                start=self.date_start,
+                end=self.date_end,
+            )
+        )
+        totals = {"period": [0, 0.0, 0]}
+        quarters = defaultdict(lambda: [0, 0.0, 0])
+        topics = defaultdict(lambda: [0, 0.0, 0])
+        training_ids = set()
+        for quarter, topic_id, trainings, answers, points, statements in self.env.cr.fetchall():
+            training_ids.update(trainings)
+            for sums in (totals["period"], quarters[quarter], topics[topic_id]):
+                sums[0] += answers
+                sums[1] += points
+                sums[2] += statements
+
+        def result(sums):
+            answers, points, statements = sums
+            return answers, (points / statements if statements else 0.0)
+
+        return {
+            "period": result(totals["period"]),
+            "quarters": {label: result(sums) for label, sums in quarters.items()},
+            "topics": {topic_id: result(sums) for topic_id, sums in topics.items()},
+            "training_ids": sorted(training_ids),
+        }
+
+    def _get_report_data(self):
+        data = super()._get_report_data()
+        feedback = self._get_feedback_figures()
+        per_quarter = [feedback["quarters"].get(label, (0, 0.0)) for label in data["quarters"]]
+        answers, rating = feedback["period"]
+        data["indicators"] += [
+            (
+                self._fields["feedback_answer_count"]._description_string(self.env),
+                [answers] + [quarter[0] for quarter in per_quarter],
+            ),
+            (
+                self.env._("Satisfaction (average, 1 to 4)"),
+                [round(rating, 2)] + [round(quarter[1], 2) for quarter in per_quarter],
+            ),
+        ]
+        Topic = self.env["kommune.training.topic"]
+        data["sections"].append(
+            {
+                "key": "satisfaction_by_topic",
+                "title": self.env._("Satisfaction by Topic"),
+                "header": [
+                    self.env._("Topic"),
+                    self.env._("Feedback Answers"),
+                    self.env._("Satisfaction (average, 1 to 4)"),
+                ],
+                "rows": sorted(
+                    [
+                        Topic.browse(topic_id).display_name if topic_id else self.env._("No topic"),
+                        topic_answers,
+                        round(topic_rating, 2),
+                    ]
+                    for topic_id, (topic_answers, topic_rating) in feedback["topics"].items()
+                ),
+            }
+        )
+        return data
+
+    def action_open_feedback(self):
+        """The trainings with feedback in the period, each with its answers and
+        average."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "kommune.training",
+            "display_name": self.env._(
+                "%(figure)s: %(period)s", figure=self.env._("Satisfaction"), period=self.name
+            ),
+            "views": [
+                (
+                    self.env.ref(
+                        "kommune_interkulturell_survey.kommune_training_view_list_feedback"
+                    ).id,
+                    "list",
+                ),
+                (False, "form"),
+            ],
+            "domain": [("id", "in", self._get_feedback_figures()["training_ids"])],
+            "context": {"active_test": False},
+        }
