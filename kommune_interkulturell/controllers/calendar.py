@@ -11,7 +11,7 @@ from odoo.http import request
 
 class KommuneCalendarController(CalendarController):
     @http.route()
-    def view_meeting(self, token, id, **kwargs):  # pylint: disable=redefined-builtin
+    def view_meeting(self, token, id, **kwargs):  # noqa: A002 - calendar's own signature
         # Calendar names the event's parameter "id", as the links in its mails do, and its
         # accept and decline routes pass it positionally.
         event_id = id
