@@ -1,4 +1,4 @@
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 class KommuneCommon(TransactionCase):
@@ -57,3 +57,13 @@ class KommuneCommon(TransactionCase):
                 "email": "person@test-mo.example.org",
             }
         )
+
+
+class KommuneTourCase(HttpCase):
+    """A class of browser tours. Its first page may compile the asset bundles inside the
+    test transaction (the template database of `make test` keeps them compiled, a fresh
+    database of Odoo's runner does not) while the web client's other requests wait for
+    the test cursor: on a loaded machine that takes longer than Odoo's default of 20
+    seconds, and the tour fails on an HTML error page instead of JSON."""
+
+    test_cursor_lock_timeout = 90

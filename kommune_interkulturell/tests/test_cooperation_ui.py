@@ -1,16 +1,13 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import KommuneTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestCooperationUi(HttpCase):
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
-
+class TestCooperationUi(KommuneTourCase):
     def test_cooperation_tour(self):
         """Open the cooperation kanban as a plain User working in German, see the
         overdue dialogue marked, drag the card to the next stage, open it and move it

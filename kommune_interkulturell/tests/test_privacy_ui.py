@@ -1,16 +1,13 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import KommuneTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestPrivacyUi(HttpCase):
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
-
+class TestPrivacyUi(KommuneTourCase):
     def test_privacy_tour(self):
         """A German-speaking Manager previews a retention rule, withdraws a consent of a
         person it lists, opens the subject access and approves the rule."""

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from ..controllers.kommune_public import TOKEN_POST_LIMIT
+from .common import KommuneTourCase
 from .common_public import PublicHardeningCases, PublicPagesCommon
 
 ANSWERS = {
@@ -336,7 +337,7 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestQuestionnaireTour(PublicPagesCommon):
+class TestQuestionnaireTour(PublicPagesCommon, KommuneTourCase):
     """The participant's browser: the form works without any help from staff."""
 
     def test_participant_tour(self):

@@ -1,21 +1,17 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
 
+from .common import KommuneTourCase
 from .common_reporting import AFTER, KommuneReportingNetworkCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReportingDashboard(KommuneReportingNetworkCommon, HttpCase):
+class TestReportingDashboard(KommuneReportingNetworkCommon, KommuneTourCase):
     """The dashboard of a period: each card opens what it counts, so that the list or
     pivot it opens shows the card's number; a plain user reads the aggregates, never
     the special categories."""
-
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
 
     def test_each_card_opens_what_it_counts(self):
         period = self.period.with_user(self.user)

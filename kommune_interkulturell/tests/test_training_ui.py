@@ -1,15 +1,12 @@
 from datetime import datetime, timedelta
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import KommuneTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestTrainingUi(HttpCase):
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
-
+class TestTrainingUi(KommuneTourCase):
     def test_training_tour(self):
         """Trainings kanban, a training's form and its registrations, as a plain User
         working in German; the tour confirms a seat from the registrations list."""

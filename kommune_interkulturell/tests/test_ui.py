@@ -1,13 +1,10 @@
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import KommuneTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestUi(HttpCase):
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
-
+class TestUi(KommuneTourCase):
     def test_organizations_tour(self):
         """Open the migrant organisations kanban, then an organisation's form with the
         network page, as a plain User of the project working in German."""

@@ -1,16 +1,12 @@
+from odoo.addons.kommune_interkulturell.tests.common import KommuneTourCase
 from odoo.tests import tagged
 
 from .test_portal_organization import PortalOrganizationCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalUi(PortalOrganizationCommon):
+class TestPortalUi(PortalOrganizationCommon, KommuneTourCase):
     """The participant's and the contact person's main flows in the browser."""
-
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
 
     def test_participant_tour(self):
         self.training.name = "Tour-Schulung Fördermittel"

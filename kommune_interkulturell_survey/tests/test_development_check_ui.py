@@ -1,18 +1,14 @@
-from odoo.tests import HttpCase, tagged
+from odoo.addons.kommune_interkulturell.tests.common import KommuneTourCase
+from odoo.tests import tagged
 
 from .common import DevelopmentCheckCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDevelopmentCheckUi(DevelopmentCheckCommon, HttpCase):
+class TestDevelopmentCheckUi(DevelopmentCheckCommon, KommuneTourCase):
     """In the browser: a project user sends the self-check from the organisation's
     form; the contact person answers it through the personal link, without login; the
     organisation then has its check."""
-
-    # The first page compiles the asset bundles inside the test transaction while the
-    # web client's other requests wait for the test cursor: on a loaded machine that
-    # takes longer than Odoo's default of 20 seconds.
-    test_cursor_lock_timeout = 90
 
     def test_send_and_answer_a_self_check(self):
         Partner = self.env["res.partner"]
