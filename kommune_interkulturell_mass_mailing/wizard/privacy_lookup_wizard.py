@@ -28,6 +28,12 @@ PERSONAL_LINK_PATTERNS = [
     ),
 ]
 PERSONAL_LINK_PREFIX = "%/kommune/%"
+# The column of the record a personal link in a link tracker stands for, per model.
+TOKEN_COLUMNS = {
+    "res.partner": "partner_id",
+    "kommune.consent": "consent_id",
+    "kommune.participant.questionnaire": "questionnaire_id",
+}
 
 
 def _any_of(terms):
@@ -52,12 +58,6 @@ class PrivacyLookupWizard(models.TransientModel):
     def _kommune_get_extension_parts(self, terms, lookup_email=None):
         ctes, branches = super()._kommune_get_extension_parts(terms, lookup_email)
         model_id = self.env["ir.model"]._get_id
-        (
-            (invitation, _model),
-            (confirmation, _consent),
-            (questionnaire, _questionnaire),
-            (catalogue, _catalogue_consent),
-        ) = PERSONAL_LINK_PATTERNS
         emails = [term for term in terms if "@" in term]
         links = _any_of([*emails, *(quote(email, safe="") for email in emails)])
         # What Odoo finds itself: traces by address.
@@ -81,20 +81,22 @@ class PrivacyLookupWizard(models.TransientModel):
             SQL(
                 """
                 kommune_token AS (
-                    SELECT id,
-                           substring(url FROM %(invitation)s)::bigint AS partner_id,
-                           COALESCE(
-                               substring(url FROM %(confirmation)s),
-                               substring(url FROM %(catalogue)s)
-                           )::bigint AS consent_id,
-                           substring(url FROM %(questionnaire)s)::bigint AS questionnaire_id
+                    SELECT id, %(record_ids)s
                       FROM link_tracker
                      WHERE url LIKE %(prefix)s
                 )""",
-                invitation=invitation,
-                confirmation=confirmation,
-                catalogue=catalogue,
-                questionnaire=questionnaire,
+                record_ids=SQL(", ").join(
+                    SQL(
+                        "COALESCE(%s)::bigint AS %s",
+                        SQL(", ").join(
+                            SQL("substring(url FROM %s)", pattern)
+                            for pattern, pattern_model in PERSONAL_LINK_PATTERNS
+                            if pattern_model == model
+                        ),
+                        SQL.identifier(column),
+                    )
+                    for model, column in TOKEN_COLUMNS.items()
+                ),
                 prefix=PERSONAL_LINK_PREFIX,
             ),
             SQL(
