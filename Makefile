@@ -6,7 +6,7 @@ SHELL := /bin/bash
 .PHONY: help setup run test lint i18n readme bench bench-http clean
 
 help: ## list the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 setup: ## venv, PostgreSQL role and Odoo config (idempotent)
 	@scripts/setup.sh
