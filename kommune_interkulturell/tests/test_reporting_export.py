@@ -131,6 +131,34 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         self.assertIn(flagged[0]["possible_duplicate_of"], pseudonyms)
         self.assertNotEqual(flagged[0]["possible_duplicate_of"], flagged[0]["pseudonym"])
 
+    def test_a_download_builds_only_its_own_file(self):
+        """The download buttons only name the file for the browser, which then fetches
+        that one file: neither file is built for a click, nor the other file with it."""
+        with freeze_time(AFTER):
+            wizard = (
+                self.env["kommune.reporting.export"]
+                .with_user(self.reporter)
+                .create({"period_id": self.period.id})
+            )
+
+            def forget():
+                self.env.flush_all()
+                self.env["kommune.reporting.export"].invalidate_model()
+                self.env["kommune.funding.period"].invalidate_model()
+
+            forget()
+            wizard.action_download_xlsx()  # the user's groups and rules, once
+
+            for action in (wizard.action_download_xlsx, wizard.action_download_csv):
+                forget()
+                with self.assertQueryCount(2):  # the wizard, its period's name
+                    url = action()["url"]
+                self.assertIn(self.period.name.replace(" ", "_"), url)
+            forget()
+            # The participant list alone: the indicator table would take dozens more.
+            with self.assertQueryCount(7):
+                self.assertTrue(wizard.csv_file)
+
     def test_only_reporting_exports(self):
         for user in (self.user, self.manager):
             with self.assertRaises(AccessError):
