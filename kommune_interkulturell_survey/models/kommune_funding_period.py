@@ -58,6 +58,8 @@ class KommuneFundingPeriod(models.Model):
         """:meth:`_get_feedback_figures` of every period of ``self`` (saved ones), in
         one query: ``{period id: figures}``."""
         periods = self.filtered("id")
+        if not periods:
+            return {}
         self.env.flush_all()
         local_day = SQL("(t.date_end AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", REPORTING_TZ)
         # Only the points of rating statements count, as for the training's own results.
