@@ -12,7 +12,8 @@ import os
 import pstats
 import time
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+
+from invitation_seed import seed_invited_persons
 
 from odoo.addons.kommune_interkulturell.tests.common_smtp import SmtpSink
 from odoo.modules import module as odoo_module
@@ -81,39 +82,7 @@ def _bench(env, sink):
             "sequence": 0,
         }
     )
-    organization = env["res.partner"].create(
-        {
-            "name": "Bench Campaign MO",
-            "is_company": True,
-            "organization_type_id": env.ref("kommune_interkulturell.organization_type_mo").id,
-        }
-    )
-    persons = env["res.partner"].create(
-        [
-            {
-                "name": f"Bench Person {index}",
-                "parent_id": organization.id,
-                "email": f"bench.campaign.{index}@bench.example.org",
-                "lang": "de_DE",
-            }
-            for index in range(PERSONS)
-        ]
-    )
-    purpose = env.ref("kommune_interkulturell.consent_purpose_invitation")
-    env["kommune.consent"].create(
-        [{"partner_id": person.id, "purpose_id": purpose.id} for person in persons]
-    )
-    training = env["kommune.training"].create(
-        {
-            "name": "Bench Kampagne",
-            "seats_max": 0,
-            "stage_id": env.ref("kommune_interkulturell.training_stage_open").id,
-        }
-    )
-    start = datetime(2031, 5, 5, 8, 0)
-    env["kommune.training.session"].create(
-        {"training_id": training.id, "start": start, "stop": start + timedelta(hours=3)}
-    )
+    organization, persons, training = seed_invited_persons(env, "Campaign", PERSONS)
     env.flush_all()
 
     wizard = env["kommune.campaign.invite"].create(

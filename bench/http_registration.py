@@ -22,10 +22,10 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
+from invitation_seed import seed_invited_persons
 
 import odoo
 import odoo.service.server
@@ -56,39 +56,7 @@ def seed(registry, persons_count):
         # For this run only: the copy of the database is dropped afterwards.
         env["ir.config_parameter"].set_param(RATE_LIMIT_PARAM, "1000000")
         env["ir.config_parameter"].set_param("mail.catchall.domain", "bench.example.org")
-        organization = env["res.partner"].create(
-            {
-                "name": "Bench HTTP MO",
-                "is_company": True,
-                "organization_type_id": env.ref("kommune_interkulturell.organization_type_mo").id,
-            }
-        )
-        persons = env["res.partner"].create(
-            [
-                {
-                    "name": f"Bench HTTP Person {index}",
-                    "parent_id": organization.id,
-                    "email": f"bench.http.{index}@bench.example.org",
-                    "lang": "de_DE",
-                }
-                for index in range(persons_count)
-            ]
-        )
-        purpose = env.ref("kommune_interkulturell.consent_purpose_invitation")
-        env["kommune.consent"].create(
-            [{"partner_id": person.id, "purpose_id": purpose.id} for person in persons]
-        )
-        training = env["kommune.training"].create(
-            {
-                "name": "Bench HTTP Schulung",
-                "seats_max": 0,
-                "stage_id": env.ref("kommune_interkulturell.training_stage_open").id,
-            }
-        )
-        start = datetime(2031, 5, 5, 8, 0)
-        env["kommune.training.session"].create(
-            {"training_id": training.id, "start": start, "stop": start + timedelta(hours=3)}
-        )
+        organization, persons, training = seed_invited_persons(env, "HTTP", persons_count)
         wizard = env["kommune.campaign.invite"].create(
             {"training_id": training.id, "organization_ids": [(6, 0, organization.ids)]}
         )

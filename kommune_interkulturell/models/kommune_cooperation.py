@@ -129,12 +129,14 @@ class KommuneCooperation(models.Model):
         string="Organisations Count", compute="_compute_organization_count"
     )
     # Stored so that the pipeline cards show the members without reading and formatting
-    # every organisation; renames and member changes recompute it through the depends.
+    # every organisation; renames, archiving, member and company changes recompute it
+    # through the depends (a merge of contacts too: Odoo's wizard writes the contact kept).
     organization_names = fields.Char(
         string="Organisation Names",
         compute="_compute_organization_names",
         store=True,
-        help="The member organisations' names, as the pipeline cards show them.",
+        help="The active member organisations' names, as the pipeline cards show them: "
+        "those shared between companies or of the cooperation's company.",
     )
 
     # Content
@@ -256,10 +258,21 @@ class KommuneCooperation(models.Model):
         for coop in self:
             coop.partner_ids = coop.member_ids.partner_id
 
-    @api.depends("partner_ids.name")
+    @api.depends("partner_ids.name", "partner_ids.active", "partner_ids.company_id", "company_id")
     def _compute_organization_names(self):
+        # As the organisations' tags did: archived ones are left out. A stored text
+        # reaches whoever reads the cooperation, past the contacts' record rules: it
+        # names only the organisations every reader of the cooperation may read (shared,
+        # or of its company or a parent company); a member moved to another company
+        # later stays in the members' list for those who may read it.
         for coop in self:
-            coop.organization_names = ", ".join(sorted(coop.partner_ids.mapped("name")))
+            companies = coop.company_id.parent_ids
+            readable = coop.partner_ids.filtered(
+                lambda partner, companies=companies: (
+                    partner.active and (not partner.company_id or partner.company_id in companies)
+                )
+            )
+            coop.organization_names = ", ".join(sorted(readable.mapped("name")))
 
     @api.depends("partner_ids")
     def _compute_organization_count(self):

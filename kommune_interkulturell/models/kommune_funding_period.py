@@ -22,6 +22,9 @@ BREAKDOWNS = (
     "target_audience",
 )
 SPECIAL_BREAKDOWNS = ("disability", "minority")
+# The files for the funder leave the app: below this many persons a count of a special
+# category could point at the very person, so they print "< 5" instead.
+SMALL_COUNT = 5
 
 
 class KommuneFundingPeriod(models.Model):
@@ -469,8 +472,10 @@ class KommuneFundingPeriod(models.Model):
         """The period's figures as the funder receives them: the XLSX indicator table
         and the PDF summary are both written from this, so they always agree.
 
-        Bridges add their rows to ``indicators`` and their tables to ``sections``
-        (extend this method, call super).
+        Both leave the app: the counts of the special categories are printed as
+        ``"< 5"`` below five persons (the Reporting dashboard keeps the exact counts,
+        for the Reporting group only). Bridges add their rows to ``indicators`` and
+        their tables to ``sections`` (extend this method, call super).
 
         :return: dict of ``quarters`` (labels), ``indicators`` (``[(label, [period,
             quarter 1, ...])]``) and ``sections`` (``[{"key", "title", "header",
@@ -489,6 +494,8 @@ class KommuneFundingPeriod(models.Model):
         breakdown_rows = []
         for column, counts in figures["breakdowns"].items():
             field = Dashboard._fields[column]
+            if column in SPECIAL_BREAKDOWNS:
+                counts = self._suppress_small_counts(counts)
             for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
                 breakdown_rows.append(
                     [field._description_string(self.env), self._format_value(field, value), count]
@@ -526,6 +533,23 @@ class KommuneFundingPeriod(models.Model):
                 },
             ],
         }
+
+    @api.model
+    def _suppress_small_counts(self, counts):
+        """The counts of one breakdown as the funder's files show them: 1 to 4 persons
+        as ``"< 5"``. When a single count is hidden, the smallest other one is hidden
+        too (``"≥ 5"``): the total of participants minus the counts shown would give
+        it away.
+
+        :param dict counts: ``{value: count}``
+        :return: ``{value: count or text}``
+        """
+        small = [value for value, count in counts.items() if 0 < count < SMALL_COUNT]
+        hidden = dict.fromkeys(small, f"< {SMALL_COUNT}")
+        others = [value for value in counts if value not in hidden]
+        if len(small) == 1 and others:
+            hidden[min(others, key=lambda value: counts[value])] = f"≥ {SMALL_COUNT}"
+        return {value: hidden.get(value, count) for value, count in counts.items()}
 
     def _format_value(self, field, value):
         if value is None:

@@ -1,4 +1,15 @@
+import io
+
+from PyPDF2 import PdfReader
+
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+
+def pdf_text(content):
+    """The text of a rendered PDF, pages joined, every run of whitespace one space."""
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
+    )
 
 
 class KommuneCommon(TransactionCase):

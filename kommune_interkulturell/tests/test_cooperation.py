@@ -3,7 +3,7 @@ from datetime import timedelta
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -283,13 +283,7 @@ class TestCooperationForm(CooperationCommon):
         # The pipeline card shows the members through a stored text: it must follow
         # added and removed members and renamed organisations, read back from the database.
         coop = self.cooperation.with_user(self.user)
-
-        def card_names():
-            self.env.flush_all()
-            self.env.invalidate_all()
-            [card] = coop.web_read({"organization_names": {}})
-            return card["organization_names"]
-
+        card_names = self.card_names
         self.assertEqual(card_names(), "Test Bezirksamt Spandau – Integration, Test MO Brücke e.V.")
         coop.member_ids = [Command.create({"partner_id": self.labour_actor.id})]
         self.assertIn("Test Unternehmensverbund Mitte", card_names())
@@ -299,6 +293,57 @@ class TestCooperationForm(CooperationCommon):
         self.assertNotIn("Test MO Brücke e.V.", names)
         coop.member_ids.filtered(lambda member: member.partner_id == self.administration).unlink()
         self.assertEqual(card_names(), "Test MO Neue Brücke e.V., Test Unternehmensverbund Mitte")
+
+    def card_names(self, user=None):
+        """The card's organisation names as the web client reads them from the
+        database."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        [card] = self.cooperation.with_user(user or self.user).web_read({"organization_names": {}})
+        return card["organization_names"]
+
+    def test_card_organisation_names_after_a_merge(self):
+        """Merging the member organisation into another contact, or a member of another
+        cooperation into it, moves the rows in SQL: the card names the contact kept
+        (Odoo's wizard writes it afterwards, which computes the names again)."""
+        duplicate = self.env["res.partner"].create({"name": "Test MO Bruecke", "is_company": True})
+        other = self._create_cooperation(
+            "Test Kooperation Dublette", member_ids=[Command.create({"partner_id": duplicate.id})]
+        )
+        kept = self.env["res.partner"].create({"name": "Test MO Brücke (neu)", "is_company": True})
+        Wizard = self.env["base.partner.merge.automatic.wizard"]
+        Wizard._merge((self.mo | kept).ids, kept)
+        self.assertEqual(
+            self.card_names(), "Test Bezirksamt Spandau – Integration, Test MO Brücke (neu)"
+        )
+        Wizard._merge((duplicate | kept).ids, kept)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(other.organization_names, "Test MO Brücke (neu)")
+
+    def test_card_organisation_names_archived_member(self):
+        """An archived organisation leaves the card, as it left the organisations'
+        tags, and comes back once unarchived."""
+        names = self.card_names()
+        self.mo.action_archive()
+        self.assertEqual(self.card_names(), "Test Bezirksamt Spandau – Integration")
+        self.assertNotIn(self.mo, self.cooperation.with_user(self.user).partner_ids)
+        self.mo.action_unarchive()
+        self.assertEqual(self.card_names(), names)
+
+    def test_card_organisation_names_only_readable_ones(self):
+        """The stored text bypasses the contacts' record rules: a member organisation
+        moved to another company is no longer named to users of the cooperation's
+        company, who may not read it."""
+        other_company = self.env["res.company"].create({"name": "Andere Gesellschaft"})
+        self.mo.company_id = other_company
+        with self.assertRaises(AccessError):
+            self.mo.with_user(self.user).read(["name"])
+        self.assertEqual(self.card_names(), "Test Bezirksamt Spandau – Integration")
+        self.mo.company_id = self.cooperation.company_id
+        self.assertEqual(
+            self.card_names(), "Test Bezirksamt Spandau – Integration, Test MO Brücke e.V."
+        )
 
     def test_form_end_before_start(self):
         form = Form(self.cooperation.with_user(self.user))

@@ -1,10 +1,8 @@
-import io
 import json
-
-from PyPDF2 import PdfReader
 
 from odoo.tests import HttpCase, tagged
 
+from .common import pdf_text
 from .common_privacy import PrivacyCommon
 
 REPORT = "kommune_interkulturell.report_personal_data"
@@ -31,9 +29,7 @@ class TestSubjectAccessDownloads(PrivacyCommon, HttpCase):
             ._render_qweb_pdf(REPORT, res_ids=self.person.ids)
         )
         self.assertEqual(content_type, "pdf")
-        text = " ".join(
-            " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
-        )
+        text = pdf_text(content)
         self.assertIn(self.person.name, text)
         self.assertIn("Auskunft", text, "German wording")
         self.assertIn("Test Kooperation Datenschutz", text)

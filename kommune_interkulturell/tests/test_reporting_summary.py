@@ -1,11 +1,9 @@
-import io
-
 from freezegun import freeze_time
-from PyPDF2 import PdfReader
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from .common import pdf_text
 from .common_reporting import AFTER, KommuneReportingNetworkCommon
 
 REPORT = "kommune_interkulturell.action_report_funding_period_summary"
@@ -35,8 +33,7 @@ class TestReportingSummary(KommuneReportingNetworkCommon, HttpCase):
     def test_pdf_has_the_figures(self):
         content, content_type = self.render(self.reporter)
         self.assertEqual(content_type, "pdf")
-        reader = PdfReader(io.BytesIO(content))
-        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        text = pdf_text(content)
         self.assertIn("Test Periode 2031", text)
         self.assertIn("2031-Q1 2031-Q2 2031-Q3 2031-Q4", text)
         # The fixture's figures, period then Q1 to Q4 (as in the XLSX's test).
@@ -59,6 +56,45 @@ class TestReportingSummary(KommuneReportingNetworkCommon, HttpCase):
         for label, values in data["indicators"]:
             cells = " ".join(str(self.period._format_report_number(value)) for value in values)
             self.assertIn(f"{label} {cells}", text)
+
+    def test_small_special_category_counts_are_hidden(self):
+        """One participant said yes to disability: in a file that leaves the app a
+        count of 1 to 4 of a special category could name them. The PDF and the XLSX
+        (same data) print "< 5"; the Reporting dashboard keeps the exact count."""
+        content, _content_type = self.render(self.reporter)
+        text = pdf_text(content)
+        self.assertIn("Behinderung Ja < 5", text)
+        self.assertIn("Behinderung Nicht beantwortet < 5", text)
+        self.assertNotIn("Behinderung Ja 1", text)
+        self.assertIn("Geschlecht Weiblich 1", text, "other breakdowns stay exact")
+        with freeze_time(AFTER):
+            period = self.period.with_user(self.reporter)
+            data = period._get_report_data()
+            exact = period._get_indicators(breakdowns=True)["breakdowns"]
+        (breakdowns,) = [s for s in data["sections"] if s["key"] == "breakdowns"]
+        special = [row for row in breakdowns["rows"] if row[0] in ("Disability", "Minority")]
+        self.assertEqual(
+            sorted(map(tuple, special)),
+            [("Disability", "Not answered", "< 5"), ("Disability", "Yes", "< 5")]
+            + [("Minority", "Not answered", "< 5")],
+        )
+        self.assertEqual(exact["disability"], {"yes": 1, None: 2})
+
+    def test_single_small_count_hides_a_second_one(self):
+        """The total of participants minus the counts shown must not give a hidden
+        count away."""
+        Period = self.env["kommune.funding.period"]
+        self.assertEqual(
+            Period._suppress_small_counts({"yes": 2, "no": 40, None: 8}),
+            {"yes": "< 5", "no": 40, None: "≥ 5"},
+        )
+        self.assertEqual(
+            Period._suppress_small_counts({"yes": 1, "no": 3, None: 30}),
+            {"yes": "< 5", "no": "< 5", None: 30},
+        )
+        self.assertEqual(
+            Period._suppress_small_counts({"yes": 12, "no": 40}), {"yes": 12, "no": 40}
+        )
 
     def test_only_reporting_prints_it(self):
         for user in (self.user, self.manager):

@@ -6,6 +6,7 @@ from PyPDF2 import PdfReader
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from .common import pdf_text
 from .common_reporting import START_2031, KommuneReportingCommon
 
 REPORT = "kommune_interkulturell.action_report_training_attendance_list"
@@ -39,7 +40,7 @@ class TestTrainingAttendanceList(KommuneReportingCommon, HttpCase):
         reader = PdfReader(io.BytesIO(content))
         page = reader.pages[0]
         self.assertGreater(float(page.mediabox.width), float(page.mediabox.height), "landscape")
-        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        text = pdf_text(content)
         self.assertIn("Test Unterschriftenliste", text)
         self.assertIn("Rathaus Neukölln, Raum 101", text)
         self.assertIn("Test Trainerin Extern", text)

@@ -48,25 +48,33 @@ class KommuneReportingExport(models.TransientModel):
     _description = "Funder Reporting: Export"
 
     period_id = fields.Many2one("kommune.funding.period", string="Funding Period", required=True)
-    xlsx_file = fields.Binary(string="Indicator Table", compute="_compute_files")
-    xlsx_filename = fields.Char(compute="_compute_files")
-    csv_file = fields.Binary(string="Participant List", compute="_compute_files")
-    csv_filename = fields.Char(compute="_compute_files")
+    # Each file is computed only when it is downloaded, the names without either.
+    xlsx_file = fields.Binary(string="Indicator Table", compute="_compute_xlsx_file")
+    xlsx_filename = fields.Char(compute="_compute_filenames")
+    csv_file = fields.Binary(string="Participant List", compute="_compute_csv_file")
+    csv_filename = fields.Char(compute="_compute_filenames")
+
+    @api.depends("period_id.name")
+    def _compute_filenames(self):
+        for wizard in self:
+            name = wizard.period_id.name
+            slug = "".join(char if char.isalnum() else "_" for char in name or "")
+            wizard.xlsx_filename = f"indicators_{slug}.xlsx" if name else False
+            wizard.csv_filename = f"participants_{slug}.csv" if name else False
 
     @api.depends("period_id")
-    def _compute_files(self):
+    def _compute_xlsx_file(self):
         for wizard in self:
-            period = wizard.period_id
-            if not period:
-                wizard.update(
-                    xlsx_file=False, xlsx_filename=False, csv_file=False, csv_filename=False
-                )
-                continue
-            slug = "".join(char if char.isalnum() else "_" for char in period.name)
-            wizard.xlsx_file = base64.b64encode(wizard._get_indicator_table())
-            wizard.xlsx_filename = f"indicators_{slug}.xlsx"
-            wizard.csv_file = base64.b64encode(wizard._get_participant_list())
-            wizard.csv_filename = f"participants_{slug}.csv"
+            wizard.xlsx_file = (
+                base64.b64encode(wizard._get_indicator_table()) if wizard.period_id else False
+            )
+
+    @api.depends("period_id")
+    def _compute_csv_file(self):
+        for wizard in self:
+            wizard.csv_file = (
+                base64.b64encode(wizard._get_participant_list()) if wizard.period_id else False
+            )
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -6,6 +6,12 @@ from odoo.addons.kommune_interkulturell.models.kommune_participant_questionnaire
 )
 from odoo.tools import SQL
 
+from .survey_question import RATING_LINE_DOMAIN
+
+# The average of one or two anonymous answers is the respondents' own rating: the files
+# for the funder give the number of answers only.
+MIN_RATING_ANSWERS = 3
+
 
 class KommuneFundingPeriod(models.Model):
     """The satisfaction with the period's trainings, from their anonymous feedback
@@ -32,8 +38,9 @@ class KommuneFundingPeriod(models.Model):
     )
 
     def _compute_feedback_figures(self):
+        figures = self._get_feedback_figures_by_period()
         for period in self:
-            answers, rating = period._get_feedback_figures()["period"] if period.id else (0, 0.0)
+            answers, rating = figures[period.id]["period"] if period.id else (0, 0.0)
             period.feedback_answer_count = answers
             period.feedback_rating = rating
 
@@ -45,52 +52,80 @@ class KommuneFundingPeriod(models.Model):
             ``training_ids`` (trainings with feedback in the period)
         """
         self.ensure_one()
+        return self._get_feedback_figures_by_period()[self.id]
+
+    def _get_feedback_figures_by_period(self):
+        """:meth:`_get_feedback_figures` of every period of ``self`` (saved ones), in
+        one query: ``{period id: figures}``."""
+        periods = self.filtered("id")
+        if not periods:
+            return {}
         self.env.flush_all()
         local_day = SQL("(t.date_end AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", REPORTING_TZ)
+        # Only the points of rating statements count, as for the training's own results.
+        # sudo: the rule as a subquery, in the query below; no answer is read here.
+        rating_lines = self.env["survey.user_input.line"].sudo()._search(RATING_LINE_DOMAIN)
         # In SQL, as the training's own results: survey's tables are not readable by
         # project users, and only the counts and sums leave the database.
         self.env.cr.execute(
             SQL(
                 """
-                SELECT to_char(%(day)s, 'YYYY') || '-Q' || to_char(%(day)s, 'Q'),
+                SELECT p.id, to_char(%(day)s, 'YYYY') || '-Q' || to_char(%(day)s, 'Q'),
                        t.topic_id, ARRAY_AGG(DISTINCT t.id), COUNT(DISTINCT ui.id),
                        COALESCE(SUM(a.answer_score), 0), COUNT(a.id)
-                  FROM kommune_training t
+                  FROM kommune_funding_period p
+                  JOIN kommune_training t
+                    ON t.company_id = p.company_id
+                   AND %(day)s BETWEEN p.date_start AND p.date_end
                   JOIN survey_user_input ui ON ui.survey_id = t.feedback_survey_id
                   LEFT JOIN survey_user_input_line l
-                         ON l.user_input_id = ui.id AND NOT COALESCE(l.skipped, FALSE)
+                         ON l.user_input_id = ui.id AND l.id IN %(rating_lines)s
                   LEFT JOIN survey_question_answer a ON a.id = l.suggested_answer_id
-                 WHERE t.company_id = %(company)s AND ui.state = 'done'
+                 WHERE p.id IN %(periods)s AND ui.state = 'done'
                    AND NOT COALESCE(ui.test_entry, FALSE)
-                   AND %(day)s BETWEEN %(start)s AND %(end)s
-                 GROUP BY 1, 2
+                 GROUP BY 1, 2, 3
                 """,
                 day=local_day,
-                company=self.company_id.id,
-                start=self.date_start,
-                end=self.date_end,
+                rating_lines=rating_lines.subselect(),
+                periods=tuple(periods.ids) or (None,),
             )
         )
-        totals = {"period": [0, 0.0, 0]}
-        quarters = defaultdict(lambda: [0, 0.0, 0])
-        topics = defaultdict(lambda: [0, 0.0, 0])
-        training_ids = set()
-        for quarter, topic_id, trainings, answers, points, statements in self.env.cr.fetchall():
-            training_ids.update(trainings)
-            for sums in (totals["period"], quarters[quarter], topics[topic_id]):
-                sums[0] += answers
-                sums[1] += points
-                sums[2] += statements
+        sums = {
+            period_id: {
+                "period": [0, 0.0, 0],
+                "quarters": defaultdict(lambda: [0, 0.0, 0]),
+                "topics": defaultdict(lambda: [0, 0.0, 0]),
+                "training_ids": set(),
+            }
+            for period_id in periods.ids
+        }
+        for row in self.env.cr.fetchall():
+            period_id, quarter, topic_id, trainings, answers, points, statements = row
+            figures = sums[period_id]
+            figures["training_ids"].update(trainings)
+            for total in (
+                figures["period"],
+                figures["quarters"][quarter],
+                figures["topics"][topic_id],
+            ):
+                total[0] += answers
+                total[1] += points
+                total[2] += statements
 
-        def result(sums):
-            answers, points, statements = sums
+        def result(total):
+            answers, points, statements = total
             return answers, (points / statements if statements else 0.0)
 
         return {
-            "period": result(totals["period"]),
-            "quarters": {label: result(sums) for label, sums in quarters.items()},
-            "topics": {topic_id: result(sums) for topic_id, sums in topics.items()},
-            "training_ids": sorted(training_ids),
+            period_id: {
+                "period": result(figures["period"]),
+                "quarters": {label: result(total) for label, total in figures["quarters"].items()},
+                "topics": {
+                    topic_id: result(total) for topic_id, total in figures["topics"].items()
+                },
+                "training_ids": sorted(figures["training_ids"]),
+            }
+            for period_id, figures in sums.items()
         }
 
     def _get_report_data(self):
@@ -105,7 +140,10 @@ class KommuneFundingPeriod(models.Model):
             ),
             (
                 self.env._("Satisfaction (average, 1 to 4)"),
-                [round(rating, 2)] + [round(quarter[1], 2) for quarter in per_quarter],
+                [
+                    self._format_feedback_rating(*figures)
+                    for figures in [(answers, rating), *per_quarter]
+                ],
             ),
         ]
         Topic = self.env["kommune.training.topic"]
@@ -122,13 +160,20 @@ class KommuneFundingPeriod(models.Model):
                     [
                         Topic.browse(topic_id).display_name if topic_id else self.env._("No topic"),
                         topic_answers,
-                        round(topic_rating, 2),
+                        self._format_feedback_rating(topic_answers, topic_rating),
                     ]
                     for topic_id, (topic_answers, topic_rating) in feedback["topics"].items()
                 ),
             }
         )
         return data
+
+    def _format_feedback_rating(self, answers, rating):
+        """The average as the funder's files show it: ``"n < 3"`` instead of the
+        average of one or two answers."""
+        if 0 < answers < MIN_RATING_ANSWERS:
+            return f"n < {MIN_RATING_ANSWERS}"
+        return round(rating, 2)
 
     def action_open_feedback(self):
         """The trainings with feedback in the period, each with its answers and

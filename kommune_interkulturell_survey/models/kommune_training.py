@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .survey_question import RATING_LINE_DOMAIN
+
 
 class KommuneTraining(models.Model):
     """A training's feedback survey: a copy of the shipped template, linked in the
@@ -58,8 +60,7 @@ class KommuneTraining(models.Model):
                     ("survey_id", "in", surveys.ids),
                     ("user_input_id.state", "=", "done"),
                     ("user_input_id.test_entry", "=", False),
-                    ("skipped", "=", False),
-                    ("suggested_answer_id", "!=", False),
+                    *RATING_LINE_DOMAIN,
                 ],
                 ["survey_id", "suggested_answer_id"],
                 ["__count"],

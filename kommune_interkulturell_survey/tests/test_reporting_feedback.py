@@ -1,9 +1,9 @@
 import base64
-import io
 
 from freezegun import freeze_time
-from PyPDF2 import PdfReader
 
+from odoo import Command
+from odoo.addons.kommune_interkulturell.tests.common import pdf_text
 from odoo.addons.kommune_interkulturell.tests.common_reporting import (
     AFTER,
     KommuneReportingNetworkCommon,
@@ -83,9 +83,16 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         with freeze_time(AFTER):
             data = self.period.with_user(self.reporter)._get_report_data()
         (section,) = [s for s in data["sections"] if s["key"] == "satisfaction_by_topic"]
+        # Averages of fewer than three answers would be the respondents' own rating:
+        # the funder's files give the count only; the exact figures stay in the app.
         self.assertEqual(
             section["rows"],
-            sorted([[self.topic_fundraising.display_name, 2, 2.71], ["No topic", 1, 1.5]]),
+            sorted([[self.topic_fundraising.display_name, 2, "n < 3"], ["No topic", 1, "n < 3"]]),
+        )
+        topics = self.period.with_user(self.reporter)._get_feedback_figures()["topics"]
+        self.assertEqual(
+            {topic: (answers, round(rating, 2)) for topic, (answers, rating) in topics.items()},
+            {self.topic_fundraising.id: (2, 2.71), None: (1, 1.5)},
         )
         answers = self.t1.feedback_survey_id.sudo().user_input_ids
         self.assertFalse(answers.partner_id or any(answers.mapped("email")))
@@ -101,11 +108,18 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         table = {row[0]: row[1:] for row in sheets["Indicators"][2:]}
         self.assertEqual(table["Participants"], [3, 2, 2, 0, 0], "the app's rows stay")
         self.assertEqual(table["Feedback Answers"], [3, 2, 1, 0, 0], "period, then Q1 to Q4")
-        self.assertEqual(table["Satisfaction (average, 1 to 4)"], [2.44, 2.71, 1.5, 0, 0])
+        # Q1 and Q2 have two answers and one: the count, not the average.
+        self.assertEqual(table["Satisfaction (average, 1 to 4)"], [2.44, "n < 3", "n < 3", 0, 0])
         self.assertIn(
-            [self.topic_fundraising.display_name, 2, 2.71], sheets["Satisfaction by Topic"]
+            [self.topic_fundraising.display_name, 2, "n < 3"], sheets["Satisfaction by Topic"]
         )
-        self.assertIn(["No topic", 1, 1.5], sheets["Satisfaction by Topic"])
+        self.assertIn(["No topic", 1, "n < 3"], sheets["Satisfaction by Topic"])
+        quarters = self.period._get_feedback_figures()["quarters"]
+        self.assertEqual(
+            {label: (answers, round(rating, 2)) for label, (answers, rating) in quarters.items()},
+            {"2031-Q1": (2, 2.71), "2031-Q2": (1, 1.5)},
+            "the exact figures behind the table",
+        )
 
     def test_pdf_summary(self):
         with freeze_time(AFTER):
@@ -116,13 +130,13 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
                 ._render_qweb_pdf(REPORT, res_ids=self.period.ids)
             )
         self.assertEqual(content_type, "pdf")
-        reader = PdfReader(io.BytesIO(content))
-        text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+        text = pdf_text(content)
         self.assertIn("Participants 3 2 2 0 0", text)
         self.assertIn("Feedback Answers 3 2 1 0 0", text)
-        self.assertIn("Satisfaction (average, 1 to 4) 2.44 2.71 1.50 0 0", text)
+        self.assertIn("Satisfaction (average, 1 to 4) 2.44 n < 3 n < 3 0 0", text)
         self.assertIn("Satisfaction by Topic", text)
-        self.assertIn(f"{self.topic_fundraising.display_name} 2 2.71", text)
+        self.assertIn(f"{self.topic_fundraising.display_name} 2 n < 3", text)
+        self.assertNotIn("2.71", text)
 
     def test_feedback_figures_query_count(self):
         """One query for the period, its quarters and topics, whatever the volume."""
@@ -133,6 +147,57 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         with self.assertQueryCount(1):
             figures = period._get_feedback_figures()
         self.assertEqual(figures["period"][0], 4)
+
+    def test_only_rating_statements_count(self):
+        """A feedback survey may ask more than the statements: a choice without points
+        (where did you hear of the training) or one of several choices says nothing
+        about satisfaction and leaves the figures as they were."""
+        Question = self.env["survey.question"].sudo()
+        survey = self.t1.feedback_survey_id.sudo()
+        channel = Question.create(
+            {
+                "survey_id": survey.id,
+                "title": "Where did you hear of the training?",
+                "question_type": "simple_choice",
+                "suggested_answer_ids": [
+                    Command.create({"value": "Newsletter"}),
+                    Command.create({"value": "Colleagues"}),
+                ],
+            }
+        )
+        wishes = Question.create(
+            {
+                "survey_id": survey.id,
+                "title": "Which follow-ups would you like?",
+                "question_type": "multiple_choice",
+                "suggested_answer_ids": [
+                    Command.create({"value": "Coaching", "answer_score": 4}),
+                    Command.create({"value": "Network meeting", "answer_score": 4}),
+                ],
+            }
+        )
+        for answer in survey.user_input_ids.filtered(lambda a: a.state == "done"):
+            answer._save_lines(channel, channel.suggested_answer_ids[:1].id)
+            answer._save_lines(wishes, wishes.suggested_answer_ids.ids)
+        self.env.invalidate_all()
+        period = self.period.with_user(self.user)
+        self.assertEqual(period.feedback_answer_count, 3)
+        self.assertEqual(period.feedback_rating, 2.44, "22 points for 9 statements")
+        self.assertEqual(round(self.t1.with_user(self.user).feedback_rating, 2), 2.71)
+
+    def test_card_figures_of_many_periods_in_one_query(self):
+        """The period list computes the card of every period at once."""
+        Period = self.env["kommune.funding.period"].with_user(self.user)
+
+        def count(ids):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            Period.browse(ids).mapped("feedback_rating")
+            return self.cr.sql_log_count - before
+
+        count([self.period.id])  # warm-up
+        self.assertEqual(count([self.period.id, self.period_2030.id]), count([self.period.id]))
 
     def _survey_of(self, training):
         training.action_kommune_create_feedback_survey()
