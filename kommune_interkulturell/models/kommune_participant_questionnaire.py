@@ -36,19 +36,19 @@ EDUCATION_LEVELS = [
 ]
 YES_NO = [("yes", "Yes"), ("no", "No"), NO_ANSWER]
 
-# What a complete questionnaire answers ("no answer" is an answer). The special
-# categories are voluntary and never make a questionnaire incomplete.
-REQUIRED_ANSWERS = (
-    "first_name",
-    "last_name",
-    "zip",
+# The answers of Annex I, in the order of the paper form (and of the funder's
+# participant list).
+ANNEX_ANSWERS = (
     "gender",
-    "employment_status",
     "age_group",
+    "employment_status",
     "education",
     "third_country_national",
     "foreign_background",
 )
+# What a complete questionnaire answers ("no answer" is an answer). The special
+# categories are voluntary and never make a questionnaire incomplete.
+REQUIRED_ANSWERS = ("first_name", "last_name", "zip", *ANNEX_ANSWERS)
 SPECIAL_CATEGORIES = ("disability", "minority")
 QUESTIONNAIRE_STATES = [
     ("no_period", "No funding period"),
