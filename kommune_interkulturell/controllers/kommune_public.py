@@ -152,6 +152,16 @@ class KommunePublicController(http.Controller):
             return None
         return self._render_error("rate_limited", status=429, headers={"Retry-After": str(wait)})
 
+    def _check_request(self, post, token=None):
+        """The page refusing a public request, else None: the rate limits (per address,
+        and per personal link for a form posted on one), then the input of a posted
+        form (see _check_form). Every handler starts with it."""
+        if refused := self._check_rate_limit(token):
+            return refused
+        if request.httprequest.method == "POST":
+            return self._check_form(post)
+        return None
+
     def _check_form(self, post):
         """The 400 page when the submitted form cannot come from our pages (files,
         overlong values), else None. The form's own fields are checked by each page."""

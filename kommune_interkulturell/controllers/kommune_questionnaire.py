@@ -37,7 +37,7 @@ class KommuneQuestionnaireController(KommunePublicController):
     )
     def questionnaire(self, token, **post):
         submitted = request.httprequest.method == "POST"
-        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
+        if refused := self._check_request(post, token):
             return refused
         # sudo: the public user may not read questionnaires; the record is only looked
         # at once the link's signature has proven which questionnaire it was sent for.
