@@ -44,15 +44,13 @@ class KommuneQuestionnaireController(KommunePublicController):
         questionnaire, expired = (
             request.env["kommune.participant.questionnaire"].sudo()._get_from_self_fill_token(token)
         )
-        if not questionnaire:
-            return self._render_error("invalid", status=404)
-        if expired:
-            return self._render_error(
-                "questionnaire_expired",
-                status=410,
-                partner=questionnaire.partner_id,
-                values=self._get_company_values(questionnaire),
-            )
+        if error := self._get_link_error(
+            questionnaire,
+            expired,
+            "questionnaire_expired",
+            values=self._get_company_values(questionnaire),
+        ):
+            return error
         self._set_lang(questionnaire.partner_id)
         if not submitted:
             return self._render_questionnaire_page(token, questionnaire)
