@@ -1,5 +1,3 @@
-import re
-
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -256,23 +254,17 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
 
     def test_every_bad_link_gets_the_same_page(self):
         questionnaire_id, expiry, signature = self.url.rsplit("/", 1)[1].split("-")
-        bad_tokens = [
-            "x",
-            "0-0-" + "0" * 64,
-            f"{questionnaire_id}-{expiry}-{'0' * len(signature)}",
-            f"{self.other_questionnaire.id}-{expiry}-{signature}",
-            f"{questionnaire_id}-{int(expiry) + 1}-{signature}",
-            f"999999999-{expiry}-{signature}",
-            "ä" * 300,
-        ]
-        bodies = set()
-        for token in bad_tokens:
-            with self.subTest(token=token[:40]):
-                response = self.get(f"/kommune/questionnaire/{token}")
-                self.assertFriendly(response, 404)
-                self.assertNotIn("10115", response.text)
-                bodies.add(re.sub(r'csrf_token: "[^"]+"', "", response.text))
-        self.assertEqual(len(bodies), 1, "nothing tells a wrong signature from a wrong id")
+        self.assertBadLinksAlike(
+            "/kommune/questionnaire",
+            [
+                "0-0-" + "0" * 64,
+                f"{questionnaire_id}-{expiry}-{'0' * len(signature)}",
+                f"{self.other_questionnaire.id}-{expiry}-{signature}",
+                f"{questionnaire_id}-{int(expiry) + 1}-{signature}",
+                f"999999999-{expiry}-{signature}",
+            ],
+            hidden=["10115"],
+        )
         # Another person's token does not open or write this questionnaire either.
         response = self.url_open(
             f"/kommune/questionnaire/{self.other_questionnaire.id}-{expiry}-{signature}",
