@@ -289,6 +289,31 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertNotIn("10115", response.text)
         self.assertNotIn("Amal", response.text)
 
+    def test_erased_person_then_a_new_person_with_the_same_address(self):
+        """The erased person's link opens nothing of whoever uses their address next:
+        the old link stays refused, posting it writes nothing, and the new person's
+        own link shows none of the erased person's answers."""
+        self.env["kommune.privacy"]._anonymize(self.person)
+        newcomer = self.env["res.partner"].create(
+            {"name": "Test Neu Gleiche Adresse", "email": "amal@test-q.example.org"}
+        )
+        questionnaire = self.env["kommune.participant.questionnaire"].create(
+            {"partner_id": newcomer.id, "period_id": self.period.id}
+        )
+        questionnaire._send_self_fill_link()
+        self.assertFriendly(self.get(self.url), 404)
+        response = self.url_open(
+            self.url, data={"csrf_token": self.csrf(self.link(questionnaire)), **ANSWERS}
+        )
+        self.assertFriendly(response, 404)
+        self.env.invalidate_all()
+        self.assertFalse(questionnaire.gender)
+        self.assertEqual(questionnaire.self_fill_state, "sent")
+        page = self.get(self.link(questionnaire))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("10115", page.text)
+        self.assertNotRegex(page.text, r'name="disability"[^>]*checked')
+
     def test_fuzz(self):
         """Whatever a script sends: the friendly 400 page, never a traceback."""
         for data in (
