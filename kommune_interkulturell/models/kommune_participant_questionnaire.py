@@ -335,22 +335,11 @@ class KommuneParticipantQuestionnaire(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_registration_states(self, registrations):
-        """The questionnaire state of each registration, as ``{registration id: state}``
-        (see QUESTIONNAIRE_STATES): the questionnaire of its person for the funding period
-        of its training's start, in a few queries for any number of registrations."""
-        return {
-            registration_id: state
-            for registration_id, (state, _questionnaire, _period) in self._get_registration_info(
-                registrations
-            ).items()
-        }
-
-    @api.model
     def _get_registration_info(self, registrations):
         """``{registration id: (state, questionnaire, period)}``: the questionnaire state
-        of each registration (see _get_registration_states), its person's questionnaire
-        for the period (empty when missing) and the period (empty when none)."""
+        of each registration (see QUESTIONNAIRE_STATES), its person's questionnaire for
+        the funding period of its training's start (empty when missing) and the period
+        (empty when none), in a few queries for any number of registrations."""
         registrations = registrations.filtered("id")
         periods = self.env["kommune.funding.period"].search(
             [("company_id", "in", registrations.company_id.ids)]
@@ -546,14 +535,6 @@ class KommuneParticipantQuestionnaire(models.Model):
             for registration in registrations
             if info[registration.id][0] not in ("short_contact", "no_period")
         }
-
-    def _is_short_contact(self):
-        """The person stays below the short-contact hours in the period (see
-        _get_asked_in_period)."""
-        self.ensure_one()
-        return (self.partner_id.id, self.period_id.id) not in self._get_asked_in_period(
-            self.partner_id, self.company_id
-        )
 
     def _send_self_fill_link(self):
         """Give each questionnaire a new link (older ones stop working) and queue the mail
