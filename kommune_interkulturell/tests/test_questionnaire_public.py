@@ -219,6 +219,20 @@ class TestQuestionnairePublicPage(PublicHardeningCases, PublicPagesCommon):
         self.assertFriendly(page, 410)
         self.assertIn("Test Träger Zwei", page.text)
 
+    def test_person_moved_to_another_company(self):
+        """The person's contact moved to another organisation after the link went out:
+        the link still answers the questionnaire of the organisation that asked, under
+        its name, and shows nothing of the other one."""
+        moved_to = self.env["res.company"].create({"name": "Test Träger Neu"})
+        self.person.company_id = moved_to
+        page = self.get(self.url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(self.env.company.name, page.text)
+        self.assertNotIn("Test Träger Neu", page.text)
+        self.assertEqual(self.submit(ANSWERS).status_code, 200)
+        self.assertEqual(self.stored()["gender"], "female")
+        self.assertEqual(self.questionnaire.company_id, self.env.company)
+
     def test_no_answer_needs_no_consent_and_note_in_staff_language(self):
         """ "No answer" on disability and minority needs no consent tick (it discloses
         nothing); the note for staff is in the organisation's language (German), not
