@@ -476,15 +476,27 @@ class KommuneParticipantQuestionnaire(models.Model):
 
     def _get_self_fill_refusals(self):
         """``{questionnaire: reason}`` of the questionnaires whose person may not get the
-        link (see _get_self_fill_refusal_reasons)."""
+        link (see _get_self_fill_refusal_reasons), nor a new one while the answers they
+        gave through the last one wait for staff's check: a new link would take the
+        questionnaire off the list of those to check."""
         reasons = self._get_self_fill_refusal_reasons(
             [(questionnaire.partner_id, questionnaire.period_id) for questionnaire in self]
         )
+        for questionnaire in self.filtered(
+            lambda questionnaire: questionnaire.self_fill_state == "filled"
+        ):
+            reasons.setdefault(
+                (questionnaire.partner_id, questionnaire.period_id), self._get_to_check_reason()
+            )
         return {
             questionnaire: reasons[questionnaire.partner_id, questionnaire.period_id]
             for questionnaire in self
             if (questionnaire.partner_id, questionnaire.period_id) in reasons
         }
+
+    @api.model
+    def _get_to_check_reason(self):
+        return self.env._("filled in by the person: check the answers first")
 
     @api.model
     def _get_self_fill_refusal_reasons(self, pairs):
