@@ -125,19 +125,23 @@ class KommunePublicController(http.Controller):
             error, status, training=training, headers=headers, values=values, partner=partner
         )
 
-    def _get_confirm_error(self, consent, expired):
-        """The error page of a confirmation link whose consent was not found (404) or
-        whose time ran out (410, in the person's language), else None."""
-        if not consent:
+    def _get_link_error(self, record, expired, expired_error="expired", values=None):
+        """The error page of a personal link whose ``record`` was not found (404), or
+        whose time ran out (410, the page ``expired_error`` with ``values``, in the
+        language of the record's person), else None."""
+        if not record:
             return self._render_error("invalid", status=404)
         if expired:
             return self._render_error(
-                "expired",
-                status=410,
-                values={"confirmation_days": CONFIRMATION_DAYS},
-                partner=consent.partner_id,
+                expired_error, status=410, values=values, partner=record.partner_id
             )
         return None
+
+    def _get_confirm_error(self, consent, expired):
+        """The error page of a confirmation link (see _get_link_error), else None."""
+        return self._get_link_error(
+            consent, expired, values={"confirmation_days": CONFIRMATION_DAYS}
+        )
 
     def _check_rate_limit(self, token=None):
         """The 429 page when this address (or this personal link) sent too many
@@ -151,6 +155,16 @@ class KommunePublicController(http.Controller):
         if not wait:
             return None
         return self._render_error("rate_limited", status=429, headers={"Retry-After": str(wait)})
+
+    def _check_request(self, post, token=None):
+        """The page refusing a public request, else None: the rate limits (per address,
+        and per personal link for a form posted on one), then the input of a posted
+        form (see _check_form). Every handler starts with it."""
+        if refused := self._check_rate_limit(token):
+            return refused
+        if request.httprequest.method == "POST":
+            return self._check_form(post)
+        return None
 
     def _check_form(self, post):
         """The 400 page when the submitted form cannot come from our pages (files,

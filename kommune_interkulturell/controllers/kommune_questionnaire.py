@@ -13,18 +13,14 @@ import re
 from odoo import http
 from odoo.http import request
 
-from ..models.kommune_participant_questionnaire import NO_ANSWER, SPECIAL_CATEGORIES
+from ..models.kommune_participant_questionnaire import (
+    ANNEX_ANSWERS,
+    NO_ANSWER,
+    REQUIRED_ANSWERS,
+    SPECIAL_CATEGORIES,
+)
 from .kommune_public import CHECKED_VALUES, MAX_FORM_BYTES, NAME_MAX_LENGTH, KommunePublicController
 
-# The answers of Annex I, in the order of the paper form.
-CHOICE_FIELDS = (
-    "gender",
-    "age_group",
-    "employment_status",
-    "education",
-    "third_country_national",
-    "foreign_background",
-)
 NAME_FIELDS = ("first_name", "last_name")
 # A postcode of the residence, German or foreign (letters, digits, a blank or hyphen).
 ZIP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{1,9}")
@@ -41,22 +37,20 @@ class KommuneQuestionnaireController(KommunePublicController):
     )
     def questionnaire(self, token, **post):
         submitted = request.httprequest.method == "POST"
-        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
+        if refused := self._check_request(post, token):
             return refused
         # sudo: the public user may not read questionnaires; the record is only looked
         # at once the link's signature has proven which questionnaire it was sent for.
         questionnaire, expired = (
             request.env["kommune.participant.questionnaire"].sudo()._get_from_self_fill_token(token)
         )
-        if not questionnaire:
-            return self._render_error("invalid", status=404)
-        if expired:
-            return self._render_error(
-                "questionnaire_expired",
-                status=410,
-                partner=questionnaire.partner_id,
-                values=self._get_company_values(questionnaire),
-            )
+        if error := self._get_link_error(
+            questionnaire,
+            expired,
+            "questionnaire_expired",
+            values=self._get_company_values(questionnaire),
+        ):
+            return error
         self._set_lang(questionnaire.partner_id)
         if not submitted:
             return self._render_questionnaire_page(token, questionnaire)
@@ -96,11 +90,11 @@ class KommuneQuestionnaireController(KommunePublicController):
             if not ZIP_RE.fullmatch(zip_code):
                 errors["zip"] = True
             values["zip"] = zip_code
-        for fname in (*CHOICE_FIELDS, *SPECIAL_CATEGORIES):
+        for fname in (*ANNEX_ANSWERS, *SPECIAL_CATEGORIES):
             value = post.get(fname) or ""
             if value and value not in dict(self._get_choices(questionnaire, fname)):
                 return None, None
-            if not value and fname in CHOICE_FIELDS:
+            if not value and fname in ANNEX_ANSWERS:
                 if fname in answered:
                     continue
                 errors[fname] = True
@@ -130,7 +124,7 @@ class KommuneQuestionnaireController(KommunePublicController):
     def _get_answered(self, questionnaire):
         """The questions (not special categories) with a stored answer, to say so on the
         page without showing it."""
-        return {fname for fname in (*NAME_FIELDS, "zip", *CHOICE_FIELDS) if questionnaire[fname]}
+        return {fname for fname in REQUIRED_ANSWERS if questionnaire[fname]}
 
     def _render_questionnaire_page(
         self, token, questionnaire, form=None, errors=None, saved=False, status=200
@@ -149,7 +143,7 @@ class KommuneQuestionnaireController(KommunePublicController):
                         self._get_choices(questionnaire, fname),
                         questionnaire._fields[fname]._description_help(request.env),
                     )
-                    for fname in CHOICE_FIELDS
+                    for fname in ANNEX_ANSWERS
                 ],
                 "special_questions": [
                     (

@@ -39,7 +39,7 @@ class KommuneSubscriptionController(KommunePublicController):
         max_content_length=MAX_FORM_BYTES,
     )
     def subscribe(self, **post):
-        if refused := self._check_rate_limit() or self._check_form(post):
+        if refused := self._check_request(post):
             return refused
         self._set_lang()
         values, errors = self._validate_subscribe_form(post)
@@ -68,7 +68,7 @@ class KommuneSubscriptionController(KommunePublicController):
         """GET shows a button, its POST confirms: mail scanners open the links of
         incoming mails, and must not confirm in the person's place."""
         submitted = request.httprequest.method == "POST"
-        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
+        if refused := self._check_request(post, token):
             return refused
         consent, expired = self._get_consent(token)
         if error := self._get_confirm_error(consent, expired):

@@ -36,19 +36,19 @@ EDUCATION_LEVELS = [
 ]
 YES_NO = [("yes", "Yes"), ("no", "No"), NO_ANSWER]
 
-# What a complete questionnaire answers ("no answer" is an answer). The special
-# categories are voluntary and never make a questionnaire incomplete.
-REQUIRED_ANSWERS = (
-    "first_name",
-    "last_name",
-    "zip",
+# The answers of Annex I, in the order of the paper form (and of the funder's
+# participant list).
+ANNEX_ANSWERS = (
     "gender",
-    "employment_status",
     "age_group",
+    "employment_status",
     "education",
     "third_country_national",
     "foreign_background",
 )
+# What a complete questionnaire answers ("no answer" is an answer). The special
+# categories are voluntary and never make a questionnaire incomplete.
+REQUIRED_ANSWERS = ("first_name", "last_name", "zip", *ANNEX_ANSWERS)
 SPECIAL_CATEGORIES = ("disability", "minority")
 QUESTIONNAIRE_STATES = [
     ("no_period", "No funding period"),
@@ -335,22 +335,11 @@ class KommuneParticipantQuestionnaire(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _get_registration_states(self, registrations):
-        """The questionnaire state of each registration, as ``{registration id: state}``
-        (see QUESTIONNAIRE_STATES): the questionnaire of its person for the funding period
-        of its training's start, in a few queries for any number of registrations."""
-        return {
-            registration_id: state
-            for registration_id, (state, _questionnaire, _period) in self._get_registration_info(
-                registrations
-            ).items()
-        }
-
-    @api.model
     def _get_registration_info(self, registrations):
         """``{registration id: (state, questionnaire, period)}``: the questionnaire state
-        of each registration (see _get_registration_states), its person's questionnaire
-        for the period (empty when missing) and the period (empty when none)."""
+        of each registration (see QUESTIONNAIRE_STATES), its person's questionnaire for
+        the funding period of its training's start (empty when missing) and the period
+        (empty when none), in a few queries for any number of registrations."""
         registrations = registrations.filtered("id")
         periods = self.env["kommune.funding.period"].search(
             [("company_id", "in", registrations.company_id.ids)]
@@ -487,15 +476,27 @@ class KommuneParticipantQuestionnaire(models.Model):
 
     def _get_self_fill_refusals(self):
         """``{questionnaire: reason}`` of the questionnaires whose person may not get the
-        link (see _get_self_fill_refusal_reasons)."""
+        link (see _get_self_fill_refusal_reasons), nor a new one while the answers they
+        gave through the last one wait for staff's check: a new link would take the
+        questionnaire off the list of those to check."""
         reasons = self._get_self_fill_refusal_reasons(
             [(questionnaire.partner_id, questionnaire.period_id) for questionnaire in self]
         )
+        for questionnaire in self.filtered(
+            lambda questionnaire: questionnaire.self_fill_state == "filled"
+        ):
+            reasons.setdefault(
+                (questionnaire.partner_id, questionnaire.period_id), self._get_to_check_reason()
+            )
         return {
             questionnaire: reasons[questionnaire.partner_id, questionnaire.period_id]
             for questionnaire in self
             if (questionnaire.partner_id, questionnaire.period_id) in reasons
         }
+
+    @api.model
+    def _get_to_check_reason(self):
+        return self.env._("filled in by the person: check the answers first")
 
     @api.model
     def _get_self_fill_refusal_reasons(self, pairs):
@@ -546,14 +547,6 @@ class KommuneParticipantQuestionnaire(models.Model):
             for registration in registrations
             if info[registration.id][0] not in ("short_contact", "no_period")
         }
-
-    def _is_short_contact(self):
-        """The person stays below the short-contact hours in the period (see
-        _get_asked_in_period)."""
-        self.ensure_one()
-        return (self.partner_id.id, self.period_id.id) not in self._get_asked_in_period(
-            self.partner_id, self.company_id
-        )
 
     def _send_self_fill_link(self):
         """Give each questionnaire a new link (older ones stop working) and queue the mail

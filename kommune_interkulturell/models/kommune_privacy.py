@@ -11,6 +11,8 @@ from odoo.tools import (
     is_html_empty,
 )
 
+from .kommune_participant_questionnaire import REQUIRED_ANSWERS, SPECIAL_CATEGORIES
+
 
 class KommunePrivacy(models.AbstractModel):
     """The data-protection tooling of the network (DSGVO) about a person: subject access
@@ -264,11 +266,10 @@ class KommunePrivacy(models.AbstractModel):
                 *("attended_session_count", "attended_hours", "note", "company_id"),
             ],
             "kommune.training.attendance": ["training_id", "session_id", "present"],
+            # Every answer, so that a question added to the form is in the person's copy.
             "kommune.participant.questionnaire": [
-                *("period_id", "date_entry", "first_name", "last_name", "zip", "gender"),
-                *("employment_status", "age_group", "education", "third_country_national"),
-                *("foreign_background", "special_consent", "special_consent_date"),
-                *("disability", "minority", "company_id"),
+                *("period_id", "date_entry", *REQUIRED_ANSWERS),
+                *("special_consent", "special_consent_date", *SPECIAL_CATEGORIES, "company_id"),
             ],
             "kommune.training": ["name", "topic_id", "date_begin", "date_end", "company_id"],
             "kommune.cooperation.member": [
@@ -293,18 +294,32 @@ class KommunePrivacy(models.AbstractModel):
     def _export_row(self, record, fnames):
         """One record as ``[(field name, label, value, display)]``: labels in the user's
         language, values ready for JSON, display texts for the PDF. The building block
-        of every section of the export. Fields the user may not read (e.g. special
-        categories outside the Reporting group) are left out, not refused."""
-        return [
-            (
-                fname,
-                record._fields[fname]._description_string(self.env),
-                self._export_value(record, fname),
-                self._export_display(record, fname),
-            )
-            for fname in fnames
-            if fname in record._fields and record._has_field_access(record._fields[fname], "read")
-        ]
+        of every section of the export.
+
+        The fields the user may not read (the special categories outside the Reporting
+        group) are neither refused nor silently left out - a missing answer would read
+        as "not recorded" in the person's copy, which must be complete (Art. 15 DSGVO):
+        the row names them under ``withheld``."""
+        readable, withheld = [], []
+        for fname in fnames:
+            if fname not in record._fields:
+                continue
+            field = record._fields[fname]
+            if record._has_field_access(field, "read"):
+                readable.append(
+                    (
+                        fname,
+                        field._description_string(self.env),
+                        self._export_value(record, fname),
+                        self._export_display(record, fname),
+                    )
+                )
+            else:
+                withheld.append(field._description_string(self.env))
+        if withheld:
+            label = self.env._("Withheld (only the Reporting group may export it)")
+            readable.append(("withheld", label, withheld, ", ".join(withheld)))
+        return readable
 
     @api.model
     def _export_display(self, record, fname):

@@ -379,8 +379,9 @@ class KommuneTrainingRegistration(models.Model):
     def action_send_questionnaire_link(self):
         """Mail the personal questionnaire link to these registrations' people, creating
         their questionnaire for the training's funding period where it is missing.
-        Nobody is asked outside a period or below the short-contact hours; the others
-        who may not get the link are named."""
+        Nobody is asked outside a period, below the short-contact hours or again once
+        the questionnaire is complete (or filled in and not yet checked); the others who
+        may not get the link are named."""
         Questionnaire = self.env["kommune.participant.questionnaire"]
         labels = dict(self._fields["questionnaire_state"]._description_selection(self.env))
         refusals = {}
@@ -388,8 +389,11 @@ class KommuneTrainingRegistration(models.Model):
         info = Questionnaire._get_registration_info(self)
         for registration in self:
             state, questionnaire, period = info[registration.id]
-            if state in ("no_period", "short_contact"):
+            if state in ("no_period", "short_contact", "complete"):
                 refusals[registration.partner_id] = labels[state]
+                continue
+            if questionnaire.self_fill_state == "filled":
+                refusals[registration.partner_id] = questionnaire._get_to_check_reason()
                 continue
             questionnaires.setdefault((registration.partner_id, period), questionnaire)
         # Checked before a questionnaire is created: who is refused gets no new record.

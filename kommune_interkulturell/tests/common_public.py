@@ -46,6 +46,21 @@ class PublicPagesCommon(HttpCase):
         for header, value in SECURITY_HEADERS.items():
             self.assertEqual(response.headers.get(header), value, header)
 
+    def assertBadLinksAlike(self, path, tokens, hidden=()):
+        """Each of ``tokens`` (with a malformed and an overlong one) opened under
+        ``path`` gets the friendly 404 page, showing none of the texts ``hidden``, and
+        the same page for all: nothing tells a wrong signature from a wrong id."""
+        bodies = set()
+        for token in ("x", *tokens, "ä" * 300):
+            with self.subTest(token=token[:40]):
+                response = self.get(f"{path}/{token}")
+                self.assertFriendly(response, 404)
+                for text in hidden:
+                    self.assertNotIn(text, response.text)
+                # The session's CSRF token in the page's head carries a timestamp.
+                bodies.add(re.sub(r'csrf_token: "[^"]+"', "", response.text))
+        self.assertEqual(len(bodies), 1, "nothing tells a wrong signature from a wrong id")
+
 
 class PublicHardeningCases:
     """What every public page does with hostile or broken requests, tried on the page

@@ -103,6 +103,11 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
                 )
             with self.assertRaises(AccessError):
                 mine.formatted_read_group([], ["disability"], ["__count"])
+            # Nor through the export (refused as a whole or for the field: AccessError
+            # is a UserError).
+            with self.assertRaises(UserError):
+                mine.export_data(["partner_id", "disability"])
+            self.assertNotIn("disability", mine.fields_get())
         self.assertEqual(questionnaire.with_user(self.reporter).disability, "yes")
         self.assertEqual(
             questionnaire.with_user(self.reporter).search_count([("disability", "=", "yes")]), 1

@@ -310,3 +310,32 @@ class TestPartnerMerge(PrivacyCommon):
         self.assertEqual(str(kept.special_consent_date), "2031-03-01")
         self.assertEqual(kept.minority, "no")
         self.assertFalse(kept.disability, "not given under this row's consent")
+
+    def test_questionnaire_link_of_the_duplicate_ends(self):
+        """A link sent to the duplicate's questionnaire was signed for that contact: it
+        no longer opens after the merge, and the questionnaire, now the kept person's,
+        no longer shows a link out with its date (staff send the person a new one). The
+        kept person's own link keeps working."""
+        Period = self.env["kommune.funding.period"]
+        Period.search([]).action_archive()
+        period = Period.create(
+            {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"}
+        )
+        other_period = Period.create(
+            {"name": "Test Periode 2032", "date_start": "2032-01-01", "date_end": "2032-12-31"}
+        )
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        moved = Questionnaire.create({"partner_id": self.duplicate.id, "period_id": period.id})
+        own = Questionnaire.create({"partner_id": self.person.id, "period_id": other_period.id})
+        (moved | own)._send_self_fill_link()
+        moved_token = moved._get_self_fill_token()
+        own_token = own._get_self_fill_token()
+
+        self.merge(self.duplicate, self.person, dst=self.person)
+
+        self.env.invalidate_all()
+        self.assertEqual(moved.partner_id, self.person)
+        self.assertFalse(Questionnaire._get_from_self_fill_token(moved_token)[0])
+        self.assertFalse(moved.self_fill_expiry, "no date of a link that does not open")
+        self.assertFalse(moved.self_fill_state, "no link is out")
+        self.assertEqual(Questionnaire._get_from_self_fill_token(own_token), (own, False))

@@ -67,6 +67,40 @@ class TestSubjectAccess(PrivacyCommon):
         self.assertTrue(data["mail_delivery"], "the mails sent to them")
         self.assertEqual(data["mail_delivery"][0]["notification_type"], "Email")
 
+    def test_questionnaire_special_categories_are_named_when_withheld(self):
+        """The person's questionnaire is in their copy. Disability and minority are
+        the Reporting group's: a manager without it exports the copy naming these
+        questions as withheld (never silently missing, which would read as "not
+        recorded"); a manager of the Reporting group exports the answers."""
+        self.env["kommune.funding.period"].search([]).action_archive()
+        period = self.env["kommune.funding.period"].create(
+            {"name": "Test Periode Auskunft", "date_start": "2031-01-01", "date_end": "2031-12-31"}
+        )
+        self.env["kommune.participant.questionnaire"].create(
+            {
+                "partner_id": self.person.id,
+                "period_id": period.id,
+                "gender": "female",
+                "special_consent": True,
+                "disability": "yes",
+            }
+        )
+        (row,) = json.loads(base64.b64decode(self.export().json_file))["data"]["questionnaires"]
+        self.assertEqual(row["gender"], "Female")
+        self.assertEqual(row["period_id"], "Test Periode Auskunft")
+        for fname in ("disability", "minority", "special_consent"):
+            self.assertNotIn(fname, row)
+        self.assertEqual(
+            row["withheld"],
+            ["Consent to Special Categories", "Consent Given On", "Disability", "Minority"],
+        )
+        self.manager.group_ids |= self.env.ref("kommune_interkulturell.group_kommune_reporting")
+        (row,) = json.loads(base64.b64decode(self.export().json_file))["data"]["questionnaires"]
+        self.assertEqual(row["disability"], "Yes")
+        self.assertIsNone(row["minority"])
+        self.assertIs(row["special_consent"], True)
+        self.assertNotIn("withheld", row)
+
     def test_export_is_logged(self):
         Log = self.env["kommune.privacy.log"]
         before = Log.search_count([])

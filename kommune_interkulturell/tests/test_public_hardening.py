@@ -1,5 +1,3 @@
-import re
-
 from odoo.tests import tagged
 
 from ..controllers.kommune_public import TOKEN_POST_LIMIT
@@ -87,22 +85,15 @@ class TestPublicHardening(PublicHardeningCases, PublicPagesCommon):
                 "confirmation_pending": True,
             }
         )
-        bad_tokens = [
-            "x",
-            "0-0-" + "0" * 32,
-            f"{consent_id}-{expiry}-{'0' * len(signature)}",
-            f"{other.id}-{expiry}-{signature}",
-            f"999999999-{expiry}-{signature}",
-            "ä" * 300,
-        ]
-        bodies = set()
-        for token in bad_tokens:
-            with self.subTest(token=token[:40]):
-                response = self.get(f"{SUBSCRIBE}/confirm/{token}")
-                self.assertFriendly(response, 404)
-                # The session's CSRF token in the page's head carries a timestamp.
-                bodies.add(re.sub(r'csrf_token: "[^"]+"', "", response.text))
-        self.assertEqual(len(bodies), 1, "nothing tells a wrong signature from a wrong id")
+        self.assertBadLinksAlike(
+            f"{SUBSCRIBE}/confirm",
+            [
+                "0-0-" + "0" * 32,
+                f"{consent_id}-{expiry}-{'0' * len(signature)}",
+                f"{other.id}-{expiry}-{signature}",
+                f"999999999-{expiry}-{signature}",
+            ],
+        )
         self.assertEqual(self.consent.state, "pending")
 
     # ------------------------------------------------------------

@@ -177,6 +177,41 @@ class TestQuestionnaireSelfFill(KommuneReportingCommon):
         with self.assertRaisesRegex(UserError, "Short contact"):
             evening.registration_ids.with_user(self.user).action_send_questionnaire_link()
 
+    def test_answers_to_check_are_not_sent_again(self):
+        """The person filled the questionnaire in: until staff checked it, no new link
+        (neither from the questionnaire nor from the registrations) takes it off the
+        list of answers to check. A complete questionnaire is not asked again."""
+        self.questionnaire._send_self_fill_link()
+        self.questionnaire._self_fill_submit({"gender": "female"})
+        mails = self.sent_mails(self.questionnaire)
+        with self.assertRaisesRegex(UserError, "check the answers first"):
+            self.questionnaire.with_user(self.user).action_send_self_fill_link()
+        action = self.seminar.registration_ids.with_user(self.user).action_send_questionnaire_link()
+        self.assertIn(self.person.name, action["params"]["message"])
+        self.assertIn("check the answers first", action["params"]["message"])
+        self.assertEqual(self.questionnaire.self_fill_state, "filled")
+        self.assertEqual(self.sent_mails(self.questionnaire), mails)
+        self.assertEqual(self.other_questionnaire.self_fill_state, "sent", "the others get it")
+        # Checked, and complete: the registrations do not ask the person again.
+        self.questionnaire.action_mark_self_fill_checked()
+        self.questionnaire.write(
+            {
+                "first_name": "Amal",
+                "last_name": "Haddad",
+                "zip": "12043",
+                "age_group": "30_54",
+                "employment_status": "employed",
+                "education": "no_answer",
+                "third_country_national": "yes",
+                "foreign_background": "no_answer",
+            }
+        )
+        self.assertTrue(self.questionnaire.is_complete)
+        action = self.seminar.registration_ids.with_user(self.user).action_send_questionnaire_link()
+        self.assertIn(f"{self.person.name} (Complete)", action["params"]["message"])
+        self.assertEqual(self.questionnaire.self_fill_state, "checked")
+        self.assertEqual(self.sent_mails(self.questionnaire), mails)
+
     def test_composer_cannot_produce_a_link(self):
         """A colleague picks the link's template in the chatter's composer, or creates
         the composer over RPC, to read its body: the body holds no link, live or not."""

@@ -53,6 +53,12 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
         retick = self._kommune_merge_registrations(partners)
         self._kommune_merge_members(partners)
         self._kommune_merge_questionnaires(partners)
+        # A questionnaire link is signed for its contact: moved to the contact kept, the
+        # duplicates' links no longer open, and their questionnaires must not show them
+        # as sent (staff send the person a new one).
+        env["kommune.participant.questionnaire"].search(
+            [("partner_id", "in", src_partners.ids)]
+        )._revoke_self_fill_link()
         result = super()._update_foreign_keys(src_partners, dst_partner)
         # Now that the consents belong to the contact kept.
         env.invalidate_all()

@@ -10,18 +10,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import hmac
 
-from ..models.kommune_participant_questionnaire import SPECIAL_CATEGORIES
+from ..models.kommune_participant_questionnaire import ANNEX_ANSWERS, SPECIAL_CATEGORIES
 
 PSEUDONYM_SCOPE = "kommune_interkulturell.reporting_pseudonym"
-# The questionnaire's answers in the participant list, in the funder's order.
-ANSWER_COLUMNS = (
-    "gender",
-    "age_group",
-    "employment_status",
-    "education",
-    "third_country_national",
-    "foreign_background",
-)
 # Spreadsheets read a cell starting with one of these as a formula (as Odoo's own CSV
 # export does, such a cell is quoted).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -186,7 +177,7 @@ class KommuneReportingExport(models.TransientModel):
             "pseudonym",
             "period",
             "entry_date",
-            *ANSWER_COLUMNS,
+            *ANNEX_ANSWERS,
             *(SPECIAL_CATEGORIES if special else ()),
             "hours",
             "attendances",
@@ -199,7 +190,7 @@ class KommuneReportingExport(models.TransientModel):
             questionnaire = questionnaires.get(partner_id)
             answers = [
                 (questionnaire[fname] or "") if questionnaire else ""
-                for fname in ANSWER_COLUMNS + (SPECIAL_CATEGORIES if special else ())
+                for fname in ANNEX_ANSWERS + (SPECIAL_CATEGORIES if special else ())
             ]
             entry = (questionnaire and questionnaire.date_entry) or first_day
             twin = duplicate_of.get(partner_id)

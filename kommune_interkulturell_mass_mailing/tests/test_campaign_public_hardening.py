@@ -1,5 +1,3 @@
-import re
-
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import TOKEN_POST_LIMIT
 from odoo.addons.kommune_interkulturell.tests.common_public import PublicHardeningCases
 from odoo.tests import tagged
@@ -58,22 +56,15 @@ class TestInvitationPageHardening(PublicHardeningCases, InvitationPagesCommon):
     def test_every_bad_link_gets_the_same_page(self):
         valid = self.url.rsplit("/", 1)[1]
         training_id, partner_id, mailing_id, signature = valid.split("-")
-        bad_tokens = [
-            "x",
-            "0-0-0-" + "0" * 32,
-            f"{training_id}-{partner_id}-{mailing_id}-{'0' * len(signature)}",
-            f"{training_id}-{self.nadi_manager.id}-{mailing_id}-{signature}",
-            f"{training_id}-999999999-{mailing_id}-{signature}",
-            "ä" * 300,
-        ]
-        bodies = set()
-        for token in bad_tokens:
-            with self.subTest(token=token[:40]):
-                response = self.get(f"/kommune/invitation/{token}")
-                self.assertFriendly(response, 404)
-                # The session's CSRF token in the page's head carries a timestamp.
-                bodies.add(re.sub(r'csrf_token: "[^"]+"', "", response.text))
-        self.assertEqual(len(bodies), 1, "nothing tells a wrong signature from a wrong id")
+        self.assertBadLinksAlike(
+            "/kommune/invitation",
+            [
+                "0-0-0-" + "0" * 32,
+                f"{training_id}-{partner_id}-{mailing_id}-{'0' * len(signature)}",
+                f"{training_id}-{self.nadi_manager.id}-{mailing_id}-{signature}",
+                f"{training_id}-999999999-{mailing_id}-{signature}",
+            ],
+        )
 
     # ------------------------------------------------------------
     # Rate limits

@@ -89,7 +89,7 @@ class KommuneCatalogueController(KommunePublicController):
         max_content_length=MAX_FORM_BYTES,
     )
     def catalogue_register(self, training_id, **post):
-        if refused := self._check_rate_limit() or self._check_form(post):
+        if refused := self._check_request(post):
             return refused
         self._set_lang()
         training = self._get_catalogue_training(training_id)
@@ -131,7 +131,7 @@ class KommuneCatalogueController(KommunePublicController):
         a button, its POST registers: mail scanners open the links of incoming mails,
         and must not register in the person's place."""
         submitted = request.httprequest.method == "POST"
-        if refused := self._check_rate_limit(token) or (submitted and self._check_form(post)):
+        if refused := self._check_request(post, token):
             return refused
         # sudo: the public user may not read consents; the record is only looked at
         # once the link's signature has proven which consent and training it names.
