@@ -204,12 +204,15 @@ class KommuneCatalogueController(KommunePublicController):
           kommune.consent._kommune_catalogue_send_request);
         - ``(None, False)`` when the person is registered for this training already.
 
-        Nothing of an existing contact is changed, and nothing is in force before the
+        Only contacts of the training's company (or of none) are looked up: the
+        consent is the company's. Nothing of an existing contact is changed, and nothing is in force before the
         address's owner followed the link."""
         # sudo: the visitor may not read or create contacts; the one with the validated
         # address is looked up, or created archived with what the form validated.
         partner, created = (
-            request.env["res.partner"].sudo()._kommune_find_or_create_signup_person(values)
+            request.env["res.partner"]
+            .sudo()
+            ._kommune_find_or_create_signup_person(values, training.company_id)
         )
         # sudo: only this person's registration for this training is looked at.
         if (

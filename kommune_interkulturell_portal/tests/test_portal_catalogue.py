@@ -397,3 +397,36 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         self.assertEqual(
             partner.training_registration_ids.training_id, self.training | self.next_training
         )
+
+    def test_contact_of_another_company_same_answer_nothing_leaks(self):
+        """The address belongs to a contact of another company: the catalogue neither
+        touches nor reveals them (no error page, no consent on their contact); the
+        registration goes its usual way with a contact of the training's company."""
+        other = self.env["res.company"].create({"name": "Portal Catalogue Other Company"})
+        stranger = self.env["res.partner"].create(
+            {
+                "name": "Olga Other",
+                "email": "olga.other@example.org",
+                "company_id": other.id,
+            }
+        )
+        with self.one_window():
+            response = self.register(
+                {"name": "Olga Other", "email": "olga.other@example.org", "consent": "1"}
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_kommune_catalogue_done", response.text)
+        Consent = self.env["kommune.consent"].with_context(active_test=False)
+        self.assertFalse(Consent.search([("partner_id", "=", stranger.id)]))
+        pending = Consent.search(
+            [
+                ("partner_id.email", "=", "olga.other@example.org"),
+                ("catalogue_training_id", "=", self.next_training.id),
+            ]
+        )
+        self.assertEqual(pending.state, "pending")
+        self.assertIn(
+            pending.partner_id.company_id,
+            (self.next_training.company_id, self.env["res.company"]),
+            "a contact the training's company may use",
+        )
