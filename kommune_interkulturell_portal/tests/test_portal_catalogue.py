@@ -398,6 +398,33 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
             partner.training_registration_ids.training_id, self.training | self.next_training
         )
 
+    def test_already_registered_gets_a_notice_as_others_get_a_link(self):
+        """An address already registered for the training is answered as every other
+        one, and with the same work: its owner is mailed (that they are registered
+        already), so that neither the page nor its time tells a stranger who is
+        registered."""
+        before = self.env["mail.mail"].search([]).ids
+        with self.one_window():
+            response = self.register(
+                {"name": "Mallory", "email": self.returning.email, "consent": "1"},
+                training=self.training,
+            )
+        self.assertIn("o_kommune_catalogue_done", response.text)
+        notice = self.env["mail.mail"].search(
+            [
+                ("id", "not in", before),
+                ("model", "=", "kommune.training.registration"),
+                ("res_id", "=", self.reg_a.id),
+            ]
+        )
+        self.assertEqual(len(notice), 1, "the registered person is told")
+        self.assertEqual(notice.recipient_ids, self.returning, "to the address's owner only")
+        self.assertIn("Portal Fördermittel", notice.subject)
+        self.assertIn("registered for this training already", notice.body_html)
+        self.assertNotIn("Mallory", notice.body_html, "the form's name is not the owner's")
+        self.assertNotIn("/kommune/schulungen/confirm/", notice.body_html, "nothing to confirm")
+        self.assertEqual(self.reg_a.state, "confirmed", "the registration stays as it was")
+
     def test_contact_of_another_company_same_answer_nothing_leaks(self):
         """The address belongs to a contact of another company: the catalogue neither
         touches nor reveals them (no error page, no consent on their contact); the
