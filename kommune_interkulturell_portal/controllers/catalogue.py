@@ -8,6 +8,8 @@ confirms the consent, and only then is the person registered (a seat or a place 
 waitlist). The answer to the form is the same whether the address
 is known or not; public input never overwrites an existing contact or registration."""
 
+import time
+
 from odoo import http
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     MAX_FORM_BYTES,
@@ -140,17 +142,17 @@ class KommuneCatalogueController(KommunePublicController):
             return refused
         # sudo: the public user may not read consents; the record is only looked at
         # once the link's signature has proven which consent and training it names.
-        consent, training, expired = (
+        consent, training, expiry = (
             request.env["kommune.consent"].sudo()._kommune_get_from_catalogue_request(token)
         )
-        if error := self._get_confirm_error(consent, expired):
+        if error := self._get_confirm_error(consent, expiry < time.time()):
             return error
         self._set_lang(consent.partner_id)
         registration = consent.env["kommune.training.registration"]
         if submitted:
             registration = consent.with_context(
                 lang=request.env.lang
-            )._kommune_catalogue_confirm_request(training)
+            )._kommune_catalogue_confirm_request(training, expiry)
             if not registration:
                 return self._render_error("invalid", status=404, training=training)
         values = self._get_layout_values(training)
@@ -294,6 +296,9 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
         training = consent.catalogue_training_id
         if not training:
             return super()._render_confirm_page(token, consent)
+        # The link registers once: cancelled since, it is void (as a request link).
+        if consent._kommune_catalogue_link_used(training, consent._get_confirmation_expiry()):
+            return self._render_error("invalid", status=404, training=training)
         values = self._get_layout_values(training)
         values.update(
             {

@@ -457,3 +457,56 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
             (self.next_training.company_id, self.env["res.company"]),
             "a contact the training's company may use",
         )
+
+    def test_request_link_registers_once(self):
+        """The link registers once: followed again after the registration was cancelled
+        (by the person or staff), it registers nobody."""
+        with self.one_window():
+            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
+        url = self.confirm_url(self.request_mails())
+        with self.one_window():
+            token = CSRF_RE.search(self.get(url).text).group(1)
+            self.url_open(url, data={"csrf_token": token})
+        self.env.invalidate_all()
+        registration = self.next_training.registration_ids.filtered(
+            lambda registration: registration.partner_id == self.returning
+        )
+        self.assertEqual(registration.state, "confirmed")
+        with self.one_window():
+            token = CSRF_RE.search(self.get(url).text).group(1)
+            again = self.url_open(url, data={"csrf_token": token})
+        self.assertIn("o_kommune_catalogue_confirmed", again.text, "a second click: still done")
+        registration.with_context(kommune_training_no_mail=True).action_cancel()
+        with self.one_window():
+            page = self.get(url)
+            self.assertNotIn("o_kommune_catalogue_confirmed", page.text)
+            # A form token of the session: the link's page may offer no form any more.
+            form = self.get(f"/kommune/schulungen/{self.next_training.id}")
+            replay = self.url_open(url, data={"csrf_token": CSRF_RE.search(form.text).group(1)})
+        self.assertNotIn("o_kommune_catalogue_confirmed", replay.text)
+        self.assertGreaterEqual(replay.status_code, 400)
+        self.env.invalidate_all()
+        self.assertEqual(registration.state, "cancelled", "the replayed link registers nobody")
+
+    def test_confirmation_link_registers_once(self):
+        """The double opt-in link of a new person registers once as well."""
+        with self.one_window():
+            self.register({"name": "Nina Neu", "email": "nina.once@example.org", "consent": "1"})
+        consent = self.env["kommune.consent"].search(
+            [("partner_id.email", "=", "nina.once@example.org")]
+        )
+        url = f"/kommune/subscribe/confirm/{consent._get_confirmation_token()}"
+        with self.one_window():
+            self.post(url, "")
+        self.env.invalidate_all()
+        registration = consent.partner_id.training_registration_ids
+        self.assertEqual(registration.training_id, self.next_training)
+        registration.with_context(kommune_training_no_mail=True).action_cancel()
+        with self.one_window():
+            page = self.get(url)
+            form = self.get(f"/kommune/schulungen/{self.next_training.id}")
+            replay = self.url_open(url, data={"csrf_token": CSRF_RE.search(form.text).group(1)})
+        self.assertNotIn("o_kommune_catalogue_confirmed", page.text)
+        self.assertNotIn("o_kommune_catalogue_confirmed", replay.text)
+        self.env.invalidate_all()
+        self.assertEqual(registration.state, "cancelled", "the replayed link registers nobody")
