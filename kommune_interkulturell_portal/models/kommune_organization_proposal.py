@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import escape_psql
 
 # The profile fields a contact person may propose, with the organisation's field each
 # one changes: the address and contact data as they are, the lists as text (staff pick
@@ -122,10 +123,11 @@ class KommuneOrganizationProposal(models.Model):
     @api.model
     def _match_names(self, model, text):
         """The entries of a list (communities, languages, fields of activity) a text
-        names, separated by commas, by their name in any case."""
+        names, separated by commas, by their whole name in any case (``%`` and ``_``
+        are letters here, not wildcards)."""
         records = self.env[model]
         for name in filter(None, (part.strip() for part in (text or "").split(","))):
-            records |= records.search([("name", "=ilike", name)], limit=1)
+            records |= records.search([("name", "=ilike", escape_psql(name))], limit=1)
         return records
 
     @api.model

@@ -225,3 +225,12 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         data = self.env["kommune.privacy"].with_user(self.manager)._get_personal_data(person)
         self.assertIn("profile_proposals", str(data))
         self.assertIn("+49 30 7654321", str(data))
+
+    def test_list_names_match_exactly_not_as_patterns(self):
+        """A proposed list entry is matched by its whole name in any case: the wildcards
+        of a LIKE pattern are letters like any other."""
+        Language = "kommune.language"
+        self.assertEqual(self.Proposal._match_names(Language, "gERMAN").mapped("name"), ["German"])
+        for text in ("%", "_%", "Germa_", "G%"):
+            with self.subTest(text=text):
+                self.assertFalse(self.Proposal._match_names(Language, text))
