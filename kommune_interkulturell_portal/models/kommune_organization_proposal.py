@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -13,6 +15,10 @@ PROPOSAL_TEXT_FIELDS = {
     "languages": "served_language_ids",
     "activities": "activity_area_ids",
 }
+# What a contact person wrote is kept while staff may still look the decision up: the
+# decision itself (old and new values, or the reason) stays in the organisation's
+# chatter; the proposal goes this many days after it was decided.
+DECIDED_PROPOSAL_DAYS = 90
 
 
 class KommuneOrganizationProposal(models.Model):
@@ -39,7 +45,8 @@ class KommuneOrganizationProposal(models.Model):
         "res.partner",
         string="Proposed By",
         index="btree_not_null",
-        ondelete="set null",
+        # What they wrote goes with them: no proposal outlives its author's contact.
+        ondelete="cascade",
         help="The contact person who proposed the changes on the portal.",
     )
     company_id = fields.Many2one(
@@ -119,6 +126,13 @@ class KommuneOrganizationProposal(models.Model):
             if any(proposal.state != "to_review" for proposal in self):
                 raise UserError(self.env._("A decided proposal cannot be changed any more."))
         return super().write(vals)
+
+    @api.autovacuum
+    def _gc_decided_proposals(self):
+        """Delete the proposals decided more than DECIDED_PROPOSAL_DAYS ago (the decision
+        sets write_date last: a decided proposal is never written again)."""
+        limit = fields.Datetime.now() - timedelta(days=DECIDED_PROPOSAL_DAYS)
+        self.search([("state", "!=", "to_review"), ("write_date", "<", limit)]).unlink()
 
     @api.model
     def _match_names(self, model, text):
