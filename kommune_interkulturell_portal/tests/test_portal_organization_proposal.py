@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .. import _uninstall_hook
 from ..models.kommune_organization_proposal import DECIDED_PROPOSAL_DAYS
 from .test_portal_organization import PortalOrganizationCommon
 from .test_portal_participant import CSRF_RE
@@ -299,3 +300,25 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         for message in self.mo_a.message_ids:
             self.assertNotIn("Portal Proposing Person", message.body or "")
             self.assertNotIn("proposing.person@portal.example.org", message.body or "")
+
+    def test_uninstall_leaves_no_blocking_activity_nor_public_message(self):
+        """Without the bridge its review activities go (they would block the deletion of
+        their type), and its decision notes stay staff notes."""
+        proposal = self._proposal(city="Berlin-Moabit")
+        proposal._schedule_review_activity()
+        done = self._proposal(zip="10115")
+        done._schedule_review_activity()
+        done.with_user(self.staff).action_accept()
+        review_type = self.env.ref(
+            "kommune_interkulturell_portal.mail_activity_type_profile_proposal"
+        )
+        subtype = self.env.ref("kommune_interkulturell_portal.mt_profile_proposal")
+        messages = self.env["mail.message"].search([("subtype_id", "=", subtype.id)])
+        self.assertTrue(messages)
+        _uninstall_hook(self.env)
+        Activity = self.env["mail.activity"].with_context(active_test=False)
+        self.assertFalse(Activity.search([("activity_type_id", "=", review_type.id)]))
+        self.assertEqual(messages.subtype_id, self.env.ref("mail.mt_note"))
+        review_type.unlink()
+        subtype.unlink()
+        self.assertTrue(messages.exists(), "the organisation's history stays")
