@@ -7,10 +7,7 @@ to the organisation's profile, which staff take over from the chatter."""
 from markupsafe import Markup
 
 from odoo import fields, http
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
-    MAX_FORM_BYTES,
-    render_public_error,
-)
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import MAX_FORM_BYTES
 from odoo.http import request
 
 from .portal import KommunePortal
@@ -90,13 +87,9 @@ class KommuneOrganizationPortal(KommunePortal):
     def portal_kommune_organization_propose(self, **post):
         if not self._kommune_is_contact_person():
             return request.redirect("/my")
+        if limited := self._kommune_check_hourly_limit("proposal", PROPOSALS_PER_HOUR):
+            return limited
         user = request.env.user
-        # sudo: the counters are technical and kept away from every user.
-        RateLimit = request.env["kommune.rate.limit"].sudo()
-        if wait := RateLimit._hit("proposal", user.id, PROPOSALS_PER_HOUR, period=3600):
-            return render_public_error(
-                "rate_limited", 429, headers={"Retry-After": str(wait)}, partner=user.partner_id
-            )
         organization = user.partner_id.commercial_partner_id
         labels = self._kommune_proposal_labels()
         values = {}
