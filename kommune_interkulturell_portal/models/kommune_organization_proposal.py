@@ -153,6 +153,37 @@ class KommuneOrganizationProposal(models.Model):
             values[list_field] = self._match_names(comodel, values.get(text_field)).ids
         return values
 
+    @api.model
+    def _create_from_portal(self, organization, partner, values, labels):
+        """The proposal of contact person ``partner`` for ``organization`` with the
+        texts ``values`` of the portal's form (``labels``: their names on the form): the
+        record, a note in the organisation's chatter by the contact person linking to
+        it, and the review activity.
+
+        The note is of the proposal's own subtype: internal (nobody outside the staff
+        reads it) and not one of the dialogue's (a proposal is no contact by staff)."""
+        proposal = self.create(
+            self._prepare_from_text(
+                {**values, "organization_id": organization.id, "partner_id": partner.id}
+            )
+        )
+        lines = [
+            Markup("<li>%s: %s</li>") % (labels[name], value) for name, value in values.items()
+        ]
+        organization.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
+            % (
+                self.env._("Proposed changes to the organisation's profile:"),
+                Markup("").join(lines),
+                proposal._get_html_link(title=self.env._("Review the proposal")),
+            ),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="kommune_interkulturell_portal.mt_profile_proposal",
+        )
+        proposal._schedule_review_activity()
+        return proposal
+
     def _get_reviewer(self):
         """Who reviews the proposal: the organisation's responsible staff member, else a
         manager of the network in its company."""
