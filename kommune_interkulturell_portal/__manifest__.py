@@ -31,4 +31,5 @@
         "demo/kommune_organization_proposal_demo.xml",
     ],
     "auto_install": True,
+    "uninstall_hook": "_uninstall_hook",
 }

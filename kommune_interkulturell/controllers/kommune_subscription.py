@@ -119,7 +119,7 @@ class KommuneSubscriptionController(KommunePublicController):
             request.env["res.partner"]
             .sudo()
             ._kommune_find_or_create_signup_person(
-                values, company_name=values["organization"] or False
+                values, company, company_name=values["organization"] or False
             )
         )
         # sudo: the visitor may not read or create consents; only this person's

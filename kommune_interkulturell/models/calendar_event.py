@@ -124,7 +124,9 @@ class CalendarEvent(models.Model):
         return domain if True in value else ~domain
 
     def _kommune_session_event_ids(self):
-        # sudo: see _search_kommune_is_training_session.
+        """The ids of these events that are training sessions' (archived ones too).
+        sudo: whether an event is a session decides, whoever reads it (see
+        _search_kommune_is_training_session)."""
         sessions = (
             self.env["kommune.training.session"]
             .sudo()
@@ -288,14 +290,7 @@ class CalendarEvent(models.Model):
         """The .ics of a training session names no attendee: every participant
         receives it and must not learn the others' names and addresses."""
         files = super()._get_ics_file()
-        # sudo: whether an event is a session decides, whoever reads the file.
-        sessions = (
-            self.env["kommune.training.session"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("calendar_event_id", "in", list(files))])
-        )
-        for event_id in sessions.calendar_event_id.ids:
+        for event_id in self.browse(list(files))._kommune_session_event_ids():
             calendar = vobject.readOne(files[event_id].decode())
             for vevent in calendar.vevent_list:
                 vevent.contents.pop("attendee", None)

@@ -397,17 +397,25 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _kommune_find_or_create_signup_person(self, values, **extra):
+    def _kommune_find_or_create_signup_person(self, values, company, **extra):
         """The person of a public form (sign-up, catalogue registration) with the
         validated address ``values["email"]`` (normalised), and whether they were
         created now.
+
+        Only contacts ``company`` may use are looked up (its own and those of no
+        company): the form records a consent of ``company``, which a contact of another
+        company cannot hold, and another company's contacts are none of its business.
 
         An existing contact is only read (an archived one too: an unconfirmed sign-up
         created it); public input never overwrites it. A new one gets the form's name,
         address and language (``values``) and ``extra``, and stays archived, out of every
         list and audience, until the person confirms."""
         partner = self.with_context(active_test=False).search(
-            [("email_normalized", "=", values["email"]), ("is_company", "=", False)],
+            [
+                ("email_normalized", "=", values["email"]),
+                ("is_company", "=", False),
+                ("company_id", "in", [False, company.id]),
+            ],
             order="active desc, id",
             limit=1,
         )

@@ -129,6 +129,22 @@ class TestConsentSubscription(HttpCase):
         self.assertFalse(consent.signup_created_partner)
         self.assertFalse(self.invitable(self.known), "not before the owner confirmed")
 
+    def test_contact_of_another_company_is_neither_used_nor_revealed(self):
+        """The address belongs to a contact of another company: the sign-up gets the
+        usual answer, and its consent goes to a contact the signing company may use
+        (never onto the other company's contact, which it could not hold)."""
+        other = self.env["res.company"].create({"name": "Test Signup Other Company"})
+        stranger = self.env["res.partner"].create(
+            {"name": "Olga Other", "email": "olga@test-signup.example.org", "company_id": other.id}
+        )
+        response = self.sign_up("olga@test-signup.example.org")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Fast geschafft", response.text)
+        consent = self.consents("olga@test-signup.example.org")
+        self.assertEqual(consent.state, "pending")
+        self.assertNotEqual(consent.partner_id, stranger)
+        self.assertFalse(consent.partner_id.company_id)
+
     def test_confirming_keeps_an_archived_contact_archived(self):
         """A contact staff archived is not brought back by a sign-up in its name."""
         self.known.active = False

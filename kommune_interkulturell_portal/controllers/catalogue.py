@@ -8,6 +8,8 @@ confirms the consent, and only then is the person registered (a seat or a place 
 waitlist). The answer to the form is the same whether the address
 is known or not; public input never overwrites an existing contact or registration."""
 
+import time
+
 from odoo import http
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     MAX_FORM_BYTES,
@@ -24,6 +26,9 @@ from odoo.http import request
 
 CATALOGUE_PATH = "/kommune/schulungen"
 CONFIRMATION_TEMPLATE = "kommune_interkulturell_portal.mail_template_catalogue_confirmation"
+ALREADY_REGISTERED_TEMPLATE = (
+    "kommune_interkulturell_portal.mail_template_catalogue_already_registered"
+)
 # Filters are ids (topic, district, language of the training): anything else is ignored.
 FILTERS = ("topic", "district", "language")
 
@@ -101,19 +106,21 @@ class KommuneCatalogueController(KommunePublicController):
         # sudo: the counters are technical and kept away from every user.
         RateLimit = request.env["kommune.rate.limit"].sudo()
         if not RateLimit._hit("signup", values["email"], SIGNUP_MAILS_PER_HOUR, period=3600):
-            consent, known = self._register_from_catalogue(training, values)
-            if consent and known:
+            record, kind = self._register_from_catalogue(training, values)
+            if kind == "known":
                 # The consent is sudo()ed (see _register_from_catalogue): its person is
                 # mailed a link registering them, at their address, nowhere else.
-                consent._kommune_catalogue_send_request(training)
-                self._wake_up_mail_queue()
-            elif consent:
-                # sudo: the visitor may not read mail templates; this one mails the
-                # confirmation link to the address just validated, nowhere else.
-                request.env.ref(CONFIRMATION_TEMPLATE).sudo().send_mail(
-                    consent.id, email_layout_xmlid="mail.mail_notification_light"
+                record._kommune_catalogue_send_request(training)
+            else:
+                # sudo: the visitor may not read mail templates; these mail the
+                # registration's or consent's person, at the address just validated.
+                template = CONFIRMATION_TEMPLATE
+                if kind == "registered":
+                    template = ALREADY_REGISTERED_TEMPLATE
+                request.env.ref(template).sudo().send_mail(
+                    record.id, email_layout_xmlid="mail.mail_notification_light"
                 )
-                self._wake_up_mail_queue()
+            self._wake_up_mail_queue()
         # The same page whatever happened (known address, already registered, asked too
         # often): that is nobody's business but the address owner's.
         return self._render_catalogue_training(training, done=True)
@@ -135,17 +142,17 @@ class KommuneCatalogueController(KommunePublicController):
             return refused
         # sudo: the public user may not read consents; the record is only looked at
         # once the link's signature has proven which consent and training it names.
-        consent, training, expired = (
+        consent, training, expiry = (
             request.env["kommune.consent"].sudo()._kommune_get_from_catalogue_request(token)
         )
-        if error := self._get_confirm_error(consent, expired):
+        if error := self._get_confirm_error(consent, expiry < time.time()):
             return error
         self._set_lang(consent.partner_id)
         registration = consent.env["kommune.training.registration"]
         if submitted:
             registration = consent.with_context(
                 lang=request.env.lang
-            )._kommune_catalogue_confirm_request(training)
+            )._kommune_catalogue_confirm_request(training, expiry)
             if not registration:
                 return self._render_error("invalid", status=404, training=training)
         values = self._get_layout_values(training)
@@ -194,36 +201,43 @@ class KommuneCatalogueController(KommunePublicController):
         return values, errors
 
     def _register_from_catalogue(self, training, values):
-        """What to mail for this registration: ``(consent, known)``.
+        """What to mail for this registration: ``(record, kind)``, every kind mailed
+        (the same work, so that the answer's time tells nothing either):
 
-        - a new pending consent naming the training (``known`` False) for a person
-          without a consent to training administration in force: its confirmation link
-          confirms the consent and registers;
-        - the person's consent in force or awaiting confirmation (``known`` True): they
-          are mailed a link of its own that registers them for this training (see
+        - ``new``: a new pending consent naming the training, for a person without a
+          consent to training administration in force: its confirmation link confirms
+          the consent and registers;
+        - ``known``: the person's consent in force or awaiting confirmation: they are
+          mailed a link of its own that registers them for this training (see
           kommune.consent._kommune_catalogue_send_request);
-        - ``(None, False)`` when the person is registered for this training already.
+        - ``registered``: the person's registration for this training: they are told
+          that they are registered already.
 
-        Nothing of an existing contact is changed, and nothing is in force before the
-        address's owner followed the link."""
+        Only contacts of the training's company (or of none) are looked up: the
+        consent is the company's. Nothing of an existing contact is changed, and
+        nothing is in force before the address's owner followed the link."""
         # sudo: the visitor may not read or create contacts; the one with the validated
         # address is looked up, or created archived with what the form validated.
         partner, created = (
-            request.env["res.partner"].sudo()._kommune_find_or_create_signup_person(values)
+            request.env["res.partner"]
+            .sudo()
+            ._kommune_find_or_create_signup_person(values, training.company_id)
         )
         # sudo: only this person's registration for this training is looked at.
-        if (
+        registration = (
             request.env["kommune.training.registration"]
             .sudo()
-            .search_count(
+            .search(
                 [
                     ("training_id", "=", training.id),
                     ("partner_id", "=", partner.id),
                     ("state", "not in", ("invited", "cancelled")),
-                ]
+                ],
+                limit=1,
             )
-        ):
-            return None, False
+        )
+        if registration:
+            return registration, "registered"
         # sudo: the purpose's wording and id; the visitor reads no purpose themselves.
         purpose = request.env["kommune.consent.purpose"].sudo()._get_by_code(PURPOSE_TRAINING)
         # sudo: the visitor may not read or create consents; only this person's
@@ -239,7 +253,7 @@ class KommuneCatalogueController(KommunePublicController):
             limit=1,
         )
         if in_force:
-            return in_force, True
+            return in_force, "known"
         consent = Consent.create(
             {
                 "partner_id": partner.id,
@@ -252,7 +266,7 @@ class KommuneCatalogueController(KommunePublicController):
                 "catalogue_training_id": training.id,
             }
         )
-        return consent, False
+        return consent, "new"
 
     def _render_catalogue_training(self, training, errors=None, form=None, done=False, status=200):
         values = self._get_layout_values(training)
@@ -282,6 +296,9 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
         training = consent.catalogue_training_id
         if not training:
             return super()._render_confirm_page(token, consent)
+        # The link registers once: cancelled since, it is void (as a request link).
+        if consent._kommune_catalogue_link_used(training, consent._get_confirmation_expiry()):
+            return self._render_error("invalid", status=404, training=training)
         values = self._get_layout_values(training)
         values.update(
             {

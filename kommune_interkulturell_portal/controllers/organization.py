@@ -4,22 +4,15 @@ only with their consent), its cooperations with the next meeting and the agreed 
 steps, the action items assigned to the contact person, and a form to propose changes
 to the organisation's profile, which staff take over from the chatter."""
 
-from markupsafe import Markup
-
 from odoo import fields, http
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
-    MAX_FORM_BYTES,
-    render_public_error,
-)
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import MAX_FORM_BYTES
 from odoo.http import request
 
+from ..models.kommune_organization_proposal import PROPOSAL_CHAR_FIELDS, PROPOSAL_TEXT_FIELDS
 from .portal import KommunePortal
 
 CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
 PURPOSE_ORGANIZATION = "organization_portal"
-# The profile fields a contact person may propose changes to, as text.
-PROFILE_FIELDS = ("street", "zip", "city", "phone", "website", "email")
-PROFILE_TEXT_FIELDS = ("communities", "languages", "activities")
 PROPOSAL_VALUE_MAX_LENGTH = 512
 # Proposals per contact person and hour: each one is a message in the staff's chatter.
 PROPOSALS_PER_HOUR = 5
@@ -90,49 +83,22 @@ class KommuneOrganizationPortal(KommunePortal):
     def portal_kommune_organization_propose(self, **post):
         if not self._kommune_is_contact_person():
             return request.redirect("/my")
+        if limited := self._kommune_check_hourly_limit("proposal", PROPOSALS_PER_HOUR):
+            return limited
         user = request.env.user
-        # sudo: the counters are technical and kept away from every user.
-        RateLimit = request.env["kommune.rate.limit"].sudo()
-        if wait := RateLimit._hit("proposal", user.id, PROPOSALS_PER_HOUR, period=3600):
-            return render_public_error(
-                "rate_limited", 429, headers={"Retry-After": str(wait)}, partner=user.partner_id
-            )
         organization = user.partner_id.commercial_partner_id
-        labels = self._kommune_proposal_labels()
         values = {}
-        lines = []
-        for name in PROFILE_FIELDS + PROFILE_TEXT_FIELDS:
+        for name in (*PROPOSAL_CHAR_FIELDS, *PROPOSAL_TEXT_FIELDS):
             value = " ".join(str(post.get(name) or "").split())[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
                 values[name] = value
-                lines.append(Markup("<li>%s: %s</li>") % (labels[name], value))
-        if lines:
+        if values:
             # sudo: portal users have no access to proposals (no ACL: over RPC they could
             # propose for any organisation or read others'); the route creates it for the
             # contact person's own organisation only, checked above.
-            Proposal = request.env["kommune.organization.proposal"].sudo()
-            proposal = Proposal.create(
-                Proposal._prepare_from_text(
-                    {**values, "organization_id": organization.id, "partner_id": user.partner_id.id}
-                )
+            request.env["kommune.organization.proposal"].sudo()._create_from_portal(
+                organization, user.partner_id, values, self._kommune_proposal_labels()
             )
-            link = proposal._get_html_link(title=request.env._("Review the proposal"))
-            # sudo: portal users cannot post on contacts; the contact person proposes,
-            # as themselves, on their own organisation (checked above); staff take the
-            # changes over. Its own subtype, internal (nobody outside the staff reads
-            # it) and not one of the dialogue's: a proposal is no contact by staff.
-            organization.sudo().message_post(
-                body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
-                % (
-                    request.env._("Proposed changes to the organisation's profile:"),
-                    Markup("").join(lines),
-                    link,
-                ),
-                author_id=user.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="kommune_interkulturell_portal.mt_profile_proposal",
-            )
-            proposal._schedule_review_activity()
         return request.redirect("/my/kommune/organization?message=proposed")
 
     def _kommune_proposal_labels(self):

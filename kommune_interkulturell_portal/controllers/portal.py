@@ -312,14 +312,9 @@ class KommunePortal(CustomerPortal):
         (an old bookmark) shows the page with the button."""
         if request.httprequest.method != "POST":
             return request.redirect("/my/kommune/data")
-        user = request.env.user
-        # sudo: the counters are technical and kept away from every user.
-        RateLimit = request.env["kommune.rate.limit"].sudo()
-        if wait := RateLimit._hit("export", user.id, EXPORTS_PER_HOUR, period=3600):
-            return render_public_error(
-                "rate_limited", 429, headers={"Retry-After": str(wait)}, partner=user.partner_id
-            )
-        partner = user.partner_id
+        if limited := self._kommune_check_hourly_limit("export", EXPORTS_PER_HOUR):
+            return limited
+        partner = request.env.user.partner_id
         content = partner._kommune_portal_get_personal_data_json()
         return request.make_response(
             content,
@@ -362,6 +357,18 @@ class KommunePortal(CustomerPortal):
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
+
+    def _kommune_check_hourly_limit(self, kind, limit):
+        """The 429 page once the user did ``kind`` more than ``limit`` times this hour
+        (an action that costs the database or staff's attention), else None."""
+        user = request.env.user
+        # sudo: the counters are technical and kept away from every user.
+        RateLimit = request.env["kommune.rate.limit"].sudo()
+        if wait := RateLimit._hit(kind, user.id, limit, period=3600):
+            return render_public_error(
+                "rate_limited", 429, headers={"Retry-After": str(wait)}, partner=user.partner_id
+            )
+        return None
 
     def _kommune_get_own_document(self, model_name, record_id):
         """The user's record as sudo, or None when it is not theirs (or gone).

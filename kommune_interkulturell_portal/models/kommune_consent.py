@@ -61,10 +61,17 @@ class KommuneConsent(models.Model):
                 if requested
                 else consent.catalogue_training_id
             )
+            # The consent's own link (a later one is checked and marked by
+            # _kommune_catalogue_confirm_request).
+            expiry = not requested and consent._get_confirmation_expiry()
+            if expiry and consent._kommune_catalogue_link_used(training, expiry):
+                continue
             if training._kommune_portal_is_registration_open():
                 # The consent is in force now: the registration is ticked and takes a
                 # seat or a place on the waitlist (with its mails), as every one does.
                 training._register_participant(consent.partner_id, source="web", consent=True)
+                if expiry:
+                    consent._kommune_catalogue_mark_used(training, expiry)
         return res
 
     # ------------------------------------------------------------
@@ -88,13 +95,14 @@ class KommuneConsent(models.Model):
 
     @api.model
     def _kommune_get_from_catalogue_request(self, token):
-        """The consent and training a registration link stands for, and whether it
-        expired: ``(consent, training, expired)``; empty records for anything not signed
-        by this database, or whose consent was withdrawn (or deleted) since."""
+        """The consent and training a registration link stands for, and when it
+        expires: ``(consent, training, expiry)``; empty records for anything not signed
+        by this database, whose consent was withdrawn (or deleted) since, or whose
+        registration was cancelled since (see _kommune_catalogue_link_used)."""
         Training = self.env["kommune.training"]
         match = isinstance(token, str) and CATALOGUE_REQUEST_RE.fullmatch(token)
         if not match:
-            return self.browse(), Training, False
+            return self.browse(), Training, 0
         consent_id, training_id, expiry = (int(match.group(index)) for index in (1, 2, 3))
         consent = self.browse(consent_id).exists()
         expected = hmac(
@@ -108,9 +116,10 @@ class KommuneConsent(models.Model):
             or not consent
             or consent.date_withdrawn
             or not training
+            or consent._kommune_catalogue_link_used(training, expiry)
         ):
-            return self.browse(), Training, False
-        return consent, training, expiry < time.time()
+            return self.browse(), Training, 0
+        return consent, training, expiry
 
     def _kommune_catalogue_send_request(self, training):
         """Mail the person a link that registers them for ``training`` (queued, deleted
@@ -128,34 +137,48 @@ class KommuneConsent(models.Model):
         """Whether the consent's person holds a registration (a seat or a place on the
         waitlist) for ``training``."""
         self.ensure_one()
-        return bool(
-            self.env["kommune.training.registration"].search_count(
-                [
-                    ("training_id", "=", training.id),
-                    ("partner_id", "=", self.partner_id.id),
-                    ("state", "in", ("registered", "confirmed", "waitlist")),
-                ]
-            )
+        return self._kommune_catalogue_get_registration(training).state in (
+            "registered",
+            "confirmed",
+            "waitlist",
         )
 
-    def _kommune_catalogue_confirm_request(self, training):
-        """The person followed their link: a consent still awaiting confirmation counts
-        from now (the link proved the address), and the person is registered for
-        ``training`` (a seat or a place on the waitlist) while the catalogue takes
-        registrations. Returns the registration, or an empty recordset."""
+    def _kommune_catalogue_get_registration(self, training):
         self.ensure_one()
-        Registration = self.env["kommune.training.registration"]
+        return self.env["kommune.training.registration"].search(
+            [("training_id", "=", training.id), ("partner_id", "=", self.partner_id.id)],
+            limit=1,
+        )
+
+    def _kommune_catalogue_link_used(self, training, expiry):
+        """Whether the link expiring at ``expiry`` may no longer register the consent's
+        person for ``training``: it (or a later link) registered them, and the
+        registration was cancelled since (by them or by staff). A link registers once;
+        registering again asks for a new one."""
+        self.ensure_one()
+        registration = self._kommune_catalogue_get_registration(training)
+        return registration.state == "cancelled" and registration.catalogue_link_expiry >= expiry
+
+    def _kommune_catalogue_mark_used(self, training, expiry):
+        """Stamp the person's registration for ``training`` with the link that made it."""
+        self.ensure_one()
+        registration = self._kommune_catalogue_get_registration(training)
+        if registration.state in ("registered", "confirmed", "waitlist"):
+            registration.catalogue_link_expiry = max(registration.catalogue_link_expiry, expiry)
+            return registration
+        return registration.browse()
+
+    def _kommune_catalogue_confirm_request(self, training, expiry):
+        """The person followed their link (expiring at ``expiry``): a consent still
+        awaiting confirmation counts from now (the link proved the address), and the
+        person is registered for ``training`` (a seat or a place on the waitlist) while
+        the catalogue takes registrations. Returns the registration, or an empty
+        recordset."""
+        self.ensure_one()
         if not training._kommune_portal_is_registration_open():
-            return Registration
+            return self.env["kommune.training.registration"]
         if self.state == "pending":
             self.with_context(kommune_catalogue_training_id=training.id)._action_confirm()
         elif self.state == "given":
             training._register_participant(self.partner_id, source="web", consent=True)
-        return Registration.search(
-            [
-                ("training_id", "=", training.id),
-                ("partner_id", "=", self.partner_id.id),
-                ("state", "in", ("registered", "confirmed", "waitlist")),
-            ],
-            limit=1,
-        )
+        return self._kommune_catalogue_mark_used(training, expiry)

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import escape_psql
 
 # The profile fields a contact person may propose, with the organisation's field each
 # one changes: the address and contact data as they are, the lists as text (staff pick
@@ -12,6 +15,10 @@ PROPOSAL_TEXT_FIELDS = {
     "languages": "served_language_ids",
     "activities": "activity_area_ids",
 }
+# What a contact person wrote is kept while staff may still look the decision up: the
+# decision itself (old and new values, or the reason) stays in the organisation's
+# chatter; the proposal goes this many days after it was decided.
+DECIDED_PROPOSAL_DAYS = 90
 
 
 class KommuneOrganizationProposal(models.Model):
@@ -38,7 +45,8 @@ class KommuneOrganizationProposal(models.Model):
         "res.partner",
         string="Proposed By",
         index="btree_not_null",
-        ondelete="set null",
+        # What they wrote goes with them: no proposal outlives its author's contact.
+        ondelete="cascade",
         help="The contact person who proposed the changes on the portal.",
     )
     company_id = fields.Many2one(
@@ -119,13 +127,21 @@ class KommuneOrganizationProposal(models.Model):
                 raise UserError(self.env._("A decided proposal cannot be changed any more."))
         return super().write(vals)
 
+    @api.autovacuum
+    def _gc_decided_proposals(self):
+        """Delete the proposals decided more than DECIDED_PROPOSAL_DAYS ago (the decision
+        sets write_date last: a decided proposal is never written again)."""
+        limit = fields.Datetime.now() - timedelta(days=DECIDED_PROPOSAL_DAYS)
+        self.search([("state", "!=", "to_review"), ("write_date", "<", limit)]).unlink()
+
     @api.model
     def _match_names(self, model, text):
         """The entries of a list (communities, languages, fields of activity) a text
-        names, separated by commas, by their name in any case."""
+        names, separated by commas, by their whole name in any case (``%`` and ``_``
+        are letters here, not wildcards)."""
         records = self.env[model]
         for name in filter(None, (part.strip() for part in (text or "").split(","))):
-            records |= records.search([("name", "=ilike", name)], limit=1)
+            records |= records.search([("name", "=ilike", escape_psql(name))], limit=1)
         return records
 
     @api.model
@@ -136,6 +152,37 @@ class KommuneOrganizationProposal(models.Model):
             comodel = self._fields[list_field].comodel_name
             values[list_field] = self._match_names(comodel, values.get(text_field)).ids
         return values
+
+    @api.model
+    def _create_from_portal(self, organization, partner, values, labels):
+        """The proposal of contact person ``partner`` for ``organization`` with the
+        texts ``values`` of the portal's form (``labels``: their names on the form): the
+        record, a note in the organisation's chatter by the contact person linking to
+        it, and the review activity.
+
+        The note is of the proposal's own subtype: internal (nobody outside the staff
+        reads it) and not one of the dialogue's (a proposal is no contact by staff)."""
+        proposal = self.create(
+            self._prepare_from_text(
+                {**values, "organization_id": organization.id, "partner_id": partner.id}
+            )
+        )
+        lines = [
+            Markup("<li>%s: %s</li>") % (labels[name], value) for name, value in values.items()
+        ]
+        organization.message_post(
+            body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
+            % (
+                self.env._("Proposed changes to the organisation's profile:"),
+                Markup("").join(lines),
+                proposal._get_html_link(title=self.env._("Review the proposal")),
+            ),
+            author_id=partner.id,
+            message_type="comment",
+            subtype_xmlid="kommune_interkulturell_portal.mt_profile_proposal",
+        )
+        proposal._schedule_review_activity()
+        return proposal
 
     def _get_reviewer(self):
         """Who reviews the proposal: the organisation's responsible staff member, else a

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 
 # The training mails that lead the person to their registration's page.
 PERSONAL_PAGE_TEMPLATES = (
@@ -17,6 +17,15 @@ class KommuneTrainingRegistration(models.Model):
 
     _name = "kommune.training.registration"
     _inherit = ["kommune.training.registration", "portal.mixin"]
+
+    catalogue_link_expiry = fields.Integer(
+        string="Catalogue Link Used",
+        readonly=True,
+        copy=False,
+        help="Technical: the expiry (a timestamp) of the last link from the public "
+        "catalogue that registered the person. That link, and every older one, "
+        "registers nobody once the registration is cancelled.",
+    )
 
     def _compute_access_url(self):
         # Every registration gets its own address: the parent's default is not kept.

@@ -145,6 +145,15 @@ class TestPortalCalendarPrivacy(PortalCommon):
         # Staff of the project still read the events with their attendees.
         self.assertTrue(events.with_user(self.staff).read(["partner_ids"]))
 
+    def test_session_rule_follows_upgrades(self):
+        """The rule keeping portal users away from session events is a privacy
+        guarantee: an upgrade brings its current domain, even where it existed."""
+        rule = self.env.ref("kommune_interkulturell.calendar_event_rule_kommune_session_share")
+        xmlid = self.env["ir.model.data"].search(
+            [("model", "=", "ir.rule"), ("res_id", "=", rule.id)]
+        )
+        self.assertFalse(xmlid.noupdate)
+
     def test_staff_mail_to_the_attendees_names_nobody(self):
         """Calendar's "Email" button on an event writes to every attendee with a
         template listing every attendee; on a training session's event, staff write

@@ -397,3 +397,116 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         self.assertEqual(
             partner.training_registration_ids.training_id, self.training | self.next_training
         )
+
+    def test_already_registered_gets_a_notice_as_others_get_a_link(self):
+        """An address already registered for the training is answered as every other
+        one, and with the same work: its owner is mailed (that they are registered
+        already), so that neither the page nor its time tells a stranger who is
+        registered."""
+        before = self.env["mail.mail"].search([]).ids
+        with self.one_window():
+            response = self.register(
+                {"name": "Mallory", "email": self.returning.email, "consent": "1"},
+                training=self.training,
+            )
+        self.assertIn("o_kommune_catalogue_done", response.text)
+        notice = self.env["mail.mail"].search(
+            [
+                ("id", "not in", before),
+                ("model", "=", "kommune.training.registration"),
+                ("res_id", "=", self.reg_a.id),
+            ]
+        )
+        self.assertEqual(len(notice), 1, "the registered person is told")
+        self.assertEqual(notice.recipient_ids, self.returning, "to the address's owner only")
+        self.assertIn("Portal Fördermittel", notice.subject)
+        self.assertIn("registered for this training already", notice.body_html)
+        self.assertNotIn("Mallory", notice.body_html, "the form's name is not the owner's")
+        self.assertNotIn("/kommune/schulungen/confirm/", notice.body_html, "nothing to confirm")
+        self.assertEqual(self.reg_a.state, "confirmed", "the registration stays as it was")
+
+    def test_contact_of_another_company_same_answer_nothing_leaks(self):
+        """The address belongs to a contact of another company: the catalogue neither
+        touches nor reveals them (no error page, no consent on their contact); the
+        registration goes its usual way with a contact of the training's company."""
+        other = self.env["res.company"].create({"name": "Portal Catalogue Other Company"})
+        stranger = self.env["res.partner"].create(
+            {
+                "name": "Olga Other",
+                "email": "olga.other@example.org",
+                "company_id": other.id,
+            }
+        )
+        with self.one_window():
+            response = self.register(
+                {"name": "Olga Other", "email": "olga.other@example.org", "consent": "1"}
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_kommune_catalogue_done", response.text)
+        Consent = self.env["kommune.consent"].with_context(active_test=False)
+        self.assertFalse(Consent.search([("partner_id", "=", stranger.id)]))
+        pending = Consent.search(
+            [
+                ("partner_id.email", "=", "olga.other@example.org"),
+                ("catalogue_training_id", "=", self.next_training.id),
+            ]
+        )
+        self.assertEqual(pending.state, "pending")
+        self.assertIn(
+            pending.partner_id.company_id,
+            (self.next_training.company_id, self.env["res.company"]),
+            "a contact the training's company may use",
+        )
+
+    def test_request_link_registers_once(self):
+        """The link registers once: followed again after the registration was cancelled
+        (by the person or staff), it registers nobody."""
+        with self.one_window():
+            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
+        url = self.confirm_url(self.request_mails())
+        with self.one_window():
+            token = CSRF_RE.search(self.get(url).text).group(1)
+            self.url_open(url, data={"csrf_token": token})
+        self.env.invalidate_all()
+        registration = self.next_training.registration_ids.filtered(
+            lambda registration: registration.partner_id == self.returning
+        )
+        self.assertEqual(registration.state, "confirmed")
+        with self.one_window():
+            token = CSRF_RE.search(self.get(url).text).group(1)
+            again = self.url_open(url, data={"csrf_token": token})
+        self.assertIn("o_kommune_catalogue_confirmed", again.text, "a second click: still done")
+        registration.with_context(kommune_training_no_mail=True).action_cancel()
+        with self.one_window():
+            page = self.get(url)
+            self.assertNotIn("o_kommune_catalogue_confirmed", page.text)
+            # A form token of the session: the link's page may offer no form any more.
+            form = self.get(f"/kommune/schulungen/{self.next_training.id}")
+            replay = self.url_open(url, data={"csrf_token": CSRF_RE.search(form.text).group(1)})
+        self.assertNotIn("o_kommune_catalogue_confirmed", replay.text)
+        self.assertGreaterEqual(replay.status_code, 400)
+        self.env.invalidate_all()
+        self.assertEqual(registration.state, "cancelled", "the replayed link registers nobody")
+
+    def test_confirmation_link_registers_once(self):
+        """The double opt-in link of a new person registers once as well."""
+        with self.one_window():
+            self.register({"name": "Nina Neu", "email": "nina.once@example.org", "consent": "1"})
+        consent = self.env["kommune.consent"].search(
+            [("partner_id.email", "=", "nina.once@example.org")]
+        )
+        url = f"/kommune/subscribe/confirm/{consent._get_confirmation_token()}"
+        with self.one_window():
+            self.post(url, "")
+        self.env.invalidate_all()
+        registration = consent.partner_id.training_registration_ids
+        self.assertEqual(registration.training_id, self.next_training)
+        registration.with_context(kommune_training_no_mail=True).action_cancel()
+        with self.one_window():
+            page = self.get(url)
+            form = self.get(f"/kommune/schulungen/{self.next_training.id}")
+            replay = self.url_open(url, data={"csrf_token": CSRF_RE.search(form.text).group(1)})
+        self.assertNotIn("o_kommune_catalogue_confirmed", page.text)
+        self.assertNotIn("o_kommune_catalogue_confirmed", replay.text)
+        self.env.invalidate_all()
+        self.assertEqual(registration.state, "cancelled", "the replayed link registers nobody")

@@ -6,6 +6,22 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 REMINDER = "kommune_interkulturell.mail_template_training_reminder"
 
 
+def create_training_with_session(env, name):
+    """An open training with one seat and one session, whose mails the tests read."""
+    training = env["kommune.training"].create(
+        {
+            "name": name,
+            "topic_id": env.ref("kommune_interkulturell.training_topic_fundraising").id,
+            "seats_max": 1,
+            "stage_id": env.ref("kommune_interkulturell.training_stage_open").id,
+        }
+    )
+    env["kommune.training.session"].create(
+        {"training_id": training.id, "start": "2031-03-03 08:00:00", "stop": "2031-03-03 11:00:00"}
+    )
+    return training
+
+
 @tagged("post_install", "-at_install")
 class TestPortalMail(TransactionCase):
     """Confirmation, waitlist and reminder mails lead each person to their own page: the
@@ -22,21 +38,7 @@ class TestPortalMail(TransactionCase):
         cls.person = cls.env["res.partner"].create(
             {"name": "Nuri Without Account", "email": "nuri@portal.example.org", "lang": "en_US"}
         )
-        cls.training = cls.env["kommune.training"].create(
-            {
-                "name": "Portal Mail Training",
-                "topic_id": cls.env.ref("kommune_interkulturell.training_topic_fundraising").id,
-                "seats_max": 1,
-                "stage_id": cls.env.ref("kommune_interkulturell.training_stage_open").id,
-            }
-        )
-        cls.env["kommune.training.session"].create(
-            {
-                "training_id": cls.training.id,
-                "start": "2031-03-03 08:00:00",
-                "stop": "2031-03-03 11:00:00",
-            }
-        )
+        cls.training = create_training_with_session(cls.env, "Portal Mail Training")
 
     def mails_of(self, registration):
         return self.env["mail.mail"].search(
@@ -98,21 +100,7 @@ class TestPortalMailLinks(HttpCase):
         cls.person = cls.env["res.partner"].create(
             {"name": "Nuri Without Account", "email": "nuri@portal.example.org", "lang": "en_US"}
         )
-        cls.training = cls.env["kommune.training"].create(
-            {
-                "name": "Portal Link Training",
-                "topic_id": cls.env.ref("kommune_interkulturell.training_topic_fundraising").id,
-                "seats_max": 1,
-                "stage_id": cls.env.ref("kommune_interkulturell.training_stage_open").id,
-            }
-        )
-        cls.env["kommune.training.session"].create(
-            {
-                "training_id": cls.training.id,
-                "start": "2031-03-03 08:00:00",
-                "stop": "2031-03-03 11:00:00",
-            }
-        )
+        cls.training = create_training_with_session(cls.env, "Portal Link Training")
 
     def personal_link(self, registration, template=None):
         mails = self.env["mail.mail"].search(

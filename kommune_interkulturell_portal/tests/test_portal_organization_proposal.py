@@ -6,6 +6,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 
+from .. import _uninstall_hook
+from ..models.kommune_organization_proposal import DECIDED_PROPOSAL_DAYS
 from .test_portal_organization import PortalOrganizationCommon
 from .test_portal_participant import CSRF_RE
 
@@ -225,3 +227,98 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         data = self.env["kommune.privacy"].with_user(self.manager)._get_personal_data(person)
         self.assertIn("profile_proposals", str(data))
         self.assertIn("+49 30 7654321", str(data))
+
+    def test_list_names_match_exactly_not_as_patterns(self):
+        """A proposed list entry is matched by its whole name in any case: the wildcards
+        of a LIKE pattern are letters like any other."""
+        Language = "kommune.language"
+        self.assertEqual(self.Proposal._match_names(Language, "gERMAN").mapped("name"), ["German"])
+        for text in ("%", "_%", "Germa_", "G%"):
+            with self.subTest(text=text):
+                self.assertFalse(self.Proposal._match_names(Language, text))
+
+    def test_decided_proposals_are_deleted_after_the_retention(self):
+        """What a contact person wrote is kept while staff need it: a decided proposal
+        goes DECIDED_PROPOSAL_DAYS after its decision; those to review stay."""
+        accepted, rejected, waiting = (
+            self._proposal(city="Berlin-Moabit"),
+            self._proposal(zip="10115"),
+            self._proposal(phone="+49 30 5550000"),
+        )
+        accepted.with_user(self.staff).action_accept()
+        rejected.with_user(self.staff).action_reject()
+        self.env.flush_all()
+        with freeze_time(fields.Datetime.now() + timedelta(days=DECIDED_PROPOSAL_DAYS - 1)):
+            self.Proposal._gc_decided_proposals()
+        self.assertTrue((accepted | rejected | waiting).exists() == accepted | rejected | waiting)
+        with freeze_time(fields.Datetime.now() + timedelta(days=DECIDED_PROPOSAL_DAYS + 1)):
+            self.Proposal._gc_decided_proposals()
+        self.assertEqual((accepted | rejected | waiting).exists(), waiting)
+        self.assertEqual(self.mo_a.city, "Berlin-Moabit", "what was accepted stays")
+
+    def test_deleted_proposer_takes_their_proposals(self):
+        person = self.env["res.partner"].create(
+            {"name": "Portal Deleted Contact", "parent_id": self.mo_a.id}
+        )
+        proposal = self._proposal(partner=person, phone="+49 30 4440000")
+        person.unlink()
+        self.assertFalse(proposal.exists(), "no proposal left without its author")
+
+    def test_erasure_leaves_only_the_organisations_history(self):
+        """The proposer is erased after staff accepted their proposal: their note in the
+        organisation's chatter is blanked; the decision stays as the organisation's
+        history (its old and new values) and names neither them nor their address."""
+        person = self.env["res.partner"].create(
+            {
+                "name": "Portal Proposing Person",
+                "email": "proposing.person@portal.example.org",
+                "parent_id": self.mo_a.id,
+            }
+        )
+        proposal = self._proposal(
+            partner=person, city="Berlin-Moabit", email="proposing.person@portal.example.org"
+        )
+        # As the portal page posts it, by the contact person.
+        note = self.mo_a.message_post(
+            body="Vorschlag: proposing.person@portal.example.org, Berlin-Moabit",
+            author_id=person.id,
+            message_type="comment",
+            subtype_xmlid="kommune_interkulturell_portal.mt_profile_proposal",
+        )
+        proposal.with_user(self.staff).action_accept()
+        decision = self.mo_a.message_ids.filtered(lambda m: "accepted" in (m.body or ""))
+        self.assertIn("Berlin → Berlin-Moabit", decision.body)
+        action = person.with_user(self.manager).action_kommune_anonymize()
+        with Form(
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
+        ) as form:
+            form.confirm = True
+        form.record.action_anonymize()
+        self.env.invalidate_all()
+        self.assertNotIn("Berlin-Moabit", note.body, "what they wrote is blanked")
+        self.assertIn("Berlin → Berlin-Moabit", decision.body, "the organisation's history")
+        for message in self.mo_a.message_ids:
+            self.assertNotIn("Portal Proposing Person", message.body or "")
+            self.assertNotIn("proposing.person@portal.example.org", message.body or "")
+
+    def test_uninstall_leaves_no_blocking_activity_nor_public_message(self):
+        """Without the bridge its review activities go (they would block the deletion of
+        their type), and its decision notes stay staff notes."""
+        proposal = self._proposal(city="Berlin-Moabit")
+        proposal._schedule_review_activity()
+        done = self._proposal(zip="10115")
+        done._schedule_review_activity()
+        done.with_user(self.staff).action_accept()
+        review_type = self.env.ref(
+            "kommune_interkulturell_portal.mail_activity_type_profile_proposal"
+        )
+        subtype = self.env.ref("kommune_interkulturell_portal.mt_profile_proposal")
+        messages = self.env["mail.message"].search([("subtype_id", "=", subtype.id)])
+        self.assertTrue(messages)
+        _uninstall_hook(self.env)
+        Activity = self.env["mail.activity"].with_context(active_test=False)
+        self.assertFalse(Activity.search([("activity_type_id", "=", review_type.id)]))
+        self.assertEqual(messages.subtype_id, self.env.ref("mail.mt_note"))
+        review_type.unlink()
+        subtype.unlink()
+        self.assertTrue(messages.exists(), "the organisation's history stays")
