@@ -2,6 +2,8 @@ from collections import defaultdict
 
 from odoo import SUPERUSER_ID, fields, models
 
+from .survey_question import RATING_LINE_DOMAIN, RATING_QUESTION_DOMAIN
+
 
 class SurveyUserInput(models.Model):
     """A completed self-check becomes a development check of the organisation it was
@@ -66,17 +68,20 @@ class SurveyUserInput(models.Model):
 
     def _kommune_dimension_scores(self):
         """The points of the statements answered, by dimension; statements left out
-        (skipped, or a comment instead of a choice) do not count.
+        (skipped, or a comment instead of a choice) do not count, nor do the answers
+        to questions without points (texts, choices without points, several choices):
+        only the scored questions, as for the feedback (``RATING_LINE_DOMAIN``).
 
-        :return: ``{dimension: [points, ...]}`` with every dimension of the survey
+        :return: ``{dimension: [points, ...]}`` with every dimension of the survey (an
+            empty list: no statement answered, no score)
         """
         self.ensure_one()
         scores = {page.kommune_dimension_id: [] for page in self.survey_id.page_ids}
         scores.pop(self.env["kommune.development.dimension"], None)
         by_dimension = defaultdict(list)
-        for line in self.user_input_line_ids:
+        for line in self.user_input_line_ids.filtered_domain(RATING_LINE_DOMAIN):
             dimension = line.question_id.page_id.kommune_dimension_id
-            if dimension in scores and not line.skipped and line.suggested_answer_id:
+            if dimension in scores:
                 by_dimension[dimension].append(line.suggested_answer_id.answer_score)
         scores.update(by_dimension)
         return scores
@@ -84,14 +89,12 @@ class SurveyUserInput(models.Model):
     def _kommune_prepare_check_values(self):
         self.ensure_one()
         organization = self.kommune_organization_id
-        # Statements are the questions to choose points for; a comment box is none.
-        # A dimension may span several sections: their statements add up.
+        # Statements are the scored questions; a comment box or a choice without
+        # points is none. A dimension may span several sections: their statements add up.
         statements = defaultdict(int)
         for page in self.survey_id.page_ids:
             statements[page.kommune_dimension_id] += len(
-                page.question_ids.filtered(
-                    lambda question: question.question_type == "simple_choice"
-                )
+                page.question_ids.filtered_domain(RATING_QUESTION_DOMAIN)
             )
         lines = []
         for dimension, points in self._kommune_dimension_scores().items():

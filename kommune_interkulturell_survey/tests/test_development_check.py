@@ -172,6 +172,80 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
         self.assertEqual(self._line(check, "finances").statement_count, 3 + 1)
         self.assertEqual(self._line(check, "staff").statement_count, 3)
 
+    def test_only_scored_statements_count(self):
+        """A dimension's page may ask more than its statements: a choice without points
+        (who answered for the organisation), one of several choices or a text says
+        nothing about the dimension. Only the statements scored 1 to 4 count, as for
+        the feedback; a dimension answered only in unscored questions has no score."""
+        Question = self.env["survey.question"]
+        governance, finances = self.dimension["governance"], self.dimension["finances"]
+
+        def page_of(dimension, sequence):
+            """A further section of the dimension, after the survey's own."""
+            return Question.create(
+                {
+                    "survey_id": self.survey_mo.id,
+                    "title": f"More on {dimension.name}",
+                    "is_page": True,
+                    "question_type": False,
+                    "sequence": sequence,
+                    "kommune_dimension_id": dimension.id,
+                }
+            )
+
+        def unscored(question_type, sequence, score=0):
+            return Question.create(
+                {
+                    "survey_id": self.survey_mo.id,
+                    "title": f"Unscored {question_type} {sequence}",
+                    "question_type": question_type,
+                    "sequence": sequence,
+                    "suggested_answer_ids": [
+                        (0, 0, {"value": "Board", "answer_score": score}),
+                        (0, 0, {"value": "Staff", "answer_score": score}),
+                    ]
+                    if question_type != "text_box"
+                    else [],
+                }
+            )
+
+        governance_page = page_of(governance, 10000)
+        role = unscored("simple_choice", 10001)
+        wishes = unscored("multiple_choice", 10002, score=4)
+        notes = unscored("text_box", 10003)
+        finances_page = page_of(finances, 10100)
+        finance_role = unscored("simple_choice", 10101)
+        self.assertEqual(governance_page.question_ids, role | wishes | notes)
+        self.assertEqual(finances_page.question_ids, finance_role)
+        user_input = self.survey_mo.sudo()._create_answer(
+            partner=self.mo_person,
+            kommune_organization_id=self.mo.id,
+            kommune_company_id=self.env.company.id,
+        )
+        for question, score in zip(
+            self._statements(self.survey_mo, governance), [4, 2], strict=False
+        ):
+            choice = question.suggested_answer_ids.filtered(
+                lambda choice, score=score: choice.answer_score == score
+            )
+            user_input._save_lines(question, choice.id)
+        user_input._save_lines(role, role.suggested_answer_ids[:1].id)
+        user_input._save_lines(wishes, wishes.suggested_answer_ids.ids)
+        user_input._save_lines(notes, "We are growing.")
+        user_input._save_lines(finance_role, finance_role.suggested_answer_ids[:1].id)
+        user_input._mark_done()
+        check = self.env["kommune.development.check"].search(
+            [("user_input_id", "=", user_input.id)]
+        )
+        line = self._line(check, "governance")
+        self.assertEqual(line.score, 3.0, "(4 + 2) / 2: the unscored answers add nothing")
+        self.assertEqual((line.answered_count, line.statement_count), (2, 3))
+        finances_line = self._line(check, "finances")
+        self.assertFalse(finances_line.is_answered, "an unscored answer is no score of 0")
+        self.assertFalse(finances_line.is_weak)
+        self.assertEqual((finances_line.answered_count, finances_line.statement_count), (0, 3))
+        self.assertEqual((check.answered_count, check.score), (2, 3.0))
+
     def test_no_check_without_organisation_or_for_test_entries(self):
         Check = self.env["kommune.development.check"]
         before = Check.search_count([])
