@@ -315,42 +315,83 @@ class KommuneFundingPeriod(models.Model):
             ``administration_ids``, ``cooperation_ids``, ``meeting_ids``)
         """
         self.ensure_one()
-        if quarter:
-            start, end = next(
-                (first, last) for label, first, last in self._get_quarters() if label == quarter
-            )
-        else:
-            start, end = self.date_start, self.date_end
-        # The figures are read in SQL from the tables: pending writes first.
-        self.env.flush_all()
-        cr = self.env.cr
-        rows = SQL(
+        figures = self._get_indicators_per_quarter([quarter or None])[quarter or None]
+        if breakdowns:
+            figures["breakdowns"] = self._get_breakdowns(self._get_attendance_rows(quarter))
+        return figures
+
+    def _get_attendance_rows(self, quarter=None):
+        """The rows of the dashboard of the period or one of its quarters, as SQL."""
+        return SQL(
             "SELECT * FROM kommune_reporting_attendance WHERE period_id = %s AND %s",
             self.id,
             SQL("quarter = %s", quarter) if quarter else SQL("TRUE"),
         )
-        # One pass over the period's rows: the totals and the organisations trained.
+
+    def _get_indicators_per_quarter(self, quarters):
+        """:meth:`_get_indicators` (without breakdowns) of several quarters at once,
+        each figure in one SQL query grouped by quarter: the same number of queries for
+        one quarter as for twelve.
+
+        :param list quarters: quarter labels (``2026-Q1``), None for the whole period
+        :return: ``{label or None: figures}``
+        """
+        self.ensure_one()
+        dates = {label: (first, last) for label, first, last in self._get_quarters()}
+        dates[None] = (self.date_start, self.date_end)
+        # Each figure is counted per span (the period or a quarter): s.quarter is the
+        # label, NULL for the period, which takes every row of the period.
+        spans = SQL(
+            "(VALUES %s) AS s(quarter, first_day, last_day)",
+            SQL(", ").join(
+                SQL("(%s::varchar, %s::date, %s::date)", label, *dates[label]) for label in quarters
+            ),
+        )
+        # The figures are read in SQL from the tables: pending writes first.
+        self.env.flush_all()
+        cr = self.env.cr
+        rows_of_span = SQL(
+            "a.period_id = %s AND (s.quarter IS NULL OR a.quarter = s.quarter)", self.id
+        )
+        result = {
+            label: {
+                "participants": 0,
+                "short_contacts": 0,
+                "attendances": 0,
+                "hours": 0.0,
+                "organizations": 0,
+                "certificate_ids": [],
+                "migrant_organization_ids": [],
+                "administration_ids": [],
+                "cooperation_ids": [],
+                "cooperations_by_stage_district": {},
+                "meeting_ids": [],
+            }
+            for label in quarters
+        }
+        # One pass over the rows of each span: the totals.
         cr.execute(
             SQL(
                 """
-                SELECT COUNT(DISTINCT participant_id), COUNT(DISTINCT short_contact_id),
-                       COUNT(DISTINCT registration_id), COALESCE(SUM(hours), 0),
-                       COUNT(DISTINCT organization_id),
-                       COALESCE(ARRAY_AGG(DISTINCT organization_id)
-                                FILTER (WHERE organization_id IS NOT NULL), '{}')
-                  FROM (%s) AS rows
+                SELECT s.quarter, COUNT(DISTINCT a.participant_id),
+                       COUNT(DISTINCT a.short_contact_id), COUNT(DISTINCT a.registration_id),
+                       COALESCE(SUM(a.hours), 0), COUNT(DISTINCT a.organization_id)
+                  FROM %s
+                  JOIN kommune_reporting_attendance a ON %s
+                 GROUP BY s.quarter
                 """,
-                rows,
+                spans,
+                rows_of_span,
             )
         )
-        participants, short_contacts, attendances, hours, organizations, trained = cr.fetchone()
-        figures = {
-            "participants": participants,
-            "short_contacts": short_contacts,
-            "attendances": attendances,
-            "hours": float(hours),
-            "organizations": organizations,
-        }
+        for label, participants, short_contacts, attendances, hours, organizations in cr.fetchall():
+            result[label].update(
+                participants=participants,
+                short_contacts=short_contacts,
+                attendances=attendances,
+                hours=float(hours),
+                organizations=organizations,
+            )
         local_day = SQL(
             "(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date",
             SQL.identifier("t", "date_end"),
@@ -359,94 +400,107 @@ class KommuneFundingPeriod(models.Model):
         cr.execute(
             SQL(
                 """
-                SELECT COALESCE(ARRAY_AGG(r.id ORDER BY r.id), '{}')
-                  FROM kommune_training_registration r
-                  JOIN kommune_training t ON t.id = r.training_id
-                 WHERE r.state = 'attended' AND t.company_id = %s AND %s BETWEEN %s AND %s
+                SELECT s.quarter, ARRAY_AGG(r.id ORDER BY r.id)
+                  FROM %s
+                  JOIN kommune_training t
+                    ON t.company_id = %s AND %s BETWEEN s.first_day AND s.last_day
+                  JOIN kommune_training_registration r
+                    ON r.training_id = t.id AND r.state = 'attended'
+                 GROUP BY s.quarter
                 """,
+                spans,
                 self.company_id.id,
                 local_day,
-                start,
-                end,
             )
         )
-        figures["certificate_ids"] = cr.fetchone()[0]
-        figures["certificates"] = len(figures["certificate_ids"])
-        # Running in the period by the cooperation's own dates: until its end date or
+        for label, ids in cr.fetchall():
+            result[label]["certificate_ids"] = ids
+        # Running in the span by the cooperation's own dates: until its end date or
         # the day it was paused, ended or archived (LEAST ignores an empty one), so that
         # closing or archiving it later leaves past periods' figures as they were.
         running = SQL(
             """
             c.company_id = %s
-            AND COALESCE(c.date_start, c.create_date::date) <= %s
-            AND COALESCE(LEAST(c.date_end, c.date_closed), %s) >= %s
+            AND COALESCE(c.date_start, c.create_date::date) <= s.last_day
+            AND COALESCE(LEAST(c.date_end, c.date_closed), s.first_day) >= s.first_day
             """,
             self.company_id.id,
-            end,
-            start,
-            start,
         )
+        # Supported: the organisations trained in the span, and the members of the
+        # cooperations running in it.
         cr.execute(
             SQL(
                 """
-                SELECT org.organization_category, ARRAY_AGG(org.id ORDER BY org.id)
+                SELECT supported.quarter, org.organization_category,
+                       ARRAY_AGG(org.id ORDER BY org.id)
                   FROM (
-                      SELECT UNNEST(%s::int[]) AS id
+                      SELECT s.quarter, a.organization_id AS id
+                        FROM %s JOIN kommune_reporting_attendance a ON %s
+                       WHERE a.organization_id IS NOT NULL
                       UNION
-                      SELECT m.partner_id FROM kommune_cooperation_member m
-                        JOIN kommune_cooperation c ON c.id = m.cooperation_id
-                       WHERE %s
+                      SELECT s.quarter, m.partner_id
+                        FROM %s
+                        JOIN kommune_cooperation c ON %s
+                        JOIN kommune_cooperation_member m ON m.cooperation_id = c.id
                   ) AS supported
                   JOIN res_partner org ON org.id = supported.id
-                 GROUP BY org.organization_category
+                 GROUP BY supported.quarter, org.organization_category
                 """,
-                trained,
+                spans,
+                rows_of_span,
+                spans,
                 running,
             )
         )
-        supported = dict(cr.fetchall())
-        figures["migrant_organization_ids"] = supported.get("migrant_organization", [])
-        figures["administration_ids"] = supported.get("administration", [])
-        figures["migrant_organizations"] = len(figures["migrant_organization_ids"])
-        figures["administrations"] = len(figures["administration_ids"])
+        for label, category, ids in cr.fetchall():
+            if category == "migrant_organization":
+                result[label]["migrant_organization_ids"] = ids
+            elif category == "administration":
+                result[label]["administration_ids"] = ids
         cr.execute(
             SQL(
                 """
-                SELECT c.stage_id, c.district_id, ARRAY_AGG(c.id ORDER BY c.id)
-                  FROM kommune_cooperation c WHERE %s
-                 GROUP BY c.stage_id, c.district_id
+                SELECT s.quarter, c.stage_id, c.district_id, ARRAY_AGG(c.id ORDER BY c.id)
+                  FROM %s JOIN kommune_cooperation c ON %s
+                 GROUP BY s.quarter, c.stage_id, c.district_id
                 """,
+                spans,
                 running,
             )
         )
-        by_stage = {}
-        figures["cooperation_ids"] = []
-        for stage, district, ids in cr.fetchall():
-            by_stage[stage, district] = len(ids)
-            figures["cooperation_ids"] += ids
-        figures["cooperations_by_stage_district"] = by_stage
-        figures["cooperations"] = len(figures["cooperation_ids"])
+        for label, stage, district, ids in cr.fetchall():
+            result[label]["cooperations_by_stage_district"][stage, district] = len(ids)
+            result[label]["cooperation_ids"] += ids
         cr.execute(
             SQL(
                 """
-                SELECT COALESCE(ARRAY_AGG(e.id ORDER BY e.id), '{}')
-                  FROM calendar_event e
+                SELECT s.quarter, ARRAY_AGG(e.id ORDER BY e.id)
+                  FROM %s
+                  JOIN calendar_event e
+                    ON (e.start AT TIME ZONE 'UTC' AT TIME ZONE %s)::date
+                       BETWEEN s.first_day AND s.last_day
                   JOIN kommune_cooperation c ON c.id = e.cooperation_id
                  WHERE e.active AND c.company_id = %s AND e.start <= %s
-                   AND (e.start AT TIME ZONE 'UTC' AT TIME ZONE %s)::date BETWEEN %s AND %s
+                 GROUP BY s.quarter
                 """,
+                spans,
+                REPORTING_TZ,
                 self.company_id.id,
                 fields.Datetime.now(),
-                REPORTING_TZ,
-                start,
-                end,
             )
         )
-        figures["meeting_ids"] = cr.fetchone()[0]
-        figures["meetings"] = len(figures["meeting_ids"])
-        if breakdowns:
-            figures["breakdowns"] = self._get_breakdowns(rows)
-        return figures
+        for label, ids in cr.fetchall():
+            result[label]["meeting_ids"] = ids
+        for figures in result.values():
+            for count, ids in (
+                ("certificates", "certificate_ids"),
+                ("migrant_organizations", "migrant_organization_ids"),
+                ("administrations", "administration_ids"),
+                ("cooperations", "cooperation_ids"),
+                ("meetings", "meeting_ids"),
+            ):
+                figures[count] = len(figures[ids])
+        return result
 
     def _get_indicator_labels(self):
         """``[(key of _get_indicators, label)]``: the rows of the indicator table."""
@@ -484,8 +538,12 @@ class KommuneFundingPeriod(models.Model):
         """
         self.ensure_one()
         quarters = [label for label, _start, _end in self._get_quarters()]
-        figures = self._get_indicators(breakdowns=True)
-        per_quarter = [self._get_indicators(quarter=label) for label in quarters]
+        # The period and all its quarters at once: as many queries for one quarter as
+        # for twelve.
+        by_quarter = self._get_indicators_per_quarter([None, *quarters])
+        figures = by_quarter[None]
+        figures["breakdowns"] = self._get_breakdowns(self._get_attendance_rows())
+        per_quarter = [by_quarter[label] for label in quarters]
         indicators = [
             (label, [figures[key]] + [quarter[key] for quarter in per_quarter])
             for key, label in self._get_indicator_labels()

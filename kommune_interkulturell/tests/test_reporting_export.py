@@ -7,10 +7,15 @@ from xml.etree import ElementTree
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
-from odoo.tests import tagged, users, warmup
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged, users, warmup
 
 from .common_reporting import AFTER, KommuneReportingNetworkCommon
+
+# _get_report_data of a period without figures: the period and its quarters (five),
+# the breakdowns (one) and the survey bridge's satisfaction (one), installed with the
+# suite; however many quarters the period has.
+QUERIES_OF_AN_EMPTY_PERIOD = 7
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
@@ -185,8 +190,80 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         """The data of the XLSX and the PDF summary (one method for both) take a fixed
         number of queries, whatever the volume."""
         period = self.period.with_env(self.env)
-        # The period and its four quarters, the breakdowns, the names shown, and the
-        # survey bridge's satisfaction (one query), installed with the suite.
-        with freeze_time(AFTER), self.assertQueryCount(ki_reporter=35):
+        # The period and its four quarters (five queries for all), the breakdowns, the
+        # names shown, and the survey bridge's satisfaction (one query), installed with
+        # the suite.
+        with freeze_time(AFTER), self.assertQueryCount(ki_reporter=15):
             data = period._get_report_data()
         self.assertEqual(data["indicators"][0][1], [3, 2, 2, 0, 0])
+
+    @users("ki_reporter")
+    @warmup
+    def test_report_data_queries_do_not_grow_with_the_quarters(self):
+        """A period of four quarters costs the queries of a period of one: each figure
+        is counted for the period and all its quarters in one query."""
+        Period = self.env["kommune.funding.period"]
+        one = Period.create(
+            {"name": "Ein Quartal", "date_start": "2033-01-01", "date_end": "2033-03-31"}
+        )
+        four = Period.create(
+            {"name": "Vier Quartale", "date_start": "2034-01-01", "date_end": "2034-12-31"}
+        )
+        self.assertEqual((one.quarter_count, four.quarter_count), (1, 4))
+        four._get_report_data()  # what is read once whatever the period
+        with self.assertQueryCount(ki_reporter=QUERIES_OF_AN_EMPTY_PERIOD):
+            one._get_report_data()
+        with self.assertQueryCount(ki_reporter=QUERIES_OF_AN_EMPTY_PERIOD):
+            data = four._get_report_data()
+        self.assertEqual(data["quarters"], ["2034-Q1", "2034-Q2", "2034-Q3", "2034-Q4"])
+        self.assertEqual(data["indicators"][0][1], [0, 0, 0, 0, 0])
+
+    def test_report_data_per_quarter_as_each_quarter_alone(self):
+        """The figures of the quarters, counted together, are those of each quarter
+        counted alone."""
+        period = self.period.with_user(self.reporter)
+        with freeze_time(AFTER):
+            data = period._get_report_data()
+            alone = [period._get_indicators()] + [
+                period._get_indicators(quarter=label) for label in data["quarters"]
+            ]
+        for (label, values), (key, _label) in zip(
+            data["indicators"], period._get_indicator_labels(), strict=False
+        ):
+            self.assertEqual(values, [figures[key] for figures in alone], label)
+
+
+@tagged("post_install", "-at_install")
+class TestReportingExportDownload(KommuneReportingNetworkCommon, HttpCase):
+    """The participant list carries disability and minority (special categories): it
+    leaves the server only for the Reporting group, also through the download route
+    its button opens, whoever holds the link."""
+
+    def test_only_reporting_downloads_the_participant_list(self):
+        with freeze_time(AFTER):
+            wizard = (
+                self.env["kommune.reporting.export"]
+                .with_user(self.reporter)
+                .create({"period_id": self.period.id})
+            )
+            urls = [wizard.action_download_csv()["url"], wizard.action_download_xlsx()["url"]]
+        self.authenticate("ki_reporter", "ki_reporter")
+        with freeze_time(AFTER):
+            response = self.url_open(urls[0])
+        self.assertEqual(response.status_code, 200)
+        header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
+        self.assertIn("disability", header)
+        self.assertIn("minority", header)
+        for login in ("ki_user", "ki_manager"):
+            self.authenticate(login, login)
+            for url in urls:
+                with freeze_time(AFTER):
+                    response = self.url_open(url)
+                self.assertIn(response.status_code, (403, 404), f"{login}: {url}")
+                self.assertNotIn(b"disability", response.content)
+                self.assertNotIn(b"pseudonym", response.content)
+        # The figures behind the list, in the dashboard's own export, are refused too.
+        Dashboard = self.env["kommune.reporting.attendance"]
+        for user in (self.user, self.manager):
+            with self.assertRaises(UserError):
+                Dashboard.with_user(user).search([]).export_data(["participant_id", "disability"])
