@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .kommune_funding_period import MIN_RATING_ANSWERS
 from .survey_question import RATING_LINE_DOMAIN
 
 
@@ -33,7 +34,15 @@ class KommuneTraining(models.Model):
         digits=(3, 2),
         compute="_compute_feedback_results",
         help="Average points (1 to 4) of the statements answered in the feedback "
-        "survey; statements left out do not count.",
+        "survey; statements left out do not count. Below three answers only for the "
+        "Reporting group.",
+    )
+    feedback_rating_withheld = fields.Boolean(
+        string="Too Few Answers",
+        compute="_compute_feedback_results",
+        help="Fewer than three answers: their average would tell what those "
+        "participants answered. As in the funder's files, it is not shown; the "
+        "Reporting group sees it, as on the period's dashboard.",
     )
 
     @api.depends("feedback_survey_id")
@@ -46,9 +55,15 @@ class KommuneTraining(models.Model):
             else:
                 training.feedback_url = training.feedback_url
 
+    @api.depends_context("uid")
     def _compute_feedback_results(self):
         """The feedback's counts and average. Project users are not Survey users and
-        never read the anonymous answers themselves: sudo, for these numbers only."""
+        never read the anonymous answers themselves: sudo, for these numbers only.
+
+        The average of one or two answers is theirs: withheld (0, and
+        ``feedback_rating_withheld``) but for the Reporting group, whose figures of
+        the period's dashboard are exact too."""
+        exact = self.env.user.has_group("kommune_interkulturell.group_kommune_reporting")
         surveys = self.sudo().feedback_survey_id
         # Counted in the database, per survey and choice: the points of a choice are
         # those it has now, as on survey's own results page.
@@ -87,9 +102,13 @@ class KommuneTraining(models.Model):
         for training in self:
             survey = training.sudo().feedback_survey_id
             training.has_feedback_survey = bool(survey)
-            training.feedback_answer_count = counts.get(survey, 0)
+            training.feedback_answer_count = answers = counts.get(survey, 0)
+            withheld = not exact and 0 < answers < MIN_RATING_ANSWERS
+            training.feedback_rating_withheld = withheld
             training.feedback_rating = (
-                points[survey] / statements[survey] if statements.get(survey) else 0.0
+                points[survey] / statements[survey]
+                if statements.get(survey) and not withheld
+                else 0.0
             )
 
     def action_kommune_create_feedback_survey(self):

@@ -67,6 +67,15 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         self.assertEqual(action["res_model"], "kommune.training")
         trainings = self.env["kommune.training"].with_user(self.user).search(action["domain"])
         self.assertEqual(trainings, self.t1 | self.t2)
+        # Two answers and one: their averages for the Reporting group only.
+        self.assertEqual(
+            [
+                (t.feedback_answer_count, t.feedback_rating_withheld)
+                for t in trainings.sorted("date_end")
+            ],
+            [(2, True), (1, True)],
+        )
+        trainings = trainings.with_user(self.reporter)
         self.assertEqual(
             [
                 (t.feedback_answer_count, round(t.feedback_rating, 2))
@@ -183,7 +192,7 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         period = self.period.with_user(self.user)
         self.assertEqual(period.feedback_answer_count, 3)
         self.assertEqual(period.feedback_rating, 2.44, "22 points for 9 statements")
-        self.assertEqual(round(self.t1.with_user(self.user).feedback_rating, 2), 2.71)
+        self.assertEqual(round(self.t1.with_user(self.reporter).feedback_rating, 2), 2.71)
 
     def test_card_figures_of_many_periods_in_one_query(self):
         """The period list computes the card of every period at once."""

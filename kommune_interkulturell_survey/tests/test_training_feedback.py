@@ -11,6 +11,15 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
     in the thank-you mail; an external form stays possible. Staff see the results per
     training as counts and an average, survey users the answers."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reporter = new_test_user(
+            cls.env,
+            login="ki_feedback_reporter",
+            groups="kommune_interkulturell.group_kommune_reporting",
+        )
+
     def _give_feedback(self, survey, points):
         answer = survey.sudo()._create_answer(check_attempts=False)
         for question, score in zip(
@@ -60,7 +69,11 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
         )
         training = self.training.with_user(self.user)
         self.assertEqual(training.feedback_answer_count, 2)
+        # Two answers: their average for the Reporting group only.
+        self.assertTrue(training.feedback_rating_withheld)
+        training = self.training.with_user(self.reporter)
         self.assertAlmostEqual(training.feedback_rating, 19 / 7, places=2)
+        training = self.training.with_user(self.user)
         self.assertFalse(
             self.env["kommune.development.check"].search([("survey_id", "=", survey.id)])
         )
@@ -80,7 +93,8 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
         for _index in range(3):
             self._give_feedback(self.training.feedback_survey_id, [4, 4, 4, 4])
         self._give_feedback(other.feedback_survey_id, [1, 2, None, None])
-        trainings = (self.training | other).with_user(self.user)
+        # The Reporting group, which sees the average of the single answer too.
+        trainings = (self.training | other).with_user(self.reporter)
         trainings.invalidate_recordset()
         with self.assertQueryCount(4):
             results = [(t.feedback_answer_count, t.feedback_rating) for t in trainings]
@@ -88,6 +102,37 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
         self.assertAlmostEqual(results[0][1], 4.0, places=2)
         self.assertEqual(results[1][0], 1)
         self.assertAlmostEqual(results[1][1], 1.5, places=2)
+
+    def test_no_average_of_one_or_two_answers_on_the_training(self):
+        """The average of one or two anonymous answers is what those participants
+        answered: the training's card says there are too few answers, as the funder's
+        files do ("n < 3"). The Reporting group keeps the exact figures, as on the
+        period's dashboard; from three answers on everybody sees the average."""
+        self.training.action_kommune_create_feedback_survey()
+        survey = self.training.feedback_survey_id
+        self._give_feedback(survey, [1, 2, 1, 2])
+        for user, withheld in ((self.user, True), (self.manager, True), (self.reporter, False)):
+            training = self.training.with_user(user)
+            training.invalidate_recordset()
+            self.assertEqual(training.feedback_answer_count, 1)
+            self.assertEqual(training.feedback_rating_withheld, withheld, user.login)
+            self.assertEqual(training.feedback_rating, 0.0 if withheld else 1.5, user.login)
+            # Nor through the web client's read of the form.
+            (values,) = training.web_read({"feedback_rating": {}, "feedback_rating_withheld": {}})
+            self.assertEqual(values["feedback_rating"], 0.0 if withheld else 1.5)
+        self._give_feedback(survey, [4, 4, 4, 4])
+        self.training.invalidate_recordset()
+        self.assertTrue(self.training.with_user(self.user).feedback_rating_withheld, "2 answers")
+        self._give_feedback(survey, [3, 3, 3, 3])
+        training = self.training.with_user(self.user)
+        training.invalidate_recordset()
+        self.assertFalse(training.feedback_rating_withheld)
+        self.assertAlmostEqual(training.feedback_rating, 34 / 12, places=2)
+        # The form shows the note instead of the bar.
+        arch = self.env["kommune.training"].with_user(self.user).get_views([(False, "form")])
+        form = arch["views"]["form"]["arch"]
+        self.assertIn("Too few answers", form)
+        self.assertIn('invisible="feedback_rating_withheld"', form)
 
     def test_plain_users_cannot_create_feedback_surveys(self):
         with self.assertRaises(AccessError):
