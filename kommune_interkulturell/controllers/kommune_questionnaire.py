@@ -56,7 +56,12 @@ class KommuneQuestionnaireController(KommunePublicController):
             return self._render_questionnaire_page(token, questionnaire)
         values, errors = self._validate_questionnaire_form(questionnaire, post)
         if values is None:
-            return self._render_error("bad_request", status=400)
+            return self._render_error(
+                "bad_request",
+                status=400,
+                partner=questionnaire.partner_id,
+                values=self._get_company_values(questionnaire),
+            )
         if errors:
             return self._render_questionnaire_page(
                 token, questionnaire, form=post, errors=errors, status=400

@@ -4,7 +4,10 @@ from lxml import html
 
 from odoo.tests import HttpCase, tagged
 
+from ..models.kommune_rate_limit import RATE_LIMIT_PARAM
+from .common_public import CSRF_RE
 from .common_training import KommuneTrainingCommon
+from .test_questionnaire_public import ANSWERS
 
 # The network's languages besides German and English: the public pages and the mails
 # to people outside the association speak them.
@@ -180,3 +183,173 @@ class TestPageLanguages(PublicLanguagesMixin, HttpCase):
             response = self.url_open(f"/kommune/subscribe?lang={value}")
             self.assertEqual(response.status_code, 200)
             self.assertNotIn("<script>", response.text.split("<body", 1)[1].split("</form>")[0])
+
+
+@tagged("post_install", "-at_install")
+class TestQuestionnaireLanguages(PublicLanguagesMixin, HttpCase):
+    """The participant questionnaire of ESF Plus in each of the network's languages: the
+    mail with the personal link, the page of the link (with its reminders of missing
+    answers), the thank-you page after saving and the page of the ended link - in the
+    person's language, or in the one they choose with the language switcher, which the
+    saved form keeps. No English left, mirrored for Arabic and Farsi."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        load_public_langs(cls.env)
+        # Six languages with four pages each: more requests than a visitor sends a
+        # minute (the limit has its own tests).
+        cls.env["ir.config_parameter"].set_param(RATE_LIMIT_PARAM, 1000)
+        cls.env["kommune.funding.period"].search([]).action_archive()
+        cls.period = cls.env["kommune.funding.period"].create(
+            {"name": "Test Periode Sprachen", "date_start": "2031-01-01", "date_end": "2031-12-31"}
+        )
+        company = cls.env.company
+        cls.allowed = {
+            part
+            for _code, name in cls.env["res.lang"].get_installed()
+            for part in name.split(" / ")
+        } | {data for data in (company.name, company.email, cls.period.name) if data}
+
+    def send_link(self, lang):
+        person = self.env["res.partner"].create(
+            {"name": f"Amal Test-{lang}", "email": f"amal.{lang}@test-q.example.org", "lang": lang}
+        )
+        # An answer stored (staff typed it in): the page says it is answered.
+        questionnaire = self.env["kommune.participant.questionnaire"].create(
+            {"partner_id": person.id, "period_id": self.period.id, "gender": "male"}
+        )
+        questionnaire._send_self_fill_link()
+        return questionnaire, f"/kommune/questionnaire/{questionnaire._get_self_fill_token()}"
+
+    def open(self, url, data=None):
+        # The first right-to-left page builds the mirrored styles (sass, rtlcss).
+        if data is not None:
+            csrf = CSRF_RE.search(self.url_open(url, timeout=120).text).group(1)
+            data = {"csrf_token": csrf, **data}
+        return self.url_open(url, data=data, timeout=120)
+
+    def pages(self, url):
+        """The participant's way through the link: the form, the form sent back with
+        every reminder (a special category answered without its consent tick), the
+        thank-you page, the ended link."""
+        form = self.open(url)
+        self.assertEqual(form.status_code, 200)
+        action = html.fromstring(form.text).xpath("//form[@method='post']/@action")[0]
+        reminders = self.open(action, {"disability": "yes"})
+        self.assertEqual(reminders.status_code, 400)
+        saved = self.open(action, ANSWERS)
+        self.assertEqual(saved.status_code, 200)
+        self.assertIn("o_kommune_questionnaire_saved", saved.text)
+        ended = self.open(url)
+        self.assertEqual(ended.status_code, 410)
+        return {"form": form, "reminders": reminders, "saved": saved, "ended": ended}
+
+    def assertPagesIn(self, lang, pages, english):
+        for name, response in pages.items():
+            tree = html.fromstring(response.text)
+            self.assertEqual(tree.get("lang"), lang.replace("_", "-"), name)
+            self.assertEqual(tree.get("dir"), "rtl" if lang in RTL_LANGS else "ltr", name)
+            self.assertTranslated(
+                texts(english[name].text, "//div[@id='wrap']"),
+                texts(response.text, "//div[@id='wrap']"),
+                self.allowed,
+                f"{name} page ({lang})",
+            )
+            # The organisation and the period the questionnaire is for still show.
+            self.assertIn(self.env.company.name, response.text)
+            if name != "ended":
+                self.assertIn(self.period.name, response.text)
+
+    def test_pages_in_the_person_language(self):
+        _questionnaire, url = self.send_link("en_US")
+        english = self.pages(url)
+        self.assertIn("Please choose an answer", english["reminders"].text)
+        self.assertIn("Please tick the consent", english["reminders"].text)
+        self.assertIn("Please enter a valid postcode", english["reminders"].text)
+        self.assertIn("Already answered", english["form"].text)
+        self.assertIn("Age at entry.", english["form"].text, "the questions explained")
+        self.assertIn("Employed, including self-employed", english["form"].text)
+        self.assertIn("Links to the questionnaire work", english["ended"].text)
+        for lang in PUBLIC_LANGS:
+            with self.subTest(lang=lang):
+                questionnaire, url = self.send_link(lang)
+                self.assertPagesIn(lang, self.pages(url), english)
+                self.env.invalidate_all()
+                self.assertEqual(questionnaire.gender, "female", "the answers are saved")
+
+    def test_language_switcher(self):
+        """A person whose contact says German reads the questionnaire in Ukrainian once
+        they chose it; the form keeps the choice for the pages after it."""
+        _questionnaire, url = self.send_link("en_US")
+        english = self.pages(url)
+        self.env["res.lang"]._activate_lang("de_DE")
+        for lang in ("uk_UA", "fa_IR"):
+            with self.subTest(lang=lang):
+                _questionnaire, url = self.send_link("de_DE")
+                german = self.open(url)
+                self.assertEqual(html.fromstring(german.text).get("lang"), "de-DE")
+                switcher = html.fromstring(german.text).xpath(
+                    "//nav[@name='kommune_lang_switcher']//a/@href"
+                )
+                self.assertIn(f"?lang={lang}", switcher)
+                self.assertPagesIn(lang, self.pages(f"{url}?lang={lang}"), english)
+
+    def test_link_mail_in_every_language(self):
+        template = self.env.ref("kommune_interkulturell.mail_template_questionnaire_link")
+
+        def render(questionnaire, lang):
+            rendering = template.with_context(
+                lang=lang,
+                kommune_self_fill_url=questionnaire._get_self_fill_url(),
+                kommune_self_fill_expiry=questionnaire.self_fill_expiry,
+            )
+            body = rendering._render_field("body_html", questionnaire.ids, compute_lang=False)
+            subject = rendering._render_field("subject", questionnaire.ids, compute_lang=False)
+            return str(body[questionnaire.id]), subject[questionnaire.id]
+
+        questionnaire, _url = self.send_link("en_US")
+        english_body, english_subject = render(questionnaire, "en_US")
+        self.assertIn("Fill in the questionnaire", english_body)
+        company = self.env.company.name
+        for lang in PUBLIC_LANGS:
+            with self.subTest(lang=lang):
+                questionnaire, _url = self.send_link(lang)
+                body, subject = render(questionnaire, lang)
+                allowed = {questionnaire.partner_id.name, company}
+                self.assertTranslated(texts(english_body), texts(body), allowed, f"mail ({lang})")
+                # The sentences around the person's name and the date, too.
+                for english in ("Hello", "The link works until", "No answer"):
+                    self.assertNotIn(english, body)
+                self.assertIn(questionnaire.partner_id.name, body)
+                self.assertIn(questionnaire._get_self_fill_url(), body, "the link itself")
+                self.assertIn(company, subject)
+                self.assertNotEqual(subject, english_subject)
+                self.assertEqual(html.fromstring(body).get("dir") == "rtl", lang in RTL_LANGS)
+                # The mail that went out speaks the person's language.
+                sent = self.env["mail.mail"].search(
+                    [("recipient_ids", "=", questionnaire.partner_id.id)]
+                )
+                self.assertEqual(sent.subject, subject)
+
+    def test_bad_language_and_refused_form_keep_the_person_language(self):
+        """A forged language choice changes nothing (the person's language, no markup
+        echoed into the form); a form that cannot come from the page is refused in
+        the person's language too, saving nothing."""
+        questionnaire, url = self.send_link("fa_IR")
+        for value in ("xx_XX", "fa_IR'><script>", "a" * 300):
+            with self.subTest(value=value[:20]):
+                response = self.open(f"{url}?lang={value}")
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn("<script>", response.text.split("<body", 1)[1])
+                tree = html.fromstring(response.text)
+                self.assertEqual(tree.get("lang"), "fa-IR")
+                action = tree.xpath("//form[@method='post']/@action")[0]
+                self.assertTrue(action.endswith("?lang=fa_IR"), action)
+        response = self.open(url, {**ANSWERS, "gender": "robot"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("o_kommune_invitation", response.text)
+        tree = html.fromstring(response.text)
+        self.assertEqual((tree.get("lang"), tree.get("dir")), ("fa-IR", "rtl"))
+        self.env.invalidate_all()
+        self.assertEqual(questionnaire.self_fill_state, "sent", "nothing saved")
