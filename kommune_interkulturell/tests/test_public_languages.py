@@ -178,6 +178,20 @@ class TestPageLanguages(PublicLanguagesMixin, HttpCase):
             self.url_open(rtl_css, timeout=180).status_code, 200, "rtlcss built the styles"
         )
 
+    def test_sign_up_form_keeps_the_chosen_language(self):
+        # The visitor's browser asks for German; they chose Turkish on the page: the answer
+        # to the form (here: an address missing) stays Turkish.
+        page = self.url_open("/kommune/subscribe?lang=tr_TR", headers={"Accept-Language": "de"})
+        tree = html.fromstring(page.text)
+        action = tree.xpath("//form[.//input[@name='csrf_token']]/@action")[0]
+        self.assertEqual(action, "/kommune/subscribe?lang=tr_TR")
+        response = self.url_open(
+            action,
+            data={"csrf_token": tree.xpath("//input[@name='csrf_token']/@value")[0]},
+            headers={"Accept-Language": "de"},
+        )
+        self.assertEqual(html.fromstring(response.text).get("lang"), "tr-TR")
+
     def test_switcher_ignores_unknown_languages(self):
         for value in ("xx_XX", "de_DE'><script>", "a" * 300):
             response = self.url_open(f"/kommune/subscribe?lang={value}")

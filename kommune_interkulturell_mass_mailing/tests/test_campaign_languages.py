@@ -85,3 +85,30 @@ class TestCampaignLanguages(PublicLanguagesMixin, InvitationPagesCommon):
                     f"registration page ({lang})",
                 )
                 self.assertIn("?lang=en_US", tree.xpath("//nav//a/@href"))
+
+    def test_forms_keep_the_chosen_language(self):
+        # A German speaker whose browser asks for German switches to Ukrainian: the
+        # pages after the form must not fall back to German.
+        self.guest.lang = "de_DE"
+        page = self.url_open(
+            f"{self.link(self.guest)}?lang=uk_UA", headers={"Accept-Language": "de"}
+        )
+        tree = html.fromstring(page.text)
+        action = tree.xpath("//form[.//input[@name='csrf_token']]/@action")[0]
+        self.assertTrue(action.endswith("/register?lang=uk_UA"), action)
+        response = self.url_open(
+            action,
+            data={
+                "csrf_token": tree.xpath("//input[@name='csrf_token']/@value")[0],
+                "consent": "1",
+                "network_role": "volunteer",
+            },
+            headers={"Accept-Language": "de"},
+        )
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        self.assertEqual(html.fromstring(response.text).get("lang"), "uk-UA")
+        self.assertTrue(
+            self.env["kommune.training.registration"].search_count(
+                [("training_id", "=", self.training.id), ("partner_id", "=", self.guest.id)]
+            )
+        )

@@ -132,7 +132,7 @@ class TestCampaignPublic(InvitationPagesCommon):
         self.post(url, "register", {"consent": "1"})
         waiting = self.training._register_participant(self.song_volunteer, consent=True)
         self.assertEqual(waiting.state, "waitlist")
-        self.assertIn(f'action="{url}/cancel"', self.get(url).text)
+        self.assertIn(f'action="{url}/cancel?lang=', self.get(url).text)
         response = self.post(url, "cancel")
         self.assertEqual(response.status_code, 200)
         self.assertIn("Sie sind abgemeldet", response.text)
