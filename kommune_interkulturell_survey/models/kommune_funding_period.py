@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.addons.kommune_interkulturell.models.kommune_participant_questionnaire import (
     REPORTING_TZ,
 )
@@ -34,15 +34,49 @@ class KommuneFundingPeriod(models.Model):
         digits=(3, 2),
         compute="_compute_feedback_figures",
         help="Average points (1 to 4) of the statements answered in the feedback of "
-        "the trainings that ended in the period; statements left out do not count.",
+        "the trainings that ended in the period; statements left out do not count. "
+        "Only for the Reporting group when a training behind it has fewer than three "
+        "answers.",
+    )
+    feedback_rating_withheld = fields.Boolean(
+        string="Too Few Answers",
+        compute="_compute_feedback_figures",
+        help="The period, or a training of it, has fewer than three answers: the average "
+        "would tell (directly, or against the other trainings' averages) what those "
+        "participants answered. Only the Reporting group sees it, as in the dashboard.",
     )
 
+    @api.depends_context("uid")
     def _compute_feedback_figures(self):
+        exact = self.env.user.has_group("kommune_interkulturell.group_kommune_reporting")
         figures = self._get_feedback_figures_by_period()
+        # A training's average is withheld below three answers (see kommune.training):
+        # the period's would give it away by subtraction from the others'.
+        few_answers = set()
+        if not exact:
+            training_ids = {
+                training_id
+                for period_figures in figures.values()
+                for training_id in period_figures["training_ids"]
+            }
+            few_answers = set(
+                self.env["kommune.training"]
+                .browse(training_ids)
+                .filtered(lambda training: 0 < training.feedback_answer_count < MIN_RATING_ANSWERS)
+                .ids
+            )
         for period in self:
-            answers, rating = figures[period.id]["period"] if period.id else (0, 0.0)
+            period_figures = figures.get(period.id)
+            answers, rating = period_figures["period"] if period_figures else (0, 0.0)
+            withheld = not exact and bool(
+                0 < answers < MIN_RATING_ANSWERS
+                or few_answers.intersection(
+                    period_figures["training_ids"] if period_figures else ()
+                )
+            )
             period.feedback_answer_count = answers
-            period.feedback_rating = rating
+            period.feedback_rating_withheld = withheld
+            period.feedback_rating = 0.0 if withheld else rating
 
     def _get_feedback_figures(self):
         """The feedback of the trainings that ended in the period, in one query:

@@ -57,11 +57,20 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         )
 
     def test_card_of_the_period(self):
-        period = self.period.with_user(self.user)
+        period = self.period.with_user(self.reporter)
         self.assertEqual(period.feedback_answer_count, 3)
         self.assertEqual(period.feedback_rating, 2.44, "22 points for 9 statements")
-        earlier = self.period_2030.with_user(self.user)
+        earlier = self.period_2030.with_user(self.reporter)
         self.assertEqual((earlier.feedback_answer_count, earlier.feedback_rating), (1, 4.0))
+        # Staff outside Reporting: the period of one answer would show it; the other
+        # has 3 answers, but from trainings of 2 and 1, whose averages the period's
+        # would give away against each other.
+        for record in (self.period, self.period_2030):
+            record = record.with_user(self.user)
+            self.assertEqual((record.feedback_rating_withheld, record.feedback_rating), (True, 0.0))
+            self.assertEqual(record.read(["feedback_rating"])[0]["feedback_rating"], 0.0)
+        self.assertEqual(self.period.with_user(self.user).feedback_answer_count, 3)
+        period = self.period.with_user(self.user)
         # The card opens the trainings, each with its own results, never the answers.
         action = period.action_open_feedback()
         self.assertEqual(action["res_model"], "kommune.training")
@@ -83,6 +92,19 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
             ],
             [(2, 2.71), (1, 1.5)],
         )
+
+    def test_card_shown_when_every_training_has_three_answers(self):
+        give_feedback(self.t1.feedback_survey_id, [4, 4, 4, 4])
+        for _i in range(2):
+            give_feedback(self.t2.feedback_survey_id, [3, 3, 3, 3])
+        self.env.invalidate_all()
+        exact = self.period.with_user(self.reporter)
+        shown = self.period.with_user(self.user)
+        self.assertEqual(shown.feedback_answer_count, 6)
+        self.assertFalse(shown.feedback_rating_withheld)
+        self.assertEqual(shown.feedback_rating, exact.feedback_rating)
+        self.assertEqual(round(shown.feedback_rating, 2), round(62 / 21, 2))
+        self.assertTrue(self.period_2030.with_user(self.user).feedback_rating_withheld)
 
     def test_anonymous_feedback_is_counted_only(self):
         """Staff see counts and averages; the answers themselves stay with survey's
@@ -189,7 +211,7 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
             answer._save_lines(channel, channel.suggested_answer_ids[:1].id)
             answer._save_lines(wishes, wishes.suggested_answer_ids.ids)
         self.env.invalidate_all()
-        period = self.period.with_user(self.user)
+        period = self.period.with_user(self.reporter)
         self.assertEqual(period.feedback_answer_count, 3)
         self.assertEqual(period.feedback_rating, 2.44, "22 points for 9 statements")
         self.assertEqual(round(self.t1.with_user(self.reporter).feedback_rating, 2), 2.71)
