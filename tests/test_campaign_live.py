@@ -21,7 +21,7 @@ SHORT_LINK_RE = re.compile(r'href="(http://127\.0\.0\.1:\d+/r/[^"]+)"')
 # Pages of signed personal links; written out here, not taken from the addon they check.
 PERSONAL_PATH_RE = re.compile(r"/kommune/(invitation|subscribe/confirm)/")
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-REGISTER_RE = re.compile(r'action="(/kommune/invitation/[^"/]+/register)(?:\?lang=[a-zA-Z_]*)?"')
+REGISTER_RE = re.compile(r'action="(/kommune/invitation/[^"/]+/register)(?:\?lang=[A-Za-z0-9_]*)?"')
 
 
 @pytest.fixture(scope="module")

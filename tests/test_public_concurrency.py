@@ -21,7 +21,7 @@ from .conftest import LiveServer, odoo_shell, open_training
 PERSONS = 50
 SEATS = 10
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-REGISTER_RE = re.compile(r'action="(/kommune/invitation/[^"/]+/register)(?:\?lang=[a-zA-Z_]*)?"')
+REGISTER_RE = re.compile(r'action="(/kommune/invitation/[^"/]+/register)(?:\?lang=[A-Za-z0-9_]*)?"')
 # All requests come from 127.0.0.1: lift the public routes' rate limit (requests per
 # IP and minute) for this test.
 RATE_LIMIT_PARAM = "kommune_interkulturell.public_rate_limit"

@@ -14,8 +14,10 @@ from urllib.parse import quote as url_quote
 
 from odoo import http
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
+    LANG_CODE_RE,
     MAX_FORM_BYTES,
     KommunePublicController,
+    get_nearest_lang,
 )
 from odoo.addons.kommune_interkulturell.models.res_partner import NETWORK_ROLES
 from odoo.http import request
@@ -186,8 +188,13 @@ class KommuneInvitationController(KommunePublicController):
 
     def _redirect_to_page(self, token):
         """The address of a submitted form opened again (a bookmark, a reload in a new
-        tab): back to the page, which checks the link."""
-        return request.redirect(f"/kommune/invitation/{url_quote(token, safe='')}", code=303)
+        tab): back to the page, which checks the link, in the language chosen on it
+        (an installed one only: nothing of the request is echoed)."""
+        url = f"/kommune/invitation/{url_quote(token, safe='')}"
+        chosen = request.httprequest.args.get("lang", "")
+        if LANG_CODE_RE.fullmatch(chosen) and (lang := get_nearest_lang(chosen)):
+            url = f"{url}?lang={lang}"
+        return request.redirect(url, code=303)
 
     def _get_invitation(self, token):
         """(training, partner, mailing) with sudo, or None for a bad link."""

@@ -49,6 +49,12 @@ class TestInvitationPageHardening(PublicHardeningCases, InvitationPagesCommon):
         response = self.url_open(f"{self.url}/register", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith(self.url))
+        # The language chosen on the page stays; anything else is dropped, not echoed.
+        chosen = self.url_open(f"{self.url}/register?lang=en_US", allow_redirects=False)
+        self.assertTrue(chosen.headers["Location"].endswith(f"{self.url}?lang=en_US"))
+        for value in ("xx_XX", "en_US%27%3E%3Cscript%3E", "a" * 300):
+            forged = self.url_open(f"{self.url}/register?lang={value}", allow_redirects=False)
+            self.assertTrue(forged.headers["Location"].endswith(self.url), value)
         self.assertEqual(self.get(f"{self.url}/cancel").status_code, 200, "back on the page")
         self.assertFalse(self.registrations())
         self.assertFriendly(self.get("/kommune/nothing/here"), 404)
