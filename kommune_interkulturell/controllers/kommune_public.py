@@ -64,14 +64,20 @@ def get_nearest_lang(lang_code):
     return next((code for code in installed if short and code.startswith(short)), None)
 
 
+def get_chosen_lang():
+    """The installed language the visitor chose with the language switcher (``?lang=``
+    of the request), else None: nothing of the request is used unless it names one."""
+    chosen = request.httprequest.args.get("lang", "")
+    return get_nearest_lang(chosen) if LANG_CODE_RE.fullmatch(chosen) else None
+
+
 def set_public_lang(partner=None):
     """Speak the language the visitor chose with the page's language switcher (``?lang=``),
     else the person's, else the browser's, among the installed ones (German, the
     network's language, when none fits; else the first installed). The nearest-language
     match (get_nearest_lang: exact, else the same language of another country) decides
     for each candidate."""
-    chosen = request.httprequest.args.get("lang", "")
-    lang = get_nearest_lang(chosen) if LANG_CODE_RE.fullmatch(chosen) else None
+    lang = get_chosen_lang()
     if not lang and partner:
         lang = get_nearest_lang(partner.lang)
     if not lang:

@@ -14,10 +14,9 @@ from urllib.parse import quote as url_quote
 
 from odoo import http
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
-    LANG_CODE_RE,
     MAX_FORM_BYTES,
     KommunePublicController,
-    get_nearest_lang,
+    get_chosen_lang,
 )
 from odoo.addons.kommune_interkulturell.models.res_partner import NETWORK_ROLES
 from odoo.http import request
@@ -191,8 +190,7 @@ class KommuneInvitationController(KommunePublicController):
         tab): back to the page, which checks the link, in the language chosen on it
         (an installed one only: nothing of the request is echoed)."""
         url = f"/kommune/invitation/{url_quote(token, safe='')}"
-        chosen = request.httprequest.args.get("lang", "")
-        if LANG_CODE_RE.fullmatch(chosen) and (lang := get_nearest_lang(chosen)):
+        if lang := get_chosen_lang():
             url = f"{url}?lang={lang}"
         return request.redirect(url, code=303)
 
