@@ -3,6 +3,8 @@
 # /web/login, over HTTP with 4 workers (bench/http_registration.py). Runs on a copy of the
 # bench database, which is dropped afterwards: the run commits what it seeds and raises
 # the public pages' rate limit there. Serves on HTTP_PORT (and HTTP_PORT + 1 for gevent).
+# KI_BENCH_HTTP_PROFILE=1: one request at a time in process instead, with each request's
+# time and queries and the costliest queries (bench/http_registration_profile.py).
 source "$(dirname "$0")/lib.sh"
 
 DB="${KI_BENCH_DB:-ki_bench}"
@@ -20,5 +22,10 @@ drop_copy() {
 }
 trap drop_copy EXIT
 odoo_cmd db duplicate "$DB" "$HTTP_DB" >/dev/null
-PYTHONPATH="$ODOO_PATH" "$VENV/bin/python" "$REPO/bench/http_registration.py" \
-    "$CONF" "$HTTP_DB" "$HTTP_PORT"
+if [ "${KI_BENCH_HTTP_PROFILE:-0}" = 1 ]; then
+    PYTHONPATH="$ODOO_PATH" "$VENV/bin/python" "$REPO/bench/http_registration_profile.py" \
+        "$CONF" "$HTTP_DB"
+else
+    PYTHONPATH="$ODOO_PATH" "$VENV/bin/python" "$REPO/bench/http_registration.py" \
+        "$CONF" "$HTTP_DB" "$HTTP_PORT"
+fi
