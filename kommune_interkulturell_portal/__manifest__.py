@@ -4,7 +4,7 @@
     "name": "Kommune Interkulturell: Self-Service Portal",
     "summary": "Participants and organisations' contact persons on Odoo's portal: "
     "trainings, certificates, consents, their organisation's page",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Services",
     "website": "https://github.com/kommune-interkulturell/kommune_interkulturell",
     "author": "Kommune Interkulturell (IQ Netzwerk Berlin)",

@@ -142,18 +142,18 @@ class KommuneCatalogueController(KommunePublicController):
             return refused
         # sudo: the public user may not read consents; the record is only looked at
         # once the link's signature has proven which consent and training it names.
-        consent, training, expiry = (
+        consent, training, expiry, registration = (
             request.env["kommune.consent"].sudo()._kommune_get_from_catalogue_request(token)
         )
         if error := self._get_confirm_error(consent, expiry < time.time()):
             return error
         self._set_lang(consent.partner_id)
-        registration = consent.env["kommune.training.registration"]
+        confirmed = registration.browse()
         if submitted:
-            registration = consent.with_context(
+            confirmed = consent.with_context(
                 lang=request.env.lang
-            )._kommune_catalogue_confirm_request(training, expiry)
-            if not registration:
+            )._kommune_catalogue_confirm_request(training, expiry, registration)
+            if not confirmed:
                 return self._render_error("invalid", status=404, training=training)
         values = self._get_layout_values(training)
         values.update(
@@ -162,7 +162,7 @@ class KommuneCatalogueController(KommunePublicController):
                 "confirm_action": f"{CATALOGUE_PATH}/confirm/{token}",
                 "partner": consent.partner_id,
                 "training": training,
-                "confirmed": bool(registration),
+                "confirmed": bool(confirmed),
             }
         )
         return request.render("kommune_interkulturell_portal.catalogue_confirm_page", values)
@@ -296,8 +296,10 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
         training = consent.catalogue_training_id
         if not training:
             return super()._render_confirm_page(token, consent)
+        # The person's registration, looked up once for the whole page.
+        registration = consent._kommune_catalogue_get_registration(training)
         # The link registers once: cancelled since, it is void (as a request link).
-        if consent._kommune_catalogue_link_used(training, consent._get_confirmation_expiry()):
+        if registration._kommune_catalogue_link_used(consent._get_confirmation_expiry()):
             return self._render_error("invalid", status=404, training=training)
         values = self._get_layout_values(training)
         values.update(
@@ -309,7 +311,7 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
                 # for (or the catalogue no longer takes it): until then the button stays.
                 "confirmed": consent.state == "given"
                 and (
-                    consent._kommune_catalogue_is_registered(training)
+                    registration._kommune_catalogue_holds_place()
                     or not training._kommune_portal_is_registration_open()
                 ),
             }

@@ -36,42 +36,35 @@ class KommuneConsent(models.Model):
     )
 
     def _action_confirm(self):
-        # A link of a later catalogue registration confirms the consent too, and
-        # registers for its own training only (see _kommune_catalogue_confirm_request).
-        requested = self.env.context.get("kommune_catalogue_training_id")
-        waiting = self.filtered(
-            lambda consent: (
-                consent.state == "pending" and (requested or consent.catalogue_training_id)
+        # A link of a later catalogue registration confirms the consent only: it
+        # registers for its own training itself (see _kommune_catalogue_confirm_request).
+        if self.env.context.get("kommune_catalogue_training_id"):
+            return super()._action_confirm()
+        # The consent's own link registers for the training it was mailed for, also when
+        # followed once a later link confirmed the consent. The person's registration is
+        # looked up once and passed along.
+        waiting = []
+        for consent in self.filtered(
+            lambda consent: consent.catalogue_training_id and consent.state in ("pending", "given")
+        ):
+            registration = consent._kommune_catalogue_get_registration(
+                consent.catalogue_training_id
             )
-        )
-        # The consent's own link, followed once that later link confirmed the consent:
-        # it still registers for the training it was mailed for.
-        if not requested:
-            waiting |= self.filtered(
-                lambda consent: (
-                    consent.state == "given"
-                    and consent.catalogue_training_id
-                    and not consent._kommune_catalogue_is_registered(consent.catalogue_training_id)
-                )
-            )
+            if consent.state == "given" and registration._kommune_catalogue_holds_place():
+                continue
+            waiting.append((consent, registration))
         res = super()._action_confirm()
-        for consent in waiting:
-            training = (
-                self.env["kommune.training"].browse(requested)
-                if requested
-                else consent.catalogue_training_id
-            )
-            # The consent's own link (a later one is checked and marked by
-            # _kommune_catalogue_confirm_request).
-            expiry = not requested and consent._get_confirmation_expiry()
-            if expiry and consent._kommune_catalogue_link_used(training, expiry):
+        for consent, registration in waiting:
+            training = consent.catalogue_training_id
+            expiry = consent._get_confirmation_expiry()
+            if registration._kommune_catalogue_link_used(expiry):
                 continue
             if training._kommune_portal_is_registration_open():
                 # The consent is in force now: the registration is ticked and takes a
                 # seat or a place on the waitlist (with its mails), as every one does.
-                training._register_participant(consent.partner_id, source="web", consent=True)
-                if expiry:
-                    consent._kommune_catalogue_mark_used(training, expiry)
+                training._register_participant(
+                    consent.partner_id, source="web", consent=True
+                )._kommune_catalogue_mark_used(expiry)
         return res
 
     # ------------------------------------------------------------
@@ -95,14 +88,17 @@ class KommuneConsent(models.Model):
 
     @api.model
     def _kommune_get_from_catalogue_request(self, token):
-        """The consent and training a registration link stands for, and when it
-        expires: ``(consent, training, expiry)``; empty records for anything not signed
-        by this database, whose consent was withdrawn (or deleted) since, or whose
-        registration was cancelled since (see _kommune_catalogue_link_used)."""
+        """The consent and training a registration link stands for, when it expires
+        and the person's registration for the training (looked up once for the whole
+        request): ``(consent, training, expiry, registration)``; empty records for
+        anything not signed by this database, whose consent was withdrawn (or deleted)
+        since, or whose registration was cancelled since (see
+        kommune.training.registration._kommune_catalogue_link_used)."""
         Training = self.env["kommune.training"]
+        Registration = self.env["kommune.training.registration"]
         match = isinstance(token, str) and CATALOGUE_REQUEST_RE.fullmatch(token)
         if not match:
-            return self.browse(), Training, 0
+            return self.browse(), Training, 0, Registration
         consent_id, training_id, expiry = (int(match.group(index)) for index in (1, 2, 3))
         consent = self.browse(consent_id).exists()
         expected = hmac(
@@ -116,10 +112,12 @@ class KommuneConsent(models.Model):
             or not consent
             or consent.date_withdrawn
             or not training
-            or consent._kommune_catalogue_link_used(training, expiry)
         ):
-            return self.browse(), Training, 0
-        return consent, training, expiry
+            return self.browse(), Training, 0, Registration
+        registration = consent._kommune_catalogue_get_registration(training)
+        if registration._kommune_catalogue_link_used(expiry):
+            return self.browse(), Training, 0, Registration
+        return consent, training, expiry, registration
 
     def _kommune_catalogue_send_request(self, training):
         """Mail the person a link that registers them for ``training`` (queued, deleted
@@ -133,52 +131,29 @@ class KommuneConsent(models.Model):
             kommune_catalogue_request_url=self._kommune_catalogue_request_url(training),
         ).send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
 
-    def _kommune_catalogue_is_registered(self, training):
-        """Whether the consent's person holds a registration (a seat or a place on the
-        waitlist) for ``training``."""
-        self.ensure_one()
-        return self._kommune_catalogue_get_registration(training).state in (
-            "registered",
-            "confirmed",
-            "waitlist",
-        )
-
     def _kommune_catalogue_get_registration(self, training):
+        """The person's registration for ``training`` (or an empty one): looked up once
+        per request, then passed to the registration's _kommune_catalogue_* checks."""
         self.ensure_one()
         return self.env["kommune.training.registration"].search(
             [("training_id", "=", training.id), ("partner_id", "=", self.partner_id.id)],
             limit=1,
         )
 
-    def _kommune_catalogue_link_used(self, training, expiry):
-        """Whether the link expiring at ``expiry`` may no longer register the consent's
-        person for ``training``: it (or a later link) registered them, and the
-        registration was cancelled since (by them or by staff). A link registers once;
-        registering again asks for a new one."""
-        self.ensure_one()
-        registration = self._kommune_catalogue_get_registration(training)
-        return registration.state == "cancelled" and registration.catalogue_link_expiry >= expiry
-
-    def _kommune_catalogue_mark_used(self, training, expiry):
-        """Stamp the person's registration for ``training`` with the link that made it."""
-        self.ensure_one()
-        registration = self._kommune_catalogue_get_registration(training)
-        if registration.state in ("registered", "confirmed", "waitlist"):
-            registration.catalogue_link_expiry = max(registration.catalogue_link_expiry, expiry)
-            return registration
-        return registration.browse()
-
-    def _kommune_catalogue_confirm_request(self, training, expiry):
-        """The person followed their link (expiring at ``expiry``): a consent still
-        awaiting confirmation counts from now (the link proved the address), and the
-        person is registered for ``training`` (a seat or a place on the waitlist) while
-        the catalogue takes registrations. Returns the registration, or an empty
+    def _kommune_catalogue_confirm_request(self, training, expiry, registration):
+        """The person followed their link (expiring at ``expiry``; ``registration``:
+        theirs for ``training`` as the link was checked): a consent still awaiting
+        confirmation counts from now (the link proved the address), and the person is
+        registered for ``training`` (a seat or a place on the waitlist) while the
+        catalogue takes registrations. Returns the registration, or an empty
         recordset."""
         self.ensure_one()
         if not training._kommune_portal_is_registration_open():
-            return self.env["kommune.training.registration"]
-        if self.state == "pending":
-            self.with_context(kommune_catalogue_training_id=training.id)._action_confirm()
-        elif self.state == "given":
-            training._register_participant(self.partner_id, source="web", consent=True)
-        return self._kommune_catalogue_mark_used(training, expiry)
+            return registration.browse()
+        if self.state in ("pending", "given"):
+            if self.state == "pending":
+                self.with_context(kommune_catalogue_training_id=training.id)._action_confirm()
+            registration = training._register_participant(
+                self.partner_id, source="web", consent=True
+            )
+        return registration._kommune_catalogue_mark_used(expiry)

@@ -17,7 +17,8 @@ PROPOSAL_TEXT_FIELDS = {
 }
 # What a contact person wrote is kept while staff may still look the decision up: the
 # decision itself (old and new values, or the reason) stays in the organisation's
-# chatter; the proposal goes this many days after it was decided.
+# chatter; the proposal goes this many days after it was decided (date_decided: a later
+# technical write, e.g. a recompute, must not restart the clock as write_date would).
 DECIDED_PROPOSAL_DAYS = 90
 
 
@@ -100,6 +101,14 @@ class KommuneOrganizationProposal(models.Model):
         help="Replace the organisation's fields of activity with these on accepting "
         "(filled with the entries named in the proposal; empty: unchanged).",
     )
+    date_decided = fields.Datetime(
+        string="Decided On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When staff accepted or rejected the proposal: it is deleted 90 days later "
+        "(what was decided stays in the organisation's chatter).",
+    )
     reject_reason = fields.Text(
         string="Reason for Rejection",
         help="Optional: why staff did not take the changes over (logged on the organisation).",
@@ -121,7 +130,7 @@ class KommuneOrganizationProposal(models.Model):
         # A proposal is decided once, by Accept or Reject: its state is never set by
         # hand (e.g. back to review over RPC), and a decided proposal stays as decided.
         if not self.env.context.get("kommune_proposal_decision"):
-            if "state" in vals:
+            if "state" in vals or "date_decided" in vals:
                 raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
             if any(proposal.state != "to_review" for proposal in self):
                 raise UserError(self.env._("A decided proposal cannot be changed any more."))
@@ -129,10 +138,10 @@ class KommuneOrganizationProposal(models.Model):
 
     @api.autovacuum
     def _gc_decided_proposals(self):
-        """Delete the proposals decided more than DECIDED_PROPOSAL_DAYS ago (the decision
-        sets write_date last: a decided proposal is never written again)."""
+        """Delete the proposals decided more than DECIDED_PROPOSAL_DAYS ago; those to
+        review have no decision date and stay."""
         limit = fields.Datetime.now() - timedelta(days=DECIDED_PROPOSAL_DAYS)
-        self.search([("state", "!=", "to_review"), ("write_date", "<", limit)]).unlink()
+        self.search([("state", "!=", "to_review"), ("date_decided", "<", limit)]).unlink()
 
     @api.model
     def _match_names(self, model, text):
@@ -259,7 +268,7 @@ class KommuneOrganizationProposal(models.Model):
                     % (field._description_string(self.env), old or "–", value)
                 )
             organization.write(values)
-            proposal.with_context(kommune_proposal_decision=True).state = "accepted"
+            proposal._set_decision("accepted")
             proposal._post_decision(
                 Markup("<p>%s</p><ul>%s</ul>")
                 % (
@@ -275,7 +284,7 @@ class KommuneOrganizationProposal(models.Model):
     def action_reject(self):
         self._check_to_review()
         for proposal in self:
-            proposal.with_context(kommune_proposal_decision=True).state = "rejected"
+            proposal._set_decision("rejected")
             body = Markup("<p>%s</p>") % self.env._(
                 "Proposed changes to the profile rejected (%(link)s).",
                 link=proposal._get_html_link(),
@@ -284,6 +293,11 @@ class KommuneOrganizationProposal(models.Model):
                 body += Markup("<p>%s</p>") % proposal.reject_reason
             proposal._post_decision(body)
         return True
+
+    def _set_decision(self, state):
+        self.with_context(kommune_proposal_decision=True).write(
+            {"state": state, "date_decided": fields.Datetime.now()}
+        )
 
     def _post_decision(self, body):
         """Log the decision on the organisation (a staff note of the proposal's subtype:

@@ -42,6 +42,30 @@ class KommuneTrainingRegistration(models.Model):
             self._kommune_portal_add_personal_link(mails)
         return mails
 
+    # ------------------------------------------------------------
+    # CATALOGUE LINKS: on the registration a request looked up once (see
+    # kommune.consent._kommune_catalogue_get_registration), or an empty one
+    # ------------------------------------------------------------
+
+    def _kommune_catalogue_holds_place(self):
+        """Whether the person holds a seat or a place on the waitlist."""
+        return self.state in ("registered", "confirmed", "waitlist")
+
+    def _kommune_catalogue_link_used(self, expiry):
+        """Whether the link expiring at ``expiry`` may no longer register the person:
+        it (or a later link) registered them, and the registration was cancelled since
+        (by them or by staff). A link registers once; registering again asks for a new
+        one."""
+        return self.state == "cancelled" and self.catalogue_link_expiry >= expiry
+
+    def _kommune_catalogue_mark_used(self, expiry):
+        """Stamp the registration with the link (expiring at ``expiry``) that made it:
+        the registration, or an empty one when it holds no place."""
+        if not self._kommune_catalogue_holds_place():
+            return self.browse()
+        self.catalogue_link_expiry = max(self.catalogue_link_expiry, expiry)
+        return self
+
     def _kommune_portal_get_personal_url(self):
         """Where the person sees and cancels this registration: their portal page when
         they have an account, else their signed personal link of the invitations (when

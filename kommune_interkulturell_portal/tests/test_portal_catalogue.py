@@ -9,6 +9,12 @@ from odoo.tests import tagged
 
 from .common_portal import PortalCommon
 
+# The queries of a personal link's request, the person's registration looked up once
+# (see test_link_pages_look_the_registration_up_once).
+REQUEST_LINK_POST_QUERIES = 21
+CONFIRMATION_LINK_GET_QUERIES = 10
+CONFIRMATION_LINK_POST_QUERIES = 12
+
 
 @tagged("post_install", "-at_install")
 class TestPortalCatalogue(PortalCommon, PublicPagesCommon):
@@ -510,3 +516,40 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         self.assertNotIn("o_kommune_catalogue_confirmed", replay.text)
         self.env.invalidate_all()
         self.assertEqual(registration.state, "cancelled", "the replayed link registers nobody")
+
+    def test_link_pages_look_the_registration_up_once(self):
+        """Each request of a personal link looks the person's registration up once and
+        passes it along (void after cancellation, registered or not): counted queries
+        of requests that can be repeated, each after the same request warmed the
+        caches."""
+        with self.one_window():
+            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
+        url = self.confirm_url(self.request_mails())
+        with self.one_window():
+            token = CSRF_RE.search(self.get(url).text).group(1)
+            self.url_open(url, data={"csrf_token": token})
+            self.url_open(url, data={"csrf_token": token})
+            with self.assertQueryCount(REQUEST_LINK_POST_QUERIES):
+                again = self.url_open(url, data={"csrf_token": token})
+        self.assertIn("o_kommune_catalogue_confirmed", again.text, "registered, still done")
+
+        with self.one_window():
+            self.register({"name": "Nina Neu", "email": "nina.count@example.org", "consent": "1"})
+        consent = self.env["kommune.consent"].search(
+            [("partner_id.email", "=", "nina.count@example.org")]
+        )
+        url = f"/kommune/subscribe/confirm/{consent._get_confirmation_token()}"
+        with self.one_window():
+            token = CSRF_RE.search(self.get(url).text).group(1)
+            self.url_open(url, data={"csrf_token": token})
+            self.get(url)
+            with self.assertQueryCount(CONFIRMATION_LINK_GET_QUERIES):
+                page = self.get(url)
+            self.url_open(url, data={"csrf_token": token})
+            with self.assertQueryCount(CONFIRMATION_LINK_POST_QUERIES):
+                again = self.url_open(url, data={"csrf_token": token})
+        self.assertIn("o_kommune_catalogue_confirmed", page.text)
+        self.assertIn("o_kommune_catalogue_confirmed", again.text)
+        self.env.invalidate_all()
+        registration = consent.partner_id.training_registration_ids
+        self.assertEqual(registration.training_id, self.next_training, "registered once")

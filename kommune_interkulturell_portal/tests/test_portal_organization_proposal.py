@@ -1,15 +1,21 @@
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import load_script
 from odoo.tests import Form, new_test_user, tagged
+from odoo.tools import SQL
 
 from .. import _uninstall_hook
 from ..models.kommune_organization_proposal import DECIDED_PROPOSAL_DAYS
 from .test_portal_organization import PortalOrganizationCommon
 from .test_portal_participant import CSRF_RE
+
+MIGRATION = "kommune_interkulturell_portal/migrations/19.0.1.1.0/post-migrate.py"
 
 
 @tagged("post_install", "-at_install")
@@ -55,6 +61,23 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
                 }
             )
         )
+
+    def _erase(self, person):
+        """Erase ``person`` as a manager does, through the erasure wizard."""
+        action = person.with_user(self.manager).action_kommune_anonymize()
+        with Form(
+            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
+        ) as form:
+            form.confirm = True
+        form.record.action_anonymize()
+
+    @contextmanager
+    def _days_later(self, days):
+        """``days`` from now, for Python's clock and for the transaction's (the clock of
+        write_date, otherwise fixed for the whole test)."""
+        moment = fields.Datetime.now() + timedelta(days=days)
+        with freeze_time(moment), patch.object(self.env.cr, "_now", moment):
+            yield
 
     def test_contact_person_proposes_and_staff_accept(self):
         proposal = self._propose(city="Berlin-Wedding", languages="german, Klingon")
@@ -197,12 +220,7 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         proposal = self._proposal(partner=person, phone="+49 30 1234567", city="Berlin-Moabit")
         proposal._schedule_review_activity()
         activity = proposal.activity_id
-        action = person.with_user(self.manager).action_kommune_anonymize()
-        with Form(
-            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        form.record.action_anonymize()
+        self._erase(person)
         self.assertFalse(proposal.exists())
         self.assertFalse(activity.exists())
         self.assertFalse(self.Proposal.search([("phone", "=", "+49 30 1234567")]))
@@ -256,6 +274,62 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         self.assertEqual((accepted | rejected | waiting).exists(), waiting)
         self.assertEqual(self.mo_a.city, "Berlin-Moabit", "what was accepted stays")
 
+    def test_a_later_write_does_not_postpone_the_deletion(self):
+        """The retention counts from the decision: a technical write long after it (a
+        contact merge moving the proposer, a recompute) does not keep what the contact
+        person wrote any longer."""
+        proposal = self._proposal(phone="+49 30 5551111")
+        proposal.with_user(self.staff).action_reject()
+        other = self.env["res.partner"].create(
+            {"name": "Portal Merged Contact", "parent_id": self.mo_a.id}
+        )
+        with self._days_later(80):
+            proposal.with_context(kommune_proposal_decision=True).partner_id = other
+            self.env.flush_all()
+        with self._days_later(DECIDED_PROPOSAL_DAYS + 1):
+            self.Proposal._gc_decided_proposals()
+        self.assertFalse(proposal.exists())
+
+    def test_proposals_to_review_are_never_deleted_by_the_retention(self):
+        """However old, a proposal waiting for staff stays."""
+        waiting = self._proposal(city="Berlin-Moabit")
+        self.assertFalse(waiting.date_decided)
+        with self._days_later(10 * DECIDED_PROPOSAL_DAYS):
+            self.Proposal._gc_decided_proposals()
+        self.assertTrue(waiting.exists())
+        self.assertEqual(waiting.state, "to_review")
+
+    def test_decision_date_is_set_once_and_not_by_hand(self):
+        proposal = self._proposal(city="Berlin-Moabit")
+        proposal.with_user(self.staff).action_accept()
+        self.assertTrue(proposal.date_decided)
+        with self.assertRaises(UserError):
+            proposal.with_user(self.staff).date_decided = fields.Datetime.now()
+        waiting = self._proposal(zip="10115")
+        with self.assertRaises(UserError):
+            waiting.with_user(self.staff).date_decided = fields.Datetime.now()
+
+    def test_upgrade_dates_the_proposals_decided_before(self):
+        """Proposals decided before the decision date was stored get their last write
+        as decision date; those to review get none."""
+        decided, waiting = self._proposal(city="Berlin-Moabit"), self._proposal(zip="10115")
+        decided.with_user(self.staff).action_reject()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE kommune_organization_proposal SET date_decided = NULL, "
+                "write_date = %s WHERE id IN %s",
+                datetime(2026, 1, 5, 10, 0),
+                tuple((decided | waiting).ids),
+            )
+        )
+        load_script(MIGRATION, "kommune_proposal_date_decided_migration").migrate(
+            self.env.cr, "19.0.1.0.0"
+        )
+        self.env.invalidate_all()
+        self.assertEqual(decided.date_decided, datetime(2026, 1, 5, 10, 0))
+        self.assertFalse(waiting.date_decided)
+
     def test_deleted_proposer_takes_their_proposals(self):
         person = self.env["res.partner"].create(
             {"name": "Portal Deleted Contact", "parent_id": self.mo_a.id}
@@ -288,12 +362,7 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         proposal.with_user(self.staff).action_accept()
         decision = self.mo_a.message_ids.filtered(lambda m: "accepted" in (m.body or ""))
         self.assertIn("Berlin → Berlin-Moabit", decision.body)
-        action = person.with_user(self.manager).action_kommune_anonymize()
-        with Form(
-            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        form.record.action_anonymize()
+        self._erase(person)
         self.env.invalidate_all()
         self.assertNotIn("Berlin-Moabit", note.body, "what they wrote is blanked")
         self.assertIn("Berlin → Berlin-Moabit", decision.body, "the organisation's history")
