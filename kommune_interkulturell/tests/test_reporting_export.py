@@ -219,17 +219,44 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         self.assertEqual(data["indicators"][0][1], [0, 0, 0, 0, 0])
 
     def test_report_data_per_quarter_as_each_quarter_alone(self):
-        """The figures of the quarters, counted together, are those of each quarter
-        counted alone."""
+        """Each figure of the indicator table, for the period and each quarter, is what
+        the fixture network did in it (see KommuneReportingNetworkCommon); the figures
+        of the quarters, counted together, are also those of each quarter counted
+        alone."""
+        # [period, Q1, Q2, Q3, Q4] of 2031, counted from the fixture's records:
+        # T1 (three sessions of 3 h from 3 February) is in Q1, T2 (two of 4 h from 7
+        # April) and T3 (one of 2 h on 5 May) are in Q2; nothing is trained after June.
+        expected = {
+            # Q1: P0, P1 (9 h in T1); Q2: P0, Petra (8 h in T2); P0 once in the period.
+            "participants": [3, 2, 2, 0, 0],
+            # Q1: P3 (3 h); Q2: P2, P3 (2 h in T3); P3 once in the period (5 h).
+            "short_contacts": [2, 1, 2, 0, 0],
+            # Q1: P0, P1, P3 in T1 (P4 never present); Q2: P0, Petra in T2, P2, P3 in T3.
+            "attendances": [7, 3, 4, 0, 0],
+            "hours": [41.0, 9 + 9 + 3, 8 + 8 + 2 + 2, 0, 0],
+            # Q1: the persons' MO; Q2: the MO and Petra's administration.
+            "organizations": [2, 1, 2, 0, 0],
+            # Q1: P0, P1 of T1 (P3 attended one session of three); Q2: all of T2, T3.
+            "certificates": [6, 2, 4, 0, 0],
+            # The cooperation runs from 1 March: its MO 2 in every quarter, the
+            # trained MO in Q1 and Q2; its administration in every quarter.
+            "migrant_organizations": [2, 2, 2, 1, 1],
+            "administrations": [1, 1, 1, 1, 1],
+            "cooperations": [1, 1, 1, 1, 1],
+            # Held on 10 June; the one of 11 June was cancelled.
+            "meetings": [1, 0, 1, 0, 0],
+        }
         period = self.period.with_user(self.reporter)
         with freeze_time(AFTER):
             data = period._get_report_data()
             alone = [period._get_indicators()] + [
                 period._get_indicators(quarter=label) for label in data["quarters"]
             ]
-        for (label, values), (key, _label) in zip(
-            data["indicators"], period._get_indicator_labels(), strict=False
-        ):
+        self.assertEqual(data["quarters"], ["2031-Q1", "2031-Q2", "2031-Q3", "2031-Q4"])
+        labels = period._get_indicator_labels()
+        self.assertEqual([key for key, _label in labels], list(expected))
+        for (label, values), (key, _label) in zip(data["indicators"], labels, strict=False):
+            self.assertEqual(values, expected[key], label)
             self.assertEqual(values, [figures[key] for figures in alone], label)
 
 
