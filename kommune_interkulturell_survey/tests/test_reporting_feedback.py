@@ -216,6 +216,26 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         self.assertEqual(period.feedback_rating, 2.44, "22 points for 9 statements")
         self.assertEqual(round(self.t1.with_user(self.reporter).feedback_rating, 2), 2.71)
 
+    def test_a_choice_without_points_keeps_the_statement(self):
+        """A feedback statement may gain a choice without points later ("cannot
+        say"): the answers given before still count as they did, and choosing it
+        counts as leaving the statement out."""
+        survey = self.t1.feedback_survey_id.sudo()
+        statement = survey.question_ids.filtered(lambda q: q.question_type == "simple_choice")[0]
+        statement.suggested_answer_ids = [
+            Command.create({"value": "Cannot say", "answer_score": 0, "sequence": 99})
+        ]
+        self.env.invalidate_all()
+        period = self.period.with_user(self.reporter)
+        training = self.t1.with_user(self.reporter)
+        self.assertEqual((period.feedback_answer_count, period.feedback_rating), (3, 2.44))
+        self.assertEqual(round(training.feedback_rating, 2), 2.71, "19 points for 7")
+        give_feedback(survey, [0, 4, 4, 4])
+        self.env.invalidate_all()
+        self.assertEqual(training.feedback_answer_count, 3)
+        self.assertEqual(round(training.feedback_rating, 2), 3.1, "31 points for 10")
+        self.assertEqual(period.feedback_rating, 2.83, "34 points for 12")
+
     def test_card_figures_of_many_periods_in_one_query(self):
         """The period list computes the card of every period at once."""
         Period = self.env["kommune.funding.period"].with_user(self.user)
