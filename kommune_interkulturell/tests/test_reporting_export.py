@@ -198,9 +198,11 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         """The data of the XLSX and the PDF summary (one method for both) take a fixed
         number of queries, whatever the volume."""
         period = self.period.with_env(self.env)
-        # The period and its four quarters (five queries for all), the breakdowns and
-        # the names shown; the bridges' additions are counted in their own tests.
-        with freeze_time(AFTER), self.assertQueryCount(ki_reporter=14):
+        # The period's record, the figures of the period and its four quarters (five
+        # queries for all), the breakdowns and the names shown (one read per kind:
+        # districts, topics, organisation types, stages, and the cooperations'
+        # districts); the bridges' additions are counted in their own tests.
+        with freeze_time(AFTER), self.assertQueryCount(ki_reporter=12):
             data = own_report_data(period)
         self.assertEqual(data["indicators"][0][1], [3, 2, 2, 0, 0])
 
@@ -224,6 +226,40 @@ class TestReportingExport(KommuneReportingNetworkCommon):
             data = own_report_data(four)
         self.assertEqual(data["quarters"], ["2034-Q1", "2034-Q2", "2034-Q3", "2034-Q4"])
         self.assertEqual(data["indicators"][0][1], [0, 0, 0, 0, 0])
+
+    def test_report_data_queries_do_not_grow_with_the_values(self):
+        """More topics, districts and cooperation stages in the tables cost no more
+        queries: the names of each kind are read at once, not one by one."""
+        period = self.period.with_user(self.reporter)
+
+        def count():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            own_report_data(period)
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        with freeze_time(AFTER):
+            count()  # what is read once whatever the values (the user, the rules)
+            queries = count()
+        recognition = self.env.ref("kommune_interkulturell.training_topic_recognition")
+        self.t2.topic_id = recognition
+        self.env["kommune.cooperation"].create(
+            {
+                "name": "Test Kooperation Pankow",
+                "user_id": self.user.id,
+                "stage_id": self.env.ref("kommune_interkulturell.cooperation_stage_contact").id,
+                "district_id": self.env.ref("kommune_interkulturell.district_berlin_pankow").id,
+                "date_start": "2031-05-01",
+            }
+        )
+        with freeze_time(AFTER):
+            self.assertEqual(count(), queries)
+            data = own_report_data(period)
+        sections = {section["key"]: section["rows"] for section in data["sections"]}
+        self.assertEqual(len(sections["cooperations"]), 2)
+        self.assertIn(recognition.display_name, [row[1] for row in sections["breakdowns"]])
 
     def test_report_data_per_quarter_as_each_quarter_alone(self):
         """Each figure of the indicator table, for the period and each quarter, is what
