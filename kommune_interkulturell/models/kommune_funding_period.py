@@ -554,16 +554,28 @@ class KommuneFundingPeriod(models.Model):
             field = Dashboard._fields[column]
             if column in SPECIAL_BREAKDOWNS:
                 counts = self._suppress_small_counts(counts)
+            if field.type == "many2one":
+                # The names of all the column's values in one read, not one per value.
+                self.env[field.comodel_name].browse([value for value in counts if value]).mapped(
+                    "display_name"
+                )
             for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
                 breakdown_rows.append(
                     [field._description_string(self.env), self._format_value(field, value), count]
                 )
-        Stage, District = self.env["kommune.cooperation.stage"], self.env["kommune.district"]
+        cooperations = sorted(figures["cooperations_by_stage_district"].items())
+        # The names of all the stages, and of all the districts, in one read each.
+        names = {}
+        for model, index in (("kommune.cooperation.stage", 0), ("kommune.district", 1)):
+            records = self.env[model].browse({key[index] for key, _count in cooperations} - {None})
+            names[model] = {record.id: record.name for record in records}
         cooperation_rows = [
-            [Stage.browse(stage_id).name or "", District.browse(district_id).name or "", count]
-            for (stage_id, district_id), count in sorted(
-                figures["cooperations_by_stage_district"].items()
-            )
+            [
+                names["kommune.cooperation.stage"].get(stage_id) or "",
+                names["kommune.district"].get(district_id) or "",
+                count,
+            ]
+            for (stage_id, district_id), count in cooperations
         ]
         return {
             "quarters": quarters,

@@ -218,19 +218,24 @@ class TestPartnerMerge(PrivacyCommon):
     # Participant questionnaires
     # ------------------------------------------------------------
 
+    def funding_periods(self):
+        """The periods 2031 and 2032, the company's only ones (the demo's would
+        overlap them)."""
+        Period = self.env["kommune.funding.period"]
+        Period.search([]).action_archive()
+        return Period.create(
+            [
+                {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"},
+                {"name": "Test Periode 2032", "date_start": "2032-01-01", "date_end": "2032-12-31"},
+            ]
+        )
+
     def test_one_questionnaire_per_period(self):
         """Both duplicates answered the questionnaire of the same period: the more
         complete one (the first: one answer missing) is kept and takes the answers it
         lacks; disability and minority come over only with the consent they were given
         under."""
-        Period = self.env["kommune.funding.period"]
-        Period.search([]).action_archive()
-        period = Period.create(
-            {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"}
-        )
-        other_period = Period.create(
-            {"name": "Test Periode 2032", "date_start": "2032-01-01", "date_end": "2032-12-31"}
-        )
+        period, other_period = self.funding_periods()
         Questionnaire = self.env["kommune.participant.questionnaire"]
         complete = Questionnaire.create(
             {
@@ -278,11 +283,7 @@ class TestPartnerMerge(PrivacyCommon):
     def test_questionnaire_special_categories_stay_with_their_consent(self):
         """The questionnaire kept has a consent of its own: the other's special
         categories, given under another consent, do not come over."""
-        Period = self.env["kommune.funding.period"]
-        Period.search([]).action_archive()
-        period = Period.create(
-            {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"}
-        )
+        period, _other_period = self.funding_periods()
         Questionnaire = self.env["kommune.participant.questionnaire"]
         kept = Questionnaire.create(
             {
@@ -316,14 +317,7 @@ class TestPartnerMerge(PrivacyCommon):
         no longer opens after the merge, and the questionnaire, now the kept person's,
         no longer shows a link out with its date (staff send the person a new one). The
         kept person's own link keeps working."""
-        Period = self.env["kommune.funding.period"]
-        Period.search([]).action_archive()
-        period = Period.create(
-            {"name": "Test Periode 2031", "date_start": "2031-01-01", "date_end": "2031-12-31"}
-        )
-        other_period = Period.create(
-            {"name": "Test Periode 2032", "date_start": "2032-01-01", "date_end": "2032-12-31"}
-        )
+        period, other_period = self.funding_periods()
         Questionnaire = self.env["kommune.participant.questionnaire"]
         moved = Questionnaire.create({"partner_id": self.duplicate.id, "period_id": period.id})
         own = Questionnaire.create({"partner_id": self.person.id, "period_id": other_period.id})

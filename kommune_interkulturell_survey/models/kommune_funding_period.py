@@ -180,7 +180,13 @@ class KommuneFundingPeriod(models.Model):
                 ],
             ),
         ]
-        Topic = self.env["kommune.training.topic"]
+        # All the topics at once: one read of their names, however many.
+        topic_names = {
+            topic.id: topic.display_name
+            for topic in self.env["kommune.training.topic"].browse(
+                [topic_id for topic_id in feedback["topics"] if topic_id]
+            )
+        }
         data["sections"].append(
             {
                 "key": "satisfaction_by_topic",
@@ -192,7 +198,7 @@ class KommuneFundingPeriod(models.Model):
                 ],
                 "rows": sorted(
                     [
-                        Topic.browse(topic_id).display_name if topic_id else self.env._("No topic"),
+                        topic_names[topic_id] if topic_id else self.env._("No topic"),
                         topic_answers,
                         self._format_feedback_rating(topic_answers, topic_rating),
                     ]

@@ -1,21 +1,33 @@
 from odoo import fields, models
 
-# The questions that rate (are scored): single-choice questions whose choices all score
-# 1 to 4 points, the statements of the shipped feedback survey and self-checks. Another
-# choice question (where did you hear of us, several choices) or a text says nothing
-# about satisfaction or about a dimension.
+# The questions that rate (are scored): single-choice questions whose choices score 1
+# to 4 points, the statements of the shipped feedback survey and self-checks. A statement
+# may also offer a choice without points ("cannot say"), added later too: it stays a
+# statement, so that the answers given before still count as they did. Another choice
+# question (where did you hear of us, several choices, no choice with points) or a text
+# says nothing about satisfaction or about a dimension.
 RATING_QUESTION_DOMAIN = [
     ("question_type", "=", "simple_choice"),
     (
         "suggested_answer_ids",
         "not any",
-        ["|", ("answer_score", "<", 1), ("answer_score", ">", 4)],
+        [
+            "|",
+            "|",
+            ("answer_score", "<", 0),
+            ("answer_score", ">", 4),
+            "&",
+            ("answer_score", ">", 0),
+            ("answer_score", "<", 1),
+        ],
     ),
+    ("suggested_answer_ids", "any", [("answer_score", ">=", 1)]),
 ]
-# The answers that rate: the choice made on such a question.
+# The answers that rate: a choice with points made on such a question; the choice
+# without points counts as the statement left out.
 RATING_LINE_DOMAIN = [
     ("skipped", "=", False),
-    ("suggested_answer_id", "!=", False),
+    ("suggested_answer_id", "any", [("answer_score", ">=", 1)]),
     ("question_id", "any", RATING_QUESTION_DOMAIN),
 ]
 

@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -80,6 +81,44 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
             [("user_input_id", "=", other.id)]
         )
         self.assertFalse(admin_check.previous_check_id)
+
+    def test_a_choice_without_points_keeps_the_statement(self):
+        """A statement may gain a choice without points later ("cannot say"): it stays
+        a statement, so that the checks stored before keep their scores and are still
+        compared on it; choosing it counts as leaving the statement out."""
+        governance = self.dimension["governance"]
+        with freeze_time("2026-03-01"):
+            first = self._check({governance: [4, 2, 3]})
+        statement = self._statements(self.survey_mo, governance)[0]
+        statement.suggested_answer_ids = [
+            Command.create({"value": "Cannot say", "answer_score": 0, "sequence": 99})
+        ]
+        self.env.invalidate_all()
+        line = self._line(first, "governance")
+        self.assertEqual((line.score, line.answered_count, line.statement_count), (3.0, 3, 3))
+        self.assertEqual((first.score, first.statement_count), (3.0, 21))
+        with freeze_time("2026-10-01"):
+            second = self._check({governance: [1, 4, 4]})
+        line = self._line(second, "governance")
+        self.assertEqual(
+            (line.score, line.answered_count, line.statement_count),
+            (3.0, 3, 3),
+            "the statement with the new choice still counts: (1 + 4 + 4) / 3",
+        )
+        self.assertEqual(
+            (line.has_previous, line.score_previous, line.score_change), (True, 3.0, 0)
+        )
+        self.assertEqual(second.statement_count, 21)
+        with freeze_time("2027-03-01"):
+            third = self._check({governance: [0, 4, 2]})
+        line = self._line(third, "governance")
+        self.assertEqual(
+            (line.score, line.answered_count, line.statement_count),
+            (3.0, 2, 3),
+            "cannot say: left out, not 0 points",
+        )
+        self.assertEqual(line.score_change, 0.0)
+        self.assertEqual((third.answered_count, third.score), (2, 3.0))
 
     def test_an_answer_sent_without_its_company_still_becomes_a_check(self):
         """An answer sent before the company was kept on it, for an organisation

@@ -1,8 +1,12 @@
 import base64
+from datetime import datetime
 
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.addons.kommune_interkulturell.models.kommune_funding_period import (
+    KommuneFundingPeriod,
+)
 from odoo.addons.kommune_interkulturell.tests.common import pdf_text
 from odoo.addons.kommune_interkulturell.tests.common_reporting import (
     AFTER,
@@ -216,6 +220,26 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         self.assertEqual(period.feedback_rating, 2.44, "22 points for 9 statements")
         self.assertEqual(round(self.t1.with_user(self.reporter).feedback_rating, 2), 2.71)
 
+    def test_a_choice_without_points_keeps_the_statement(self):
+        """A feedback statement may gain a choice without points later ("cannot
+        say"): the answers given before still count as they did, and choosing it
+        counts as leaving the statement out."""
+        survey = self.t1.feedback_survey_id.sudo()
+        statement = survey.question_ids.filtered(lambda q: q.question_type == "simple_choice")[0]
+        statement.suggested_answer_ids = [
+            Command.create({"value": "Cannot say", "answer_score": 0, "sequence": 99})
+        ]
+        self.env.invalidate_all()
+        period = self.period.with_user(self.reporter)
+        training = self.t1.with_user(self.reporter)
+        self.assertEqual((period.feedback_answer_count, period.feedback_rating), (3, 2.44))
+        self.assertEqual(round(training.feedback_rating, 2), 2.71, "19 points for 7")
+        give_feedback(survey, [0, 4, 4, 4])
+        self.env.invalidate_all()
+        self.assertEqual(training.feedback_answer_count, 3)
+        self.assertEqual(round(training.feedback_rating, 2), 3.1, "31 points for 10")
+        self.assertEqual(period.feedback_rating, 2.83, "34 points for 12")
+
     def test_card_figures_of_many_periods_in_one_query(self):
         """The period list computes the card of every period at once."""
         Period = self.env["kommune.funding.period"].with_user(self.user)
@@ -229,6 +253,49 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
 
         count([self.period.id])  # warm-up
         self.assertEqual(count([self.period.id, self.period_2030.id]), count([self.period.id]))
+
+    def test_report_data_adds_its_queries_only(self):
+        """The satisfaction costs the funder's files one query (the feedback of the
+        period, its quarters and topics) and one for the names of the topics, however
+        many; a period without feedback the one query only. Counted beside the app's
+        own queries (the app's tests count those), so that neither hides the other."""
+        Topic = self.env["kommune.training.topic"]
+        self.t2.topic_id = Topic.create({"name": "Test Thema Zwei"})
+        # Two topics of trainings without participants: no breakdown of the app shows
+        # (and reads) them, only the bridge's table.
+        self.t3.topic_id = Topic.create({"name": "Test Thema Drei"})
+        t4 = self.make_training(
+            "Test T4",
+            datetime(2031, 8, 4, 8, 0),
+            [2],
+            topic_id=Topic.create({"name": "Test Thema Vier"}).id,
+        )
+        for training in (self.t3, t4):
+            give_feedback(self._survey_of(training), [3, 3, 3, 3])
+        empty = self.env["kommune.funding.period"].create(
+            {"name": "Test Periode 2034", "date_start": "2034-01-01", "date_end": "2034-12-31"}
+        )
+
+        def count(function):
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            function()
+            self.env.flush_all()
+            return self.cr.sql_log_count - before
+
+        for record, topics, queries in ((self.period, 4, 2), (empty, 0, 1)):
+            period = record.with_user(self.reporter)
+
+            def own(period=period):
+                return KommuneFundingPeriod._get_report_data(period)
+
+            with freeze_time(AFTER), self.subTest(period=record.name):
+                data = period._get_report_data()
+                (section,) = [s for s in data["sections"] if s["key"] == "satisfaction_by_topic"]
+                self.assertEqual(len(section["rows"]), topics)
+                count(own)  # what is read once whatever the period (the user, the rules)
+                self.assertEqual(count(period._get_report_data) - count(own), queries)
 
     def _survey_of(self, training):
         training.action_kommune_create_feedback_survey()
