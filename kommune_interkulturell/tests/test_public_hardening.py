@@ -87,6 +87,22 @@ class TestPublicHardening(PublicHardeningCases, PublicPagesCommon):
                 self.assertEqual(response.status_code, 404, response.text[-500:])
                 self.assertNotIn("Traceback", response.text)
 
+    def test_nul_byte_in_the_address(self):
+        """An e-mail address with a NUL byte or another control character is no
+        address: the form says so (400), nobody is looked up or written."""
+        for email in (
+            "neu@test-public.example.org\x00",
+            "neu\x00@test-public.example.org",
+            "neu@test-public.example.org\x1b",
+        ):
+            with self.subTest(email=email):
+                response = self.url_open(
+                    SUBSCRIBE, data={"csrf_token": self.csrf(), **self.form(email=email)}
+                )
+                self.assertEqual(response.status_code, 400, response.text[-500:])
+                self.assertNotIn("Traceback", response.text)
+        self.assertFalse(self.sign_ups())
+
     def test_every_bad_link_gets_the_same_page(self):
         valid = self.confirm_url.rsplit("/", 1)[1]
         consent_id, expiry, signature = valid.split("-")
