@@ -112,6 +112,9 @@ class TestPortalFuzz(PortalOrganizationCommon):
             form.confirm = True
         form.record.action_anonymize()
         cls.training.is_catalogue_published = True
+        # Every request comes from 127.0.0.1: the public pages' limit per address would
+        # answer 429 before the page sees the input.
+        env["ir.config_parameter"].set_param("kommune_interkulturell.public_rate_limit", "100000")
         cls.inactive_purpose = env["kommune.consent.purpose"].create(
             {
                 "name": "Portal Fuzz alter Zweck",
@@ -170,6 +173,9 @@ class TestPortalFuzz(PortalOrganizationCommon):
             ["name", "email", "phone", "street", "zip", "city", "lang", "active"]
         )
         snapshot["mail.message"] = self.env["mail.message"].search_count([])
+        snapshot["contacts"] = (
+            self.env["res.partner"].with_context(active_test=False).search_count([])
+        )
         return snapshot
 
     def assertRefused(self, response, allowed=REFUSED):
@@ -203,6 +209,7 @@ class TestPortalFuzz(PortalOrganizationCommon):
                 ("other company", self.training_other.id),
                 ("unpublished", self.training_other.id),
             ],
+            "token": [("registration id", self.reg_a.id)],
         }
 
     # ------------------------------------------------------------
@@ -220,6 +227,8 @@ class TestPortalFuzz(PortalOrganizationCommon):
             ("POST", "/my/kommune/organization/items/{}/done", "item"),
             ("GET", "/kommune/schulungen/{}", "training"),
             ("POST", "/kommune/schulungen/{}/register", "training"),
+            ("GET", "/kommune/schulungen/confirm/{}", "token"),
+            ("POST", "/kommune/schulungen/confirm/{}", "token"),
         )
         self.login(self.contact_a)
         token = self._csrf()
@@ -418,3 +427,37 @@ class TestPortalFuzz(PortalOrganizationCommon):
         self.assertFalse(Proposal.search([("organization_id", "=", self.mo_b.id)]))
         self.assertEqual(self._snapshot()["kommune.consent"], before["kommune.consent"])
         self.assertEqual(self._snapshot()["res.partner"], before["res.partner"])
+
+    def test_odd_fields_of_a_catalogue_registration(self):
+        """Logged in or not, the catalogue's form registers nobody from input that is
+        not valid: no contact, no consent, no registration, no mail."""
+        self.login(self.contact_a)
+        token = self._csrf()
+        url = f"/kommune/schulungen/{self.training.id}/register"
+        valid = {"name": "Asli Contact", "email": "asli@portal.example.org", "consent": "1"}
+        cases = [
+            *(
+                (case, dict.fromkeys(("name", "email", "consent"), value))
+                for case, value in ODD_VALUES
+            ),
+            ("nul byte in the name", dict(valid, name="Asli\x00Contact")),
+            ("nul byte in the address", dict(valid, email="asli@portal.example.org\x00")),
+            ("no consent", dict(valid, consent="0")),
+            ("consent as a list", dict(valid, consent=["0", "1"])),
+            ("overlong field", dict(valid, organization="x" * 2000)),
+        ]
+        before = self._snapshot()
+        for case, data in cases:
+            with self.subTest(case=case):
+                response = self.url_open(
+                    url, data={"csrf_token": token, **data}, allow_redirects=False
+                )
+                self.assertRefused(response, allowed=(400,))
+        response = self.url_open(
+            url,
+            data={"csrf_token": token, **valid},
+            files={"name": ("name.txt", b"Asli", "text/plain")},
+            allow_redirects=False,
+        )
+        self.assertRefused(response, allowed=(400,))
+        self.assertEqual(self._snapshot(), before)
