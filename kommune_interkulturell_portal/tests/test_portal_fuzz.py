@@ -265,10 +265,29 @@ class TestPortalFuzz(PortalOrganizationCommon):
                     self.assertEqual(response.status_code, 200)
                     self.assertNotIn("<script>x", response.text)
                     self.assertRefused(response, allowed=(200,))
-        for query in ("topic=%00", f"district={2**63}", "language=-1", "topic=1&topic=abc"):
+        for query in (
+            "topic=%00",
+            f"district={2**63}",
+            "language=-1",
+            "topic=1&topic=abc",
+            "lang=%00",
+            "lang=de_DE%00",
+            "lang=" + "x" * 3000,
+            "lang=../../etc",
+        ):
             with self.subTest(query=query):
                 response = self.url_open(f"/kommune/schulungen?{query}", allow_redirects=False)
                 self.assertRefused(response, allowed=(200, 400))
+        # The language as a parameter or cookie, on the portal and the catalogue.
+        for page in ("/my/kommune/trainings", "/kommune/schulungen", "/my/kommune/organization"):
+            for lang in ("%00", "de_DE%00", "x" * 500, "ar_001'"):
+                with self.subTest(page=page, lang=lang):
+                    response = self.url_open(f"{page}?lang={lang}", allow_redirects=False)
+                    self.assertRefused(response, allowed=(200, 301, 302, 303, 400))
+                    response = self.url_open(
+                        page, cookies={"frontend_lang": lang}, allow_redirects=False
+                    )
+                    self.assertRefused(response, allowed=(200, 301, 302, 303, 400))
         self.assertEqual(self._snapshot(), before)
 
     def test_forms_without_a_valid_csrf_token_are_refused(self):
