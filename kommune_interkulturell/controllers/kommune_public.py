@@ -190,7 +190,13 @@ class KommunePublicController(http.Controller):
         if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
             errors["name"] = True
         raw_email = (post.get("email") or "").strip()
-        email = len(raw_email) <= EMAIL_MAX_LENGTH and email_normalize(raw_email)
+        # Odoo's normalisation keeps control characters (a NUL byte, which PostgreSQL
+        # refuses in the lookup of the address): no valid address has any.
+        email = (
+            len(raw_email) <= EMAIL_MAX_LENGTH
+            and raw_email.isprintable()
+            and email_normalize(raw_email)
+        )
         if not email:
             errors["email"] = True
         if post.get("consent") not in CHECKED_VALUES:

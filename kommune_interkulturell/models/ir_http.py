@@ -91,6 +91,15 @@ class IrHttp(models.AbstractModel):
         return response
 
     @classmethod
+    def _serve_fallback(cls):
+        # An address no route takes is looked up among the stored files by its path, a
+        # query that PostgreSQL refuses for a NUL byte (a 500): no file has such an
+        # address, so it is not found, as any unknown address.
+        if "\x00" in request.httprequest.path:
+            return None
+        return super()._serve_fallback()
+
+    @classmethod
     def _post_dispatch(cls, response):
         result = super()._post_dispatch(response)
         if cls._is_kommune_public_path():

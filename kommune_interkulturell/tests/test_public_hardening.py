@@ -75,6 +75,34 @@ class TestPublicHardening(PublicHardeningCases, PublicPagesCommon):
     def test_unknown_path(self):
         self.assertFriendly(self.get("/kommune/nothing/here"), 404)
 
+    def test_unknown_path_with_a_nul_byte(self):
+        """A NUL byte in an address that no route takes: not found like any unknown
+        address (Odoo looks such an address up among the stored files, where
+        PostgreSQL refuses the character), on the public pages and elsewhere."""
+        self.assertFriendly(self.get("/kommune/subscribe/confirm/%00"), 404)
+        self.assertFriendly(self.get("/kommune/nothing%00here"), 404)
+        for url in ("/my/kommune/%00", "/web/content/%00", "/%00"):
+            with self.subTest(url=url):
+                response = self.get(url)
+                self.assertEqual(response.status_code, 404, response.text[-500:])
+                self.assertNotIn("Traceback", response.text)
+
+    def test_nul_byte_in_the_address(self):
+        """An e-mail address with a NUL byte or another control character is no
+        address: the form says so (400), nobody is looked up or written."""
+        for email in (
+            "neu@test-public.example.org\x00",
+            "neu\x00@test-public.example.org",
+            "neu@test-public.example.org\x1b",
+        ):
+            with self.subTest(email=email):
+                response = self.url_open(
+                    SUBSCRIBE, data={"csrf_token": self.csrf(), **self.form(email=email)}
+                )
+                self.assertEqual(response.status_code, 400, response.text[-500:])
+                self.assertNotIn("Traceback", response.text)
+        self.assertFalse(self.sign_ups())
+
     def test_every_bad_link_gets_the_same_page(self):
         valid = self.confirm_url.rsplit("/", 1)[1]
         consent_id, expiry, signature = valid.split("-")

@@ -89,7 +89,11 @@ class KommuneOrganizationPortal(KommunePortal):
         organization = user.partner_id.commercial_partner_id
         values = {}
         for name in (*PROPOSAL_CHAR_FIELDS, *PROPOSAL_TEXT_FIELDS):
-            value = " ".join(str(post.get(name) or "").split())[:PROPOSAL_VALUE_MAX_LENGTH]
+            # Control characters (a NUL byte, which PostgreSQL refuses) count as blanks.
+            text = "".join(
+                char if char.isprintable() else " " for char in str(post.get(name) or "")
+            )
+            value = " ".join(text.split())[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
                 values[name] = value
         if values:

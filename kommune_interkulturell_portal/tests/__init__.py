@@ -2,6 +2,7 @@ from . import test_i18n
 from . import test_portal_access_rights
 from . import test_portal_calendar
 from . import test_portal_catalogue
+from . import test_portal_fuzz
 from . import test_portal_mail
 from . import test_portal_organization
 from . import test_portal_organization_proposal
