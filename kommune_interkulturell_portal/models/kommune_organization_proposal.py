@@ -20,6 +20,9 @@ PROPOSAL_TEXT_FIELDS = {
 # chatter; the proposal goes this many days after it was decided (date_decided: a later
 # technical write, e.g. a recompute, must not restart the clock as write_date would).
 DECIDED_PROPOSAL_DAYS = 90
+# The context value under which the decision (state and date) is written: an object, so
+# no call over RPC, whose context is JSON, can pass for the decision.
+DECISION = object()
 
 
 class KommuneOrganizationProposal(models.Model):
@@ -119,6 +122,11 @@ class KommuneOrganizationProposal(models.Model):
         help="The To-Do activity on the organisation that asks staff to review the proposal.",
     )
 
+    _decided_with_date = models.Constraint(
+        "CHECK ((state = 'to_review') = (date_decided IS NULL))",
+        "A proposal has a decision date once it is accepted or rejected, and only then.",
+    )
+
     @api.depends("organization_id")
     def _compute_display_name(self):
         for proposal in self:
@@ -126,15 +134,26 @@ class KommuneOrganizationProposal(models.Model):
                 "Proposal for %(organization)s", organization=proposal.organization_id.name
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Created to be reviewed: the decision and its date come from Accept or Reject.
+        if any(vals.keys() & {"state", "date_decided"} for vals in vals_list):
+            if not self._is_decision():
+                raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
+        return super().create(vals_list)
+
     def write(self, vals):
         # A proposal is decided once, by Accept or Reject: its state is never set by
         # hand (e.g. back to review over RPC), and a decided proposal stays as decided.
-        if not self.env.context.get("kommune_proposal_decision"):
+        if not self._is_decision():
             if "state" in vals or "date_decided" in vals:
                 raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
             if any(proposal.state != "to_review" for proposal in self):
                 raise UserError(self.env._("A decided proposal cannot be changed any more."))
         return super().write(vals)
+
+    def _is_decision(self):
+        return self.env.context.get("kommune_proposal_decision") is DECISION
 
     @api.autovacuum
     def _gc_decided_proposals(self):
@@ -295,7 +314,7 @@ class KommuneOrganizationProposal(models.Model):
         return True
 
     def _set_decision(self, state):
-        self.with_context(kommune_proposal_decision=True).write(
+        self.with_context(kommune_proposal_decision=DECISION).write(
             {"state": state, "date_decided": fields.Datetime.now()}
         )
 

@@ -35,6 +35,8 @@ class KommunePrivacy(models.AbstractModel):
             "kommune.organization.proposal": [
                 *("organization_id", "create_date", "state", "street", "zip", "city"),
                 *("phone", "email", "website", "communities", "languages", "activities"),
+                # When it was decided, and why not: it is kept until 90 days after.
+                *("date_decided", "reject_reason"),
             ],
         }
 

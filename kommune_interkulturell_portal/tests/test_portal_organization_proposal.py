@@ -2,20 +2,21 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.modules.module import load_script
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 from .. import _uninstall_hook
-from ..models.kommune_organization_proposal import DECIDED_PROPOSAL_DAYS
+from ..models.kommune_organization_proposal import DECIDED_PROPOSAL_DAYS, DECISION
 from .test_portal_organization import PortalOrganizationCommon
 from .test_portal_participant import CSRF_RE
 
-MIGRATION = "kommune_interkulturell_portal/migrations/19.0.1.1.0/post-migrate.py"
+MIGRATION = "kommune_interkulturell_portal/migrations/19.0.1.1.0/pre-migrate.py"
 
 
 @tagged("post_install", "-at_install")
@@ -107,6 +108,14 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         log = self.mo_a.message_ids.filtered(lambda m: "accepted" in (m.body or ""))
         self.assertEqual(log.author_id, self.staff.partner_id)
         self.assertIn("Berlin → Berlin-Wedding", log.body)
+
+    def test_proposal_keeps_persian_and_blanks_direction_controls(self):
+        """A proposal in Persian keeps its zero-width non-joiners; bidirectional
+        overrides, which make a value read as another in the backend, are blanks."""
+        persian = "خانه\u200cها"
+        proposal = self._propose(city=persian, phone="\u202e0987 654\u202c")
+        self.assertEqual(proposal.city, persian)
+        self.assertEqual(proposal.phone, "0987 654")
 
     def test_reviewer_without_responsible_staff_is_a_manager(self):
         self.mo_a.user_id = False
@@ -284,7 +293,7 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
             {"name": "Portal Merged Contact", "parent_id": self.mo_a.id}
         )
         with self._days_later(80):
-            proposal.with_context(kommune_proposal_decision=True).partner_id = other
+            proposal.with_context(kommune_proposal_decision=DECISION).partner_id = other
             self.env.flush_all()
         with self._days_later(DECIDED_PROPOSAL_DAYS + 1):
             self.Proposal._gc_decided_proposals()
@@ -309,12 +318,52 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         with self.assertRaises(UserError):
             waiting.with_user(self.staff).date_decided = fields.Datetime.now()
 
+    def test_decision_cannot_be_forged_over_rpc(self):
+        """Staff may write proposals, and an RPC call carries any context it likes: the
+        decision's date can neither be cleared nor moved that way, nor a decided
+        proposal created, so nothing escapes the retention."""
+        proposal = self._proposal(city="Berlin-Moabit")
+        proposal.with_user(self.staff).action_reject()
+        forged = proposal.with_user(self.staff).with_context(kommune_proposal_decision=True)
+        for vals in (
+            {"date_decided": False},
+            {"date_decided": fields.Datetime.now() + timedelta(days=3650)},
+            {"state": "to_review"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                forged.write(vals)
+        with self.assertRaises(UserError):
+            self.Proposal.with_user(self.manager).with_context(
+                kommune_proposal_decision=True
+            ).create({"organization_id": self.mo_a.id, "state": "accepted", "city": "Bonn"})
+        # Not even the database keeps a decided proposal without its date.
+        with (
+            self.assertRaises(psycopg2.errors.CheckViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE kommune_organization_proposal SET date_decided = NULL "
+                    "WHERE id = %s",
+                    proposal.id,
+                )
+            )
+
     def test_upgrade_dates_the_proposals_decided_before(self):
         """Proposals decided before the decision date was stored get their last write
         as decision date; those to review get none."""
         decided, waiting = self._proposal(city="Berlin-Moabit"), self._proposal(zip="10115")
         decided.with_user(self.staff).action_reject()
         self.env.flush_all()
+        # As before the upgrade: no decision date, so no constraint tying it to the
+        # decision either (dropped in the test's transaction only).
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE kommune_organization_proposal "
+                "DROP CONSTRAINT kommune_organization_proposal_decided_with_date"
+            )
+        )
         self.env.cr.execute(
             SQL(
                 "UPDATE kommune_organization_proposal SET date_decided = NULL, "
