@@ -4,12 +4,25 @@ only with their consent), its cooperations with the next meeting and the agreed 
 steps, the action items assigned to the contact person, and a form to propose changes
 to the organisation's profile, which staff take over from the chatter."""
 
+import unicodedata
+
 from odoo import fields, http
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import MAX_FORM_BYTES
 from odoo.http import request
 
 from ..models.kommune_organization_proposal import PROPOSAL_CHAR_FIELDS, PROPOSAL_TEXT_FIELDS
 from .portal import KommunePortal
+
+# Bidirectional embeddings, overrides and isolates: they turn how a text reads in the
+# backend around (a proposal whose phone number reads as another).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _is_blanked(char):
+    """Whether a character of a proposal counts as a blank: control characters (a NUL
+    byte, which PostgreSQL refuses) and bidirectional controls. Other invisible
+    characters stay: Persian is written with zero-width non-joiners."""
+    return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
 
 CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
 PURPOSE_ORGANIZATION = "organization_portal"
@@ -89,9 +102,8 @@ class KommuneOrganizationPortal(KommunePortal):
         organization = user.partner_id.commercial_partner_id
         values = {}
         for name in (*PROPOSAL_CHAR_FIELDS, *PROPOSAL_TEXT_FIELDS):
-            # Control characters (a NUL byte, which PostgreSQL refuses) count as blanks.
             text = "".join(
-                char if char.isprintable() else " " for char in str(post.get(name) or "")
+                " " if _is_blanked(char) else char for char in str(post.get(name) or "")
             )
             value = " ".join(text.split())[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
