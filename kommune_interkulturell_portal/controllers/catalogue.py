@@ -296,7 +296,7 @@ class KommuneCatalogueSubscriptionController(KommuneSubscriptionController):
         training = consent.catalogue_training_id
         if not training:
             return super()._render_confirm_page(token, consent)
-        # The person's registration, looked up once for the whole page.
+        # The person's registration, looked up once for the page's checks.
         registration = consent._kommune_catalogue_get_registration(training)
         # The link registers once: cancelled since, it is void (as a request link).
         if registration._kommune_catalogue_link_used(consent._get_confirmation_expiry()):

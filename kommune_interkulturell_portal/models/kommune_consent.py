@@ -42,7 +42,8 @@ class KommuneConsent(models.Model):
             return super()._action_confirm()
         # The consent's own link registers for the training it was mailed for, also when
         # followed once a later link confirmed the consent. The person's registration is
-        # looked up once and passed along.
+        # looked up here once and passed to the checks (registering looks again, under
+        # the seat lock).
         waiting = []
         for consent in self.filtered(
             lambda consent: consent.catalogue_training_id and consent.state in ("pending", "given")
@@ -89,8 +90,8 @@ class KommuneConsent(models.Model):
     @api.model
     def _kommune_get_from_catalogue_request(self, token):
         """The consent and training a registration link stands for, when it expires
-        and the person's registration for the training (looked up once for the whole
-        request): ``(consent, training, expiry, registration)``; empty records for
+        and the person's registration for the training (looked up once, for the checks
+        of the request): ``(consent, training, expiry, registration)``; empty records for
         anything not signed by this database, whose consent was withdrawn (or deleted)
         since, or whose registration was cancelled since (see
         kommune.training.registration._kommune_catalogue_link_used)."""
@@ -132,8 +133,8 @@ class KommuneConsent(models.Model):
         ).send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
 
     def _kommune_catalogue_get_registration(self, training):
-        """The person's registration for ``training`` (or an empty one): looked up once
-        per request, then passed to the registration's _kommune_catalogue_* checks."""
+        """The person's registration for ``training`` (or an empty one), to pass to the
+        registration's _kommune_catalogue_* checks rather than each looking it up."""
         self.ensure_one()
         return self.env["kommune.training.registration"].search(
             [("training_id", "=", training.id), ("partner_id", "=", self.partner_id.id)],
