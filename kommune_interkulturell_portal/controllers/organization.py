@@ -16,6 +16,11 @@ from .portal import KommunePortal
 # Bidirectional embeddings, overrides and isolates: they turn how a text reads in the
 # backend around (a proposal whose phone number reads as another).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
+PURPOSE_ORGANIZATION = "organization_portal"
+PROPOSAL_VALUE_MAX_LENGTH = 512
+# Proposals per contact person and hour: each one is a message in the staff's chatter.
+PROPOSALS_PER_HOUR = 5
 
 
 def _is_blanked(char):
@@ -23,12 +28,6 @@ def _is_blanked(char):
     byte, which PostgreSQL refuses) and bidirectional controls. Other invisible
     characters stay: Persian is written with zero-width non-joiners."""
     return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
-
-CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
-PURPOSE_ORGANIZATION = "organization_portal"
-PROPOSAL_VALUE_MAX_LENGTH = 512
-# Proposals per contact person and hour: each one is a message in the staff's chatter.
-PROPOSALS_PER_HOUR = 5
 
 
 class KommuneOrganizationPortal(KommunePortal):
@@ -102,9 +101,7 @@ class KommuneOrganizationPortal(KommunePortal):
         organization = user.partner_id.commercial_partner_id
         values = {}
         for name in (*PROPOSAL_CHAR_FIELDS, *PROPOSAL_TEXT_FIELDS):
-            text = "".join(
-                " " if _is_blanked(char) else char for char in str(post.get(name) or "")
-            )
+            text = "".join(" " if _is_blanked(char) else char for char in str(post.get(name) or ""))
             value = " ".join(text.split())[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
                 values[name] = value

@@ -137,9 +137,9 @@ class KommuneOrganizationProposal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         # Created to be reviewed: the decision and its date come from Accept or Reject.
-        if any(vals.keys() & {"state", "date_decided"} for vals in vals_list):
-            if not self._is_decision():
-                raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
+        decided = any(vals.keys() & {"state", "date_decided"} for vals in vals_list)
+        if decided and not self._is_decision():
+            raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -344,8 +344,7 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         ):
             self.env.cr.execute(
                 SQL(
-                    "UPDATE kommune_organization_proposal SET date_decided = NULL "
-                    "WHERE id = %s",
+                    "UPDATE kommune_organization_proposal SET date_decided = NULL WHERE id = %s",
                     proposal.id,
                 )
             )
