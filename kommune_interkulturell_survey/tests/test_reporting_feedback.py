@@ -240,6 +240,46 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         self.assertEqual(round(training.feedback_rating, 2), 3.1, "31 points for 10")
         self.assertEqual(period.feedback_rating, 2.83, "34 points for 12")
 
+    def test_a_question_scoring_one_answer_is_no_statement(self):
+        """Only a question offering the whole scale (1, 2, 3 and 4 points) is a
+        statement. A yes (1 point) / no (0 points) or a quiz whose right answer scores
+        1 says nothing about satisfaction: counted, its 1 point would read as the worst
+        rating and change the figures already reported for the period."""
+        Question = self.env["survey.question"].sudo()
+        survey = self.t1.feedback_survey_id.sudo()
+        questions = Question.create(
+            [
+                {
+                    "survey_id": survey.id,
+                    "title": "Would you recommend the training?",
+                    "question_type": "simple_choice",
+                    "suggested_answer_ids": [
+                        Command.create({"value": "Yes", "answer_score": 1}),
+                        Command.create({"value": "No", "answer_score": 0}),
+                    ],
+                },
+                {
+                    "survey_id": survey.id,
+                    "title": "Since when must a Berlin district have a migration council?",
+                    "question_type": "simple_choice",
+                    "suggested_answer_ids": [
+                        Command.create({"value": "2021", "answer_score": 1}),
+                        Command.create({"value": "2010", "answer_score": 0}),
+                        Command.create({"value": "Never", "answer_score": 0}),
+                    ],
+                },
+            ]
+        )
+        for answer in survey.user_input_ids.filtered(lambda a: a.state == "done"):
+            for question in questions:
+                answer._save_lines(question, question.suggested_answer_ids[:1].id)
+        self.env.invalidate_all()
+        period = self.period.with_user(self.reporter)
+        self.assertEqual((period.feedback_answer_count, period.feedback_rating), (3, 2.44))
+        self.assertEqual(round(self.t1.with_user(self.reporter).feedback_rating, 2), 2.71)
+        topics = period._get_feedback_figures()["topics"]
+        self.assertEqual(round(topics[self.topic_fundraising.id][1], 2), 2.71)
+
     def test_card_figures_of_many_periods_in_one_query(self):
         """The period list computes the card of every period at once."""
         Period = self.env["kommune.funding.period"].with_user(self.user)
