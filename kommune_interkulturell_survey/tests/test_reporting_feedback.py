@@ -280,6 +280,47 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         topics = period._get_feedback_figures()["topics"]
         self.assertEqual(round(topics[self.topic_fundraising.id][1], 2), 2.71)
 
+    def test_no_average_of_one_rating_among_answers_without_any(self):
+        """The threshold of three counts the answers that rate a statement: of three
+        answers, two all "cannot say", the average is the third person's own, hidden
+        from staff outside Reporting as the average of one answer is, and "n < 3" in
+        the funder's files."""
+        give_feedback(self.t1.feedback_survey_id, [3, 3, 3, 3])
+        survey = self.t2.feedback_survey_id.sudo()
+        for statement in survey.question_ids.filtered(lambda q: q.question_type == "simple_choice"):
+            statement.suggested_answer_ids = [
+                Command.create({"value": "Cannot say", "answer_score": 0, "sequence": 99})
+            ]
+        for _i in range(2):
+            give_feedback(survey, [0, 0, 0, 0])
+        self.env.invalidate_all()
+        for user, withheld in ((self.user, True), (self.reporter, False)):
+            training = self.t2.with_user(user)
+            self.assertEqual(training.feedback_answer_count, 3, user.login)
+            self.assertEqual(
+                (training.feedback_rating_withheld, training.feedback_rating),
+                (withheld, 0.0 if withheld else 1.5),
+                user.login,
+            )
+            # Its period would give it away against the other training's average.
+            period = self.period.with_user(user)
+            self.assertEqual(period.feedback_answer_count, 6, user.login)
+            self.assertEqual(period.feedback_rating_withheld, withheld, user.login)
+            self.assertEqual(
+                period.feedback_rating, 0.0 if withheld else round(34 / 13, 2), user.login
+            )
+        self.assertFalse(self.t1.with_user(self.user).feedback_rating_withheld)
+        with freeze_time(AFTER):
+            data = self.period.with_user(self.reporter)._get_report_data()
+        indicators = dict(data["indicators"])
+        self.assertEqual(indicators["Feedback Answers"], [6, 3, 3, 0, 0])
+        self.assertEqual(
+            indicators["Satisfaction (average, 1 to 4)"],
+            [round(34 / 13, 2), round(31 / 11, 2), "n < 3", 0, 0],
+        )
+        (section,) = [s for s in data["sections"] if s["key"] == "satisfaction_by_topic"]
+        self.assertIn(["No topic", 3, "n < 3"], section["rows"])
+
     def test_card_figures_of_many_periods_in_one_query(self):
         """The period list computes the card of every period at once."""
         Period = self.env["kommune.funding.period"].with_user(self.user)
