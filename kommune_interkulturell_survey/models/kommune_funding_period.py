@@ -41,9 +41,10 @@ class KommuneFundingPeriod(models.Model):
     feedback_rating_withheld = fields.Boolean(
         string="Too Few Answers",
         compute="_compute_feedback_figures",
-        help="The period, or a training of it, has fewer than three answers: the average "
-        "would tell (directly, or against the other trainings' averages) what those "
-        "participants answered. Only the Reporting group sees it, as in the dashboard.",
+        help="The period, or a training of it, has fewer than three answers rating a "
+        "statement: the average would tell (directly, or against the other trainings' "
+        "averages) what those participants answered. Only the Reporting group sees it, "
+        "as in the dashboard.",
     )
 
     @api.depends_context("uid")
@@ -62,14 +63,15 @@ class KommuneFundingPeriod(models.Model):
             few_answers = set(
                 self.env["kommune.training"]
                 .browse(training_ids)
-                .filtered(lambda training: 0 < training.feedback_answer_count < MIN_RATING_ANSWERS)
+                .filtered("feedback_rating_withheld")
                 .ids
             )
         for period in self:
             period_figures = figures.get(period.id)
             answers, rating = period_figures["period"] if period_figures else (0, 0.0)
+            rated = period_figures["rated_answers"]["period"] if period_figures else 0
             withheld = not exact and bool(
-                0 < answers < MIN_RATING_ANSWERS
+                0 < rated < MIN_RATING_ANSWERS
                 or few_answers.intersection(
                     period_figures["training_ids"] if period_figures else ()
                 )
@@ -82,8 +84,10 @@ class KommuneFundingPeriod(models.Model):
         """The feedback of the trainings that ended in the period, in one query:
 
         :return: dict of ``period`` and ``quarters`` (``{label: ...}``) and ``topics``
-            (``{topic id or None: ...}``), each an ``(answers, average points)``, and
-            ``training_ids`` (trainings with feedback in the period)
+            (``{topic id or None: ...}``), each an ``(answers, average points)``,
+            ``rated_answers`` (``{"period": n, "quarters": {...}, "topics": {...}}``:
+            the answers rating at least one statement, those whose average would be
+            told) and ``training_ids`` (trainings with feedback in the period)
         """
         self.ensure_one()
         return self._get_feedback_figures_by_period()[self.id]
@@ -106,7 +110,8 @@ class KommuneFundingPeriod(models.Model):
                 """
                 SELECT p.id, to_char(%(day)s, 'YYYY') || '-Q' || to_char(%(day)s, 'Q'),
                        t.topic_id, ARRAY_AGG(DISTINCT t.id), COUNT(DISTINCT ui.id),
-                       COALESCE(SUM(a.answer_score), 0), COUNT(a.id)
+                       COALESCE(SUM(a.answer_score), 0), COUNT(a.id),
+                       COUNT(DISTINCT l.user_input_id)
                   FROM kommune_funding_period p
                   JOIN kommune_training t
                     ON t.company_id = p.company_id
@@ -126,15 +131,15 @@ class KommuneFundingPeriod(models.Model):
         )
         sums = {
             period_id: {
-                "period": [0, 0.0, 0],
-                "quarters": defaultdict(lambda: [0, 0.0, 0]),
-                "topics": defaultdict(lambda: [0, 0.0, 0]),
+                "period": [0, 0.0, 0, 0],
+                "quarters": defaultdict(lambda: [0, 0.0, 0, 0]),
+                "topics": defaultdict(lambda: [0, 0.0, 0, 0]),
                 "training_ids": set(),
             }
             for period_id in periods.ids
         }
         for row in self.env.cr.fetchall():
-            period_id, quarter, topic_id, trainings, answers, points, statements = row
+            period_id, quarter, topic_id, trainings, answers, points, statements, rated = row
             figures = sums[period_id]
             figures["training_ids"].update(trainings)
             for total in (
@@ -145,9 +150,10 @@ class KommuneFundingPeriod(models.Model):
                 total[0] += answers
                 total[1] += points
                 total[2] += statements
+                total[3] += rated
 
         def result(total):
-            answers, points, statements = total
+            answers, points, statements, _rated = total
             return answers, (points / statements if statements else 0.0)
 
         return {
@@ -156,6 +162,11 @@ class KommuneFundingPeriod(models.Model):
                 "quarters": {label: result(total) for label, total in figures["quarters"].items()},
                 "topics": {
                     topic_id: result(total) for topic_id, total in figures["topics"].items()
+                },
+                "rated_answers": {
+                    "period": figures["period"][3],
+                    "quarters": {label: total[3] for label, total in figures["quarters"].items()},
+                    "topics": {topic_id: total[3] for topic_id, total in figures["topics"].items()},
                 },
                 "training_ids": sorted(figures["training_ids"]),
             }
@@ -167,6 +178,7 @@ class KommuneFundingPeriod(models.Model):
         feedback = self._get_feedback_figures()
         per_quarter = [feedback["quarters"].get(label, (0, 0.0)) for label in data["quarters"]]
         answers, rating = feedback["period"]
+        rated = feedback["rated_answers"]
         data["indicators"] += [
             (
                 self._fields["feedback_answer_count"]._description_string(self.env),
@@ -174,9 +186,10 @@ class KommuneFundingPeriod(models.Model):
             ),
             (
                 self.env._("Satisfaction (average, 1 to 4)"),
-                [
-                    self._format_feedback_rating(*figures)
-                    for figures in [(answers, rating), *per_quarter]
+                [self._format_feedback_rating(rated["period"], rating)]
+                + [
+                    self._format_feedback_rating(rated["quarters"].get(label, 0), quarter[1])
+                    for label, quarter in zip(data["quarters"], per_quarter, strict=True)
                 ],
             ),
         ]
@@ -200,7 +213,7 @@ class KommuneFundingPeriod(models.Model):
                     [
                         topic_names[topic_id] if topic_id else self.env._("No topic"),
                         topic_answers,
-                        self._format_feedback_rating(topic_answers, topic_rating),
+                        self._format_feedback_rating(rated["topics"][topic_id], topic_rating),
                     ]
                     for topic_id, (topic_answers, topic_rating) in feedback["topics"].items()
                 ),
@@ -208,10 +221,11 @@ class KommuneFundingPeriod(models.Model):
         )
         return data
 
-    def _format_feedback_rating(self, answers, rating):
+    def _format_feedback_rating(self, rated_answers, rating):
         """The average as the funder's files show it: ``"n < 3"`` instead of the
-        average of one or two answers."""
-        if 0 < answers < MIN_RATING_ANSWERS:
+        average of one or two answers rating a statement (others may be there, all
+        left out or "cannot say": they tell nothing and hide nobody's rating)."""
+        if 0 < rated_answers < MIN_RATING_ANSWERS:
             return f"n < {MIN_RATING_ANSWERS}"
         return round(rating, 2)
 

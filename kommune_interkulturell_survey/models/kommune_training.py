@@ -40,8 +40,8 @@ class KommuneTraining(models.Model):
     feedback_rating_withheld = fields.Boolean(
         string="Too Few Answers",
         compute="_compute_feedback_results",
-        help="Fewer than three answers: their average would tell what those "
-        "participants answered. As in the funder's files, it is not shown; the "
+        help="Fewer than three answers rating a statement: their average would tell "
+        "what those participants answered. As in the funder's files, it is not shown; the "
         "Reporting group sees it, as on the period's dashboard.",
     )
 
@@ -66,7 +66,8 @@ class KommuneTraining(models.Model):
         exact = self.env.user.has_group("kommune_interkulturell.group_kommune_reporting")
         surveys = self.sudo().feedback_survey_id
         # Counted in the database, per survey and choice: the points of a choice are
-        # those it has now, as on survey's own results page.
+        # those it has now, as on survey's own results page; with the answers that
+        # chose it, as only an answer rating at least one statement tells its rating.
         chosen = (
             self.env["survey.user_input.line"]
             .sudo()
@@ -78,14 +79,16 @@ class KommuneTraining(models.Model):
                     *RATING_LINE_DOMAIN,
                 ],
                 ["survey_id", "suggested_answer_id"],
-                ["__count"],
+                ["__count", "user_input_id:array_agg_distinct"],
             )
         )
         points = defaultdict(float)
         statements = defaultdict(int)
-        for survey, choice, count in chosen:
+        rated_answers = defaultdict(set)
+        for survey, choice, count, answer_ids in chosen:
             points[survey] += choice.answer_score * count
             statements[survey] += count
+            rated_answers[survey].update(answer_ids)
         counts = dict(
             self.env["survey.user_input"]
             .sudo()
@@ -102,8 +105,10 @@ class KommuneTraining(models.Model):
         for training in self:
             survey = training.sudo().feedback_survey_id
             training.has_feedback_survey = bool(survey)
-            training.feedback_answer_count = answers = counts.get(survey, 0)
-            withheld = not exact and 0 < answers < MIN_RATING_ANSWERS
+            training.feedback_answer_count = counts.get(survey, 0)
+            # The answers that rate count, not all: of three answers, two all "cannot
+            # say", the average is the third person's.
+            withheld = not exact and 0 < len(rated_answers[survey]) < MIN_RATING_ANSWERS
             training.feedback_rating_withheld = withheld
             training.feedback_rating = (
                 points[survey] / statements[survey]

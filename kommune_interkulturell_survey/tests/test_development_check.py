@@ -120,6 +120,57 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
         self.assertEqual(line.score_change, 0.0)
         self.assertEqual((third.answered_count, third.score), (2, 3.0))
 
+    def test_a_question_scoring_one_answer_is_no_statement(self):
+        """Only a question offering the whole scale (1, 2, 3 and 4 points) is a
+        statement. A yes (1 point) / no (0 points) or a quiz whose right answer scores
+        1 in a section says nothing about the dimension: counted, its 1 point would
+        read as the worst rating, lower the score and change the comparison."""
+        governance = self.dimension["governance"]
+        with freeze_time("2026-03-01"):
+            first = self._check({governance: [4, 2, 3]})
+        last = self._statements(self.survey_mo, governance)[-1]
+        self.env["survey.question"].create(
+            [
+                {
+                    "survey_id": self.survey_mo.id,
+                    "sequence": last.sequence,
+                    "title": "Does the organisation have a board?",
+                    "question_type": "simple_choice",
+                    "suggested_answer_ids": [
+                        Command.create({"value": "Yes", "answer_score": 1}),
+                        Command.create({"value": "No", "answer_score": 0}),
+                    ],
+                },
+                {
+                    "survey_id": self.survey_mo.id,
+                    "sequence": last.sequence,
+                    "title": "Which body decides on the budget of an e.V.?",
+                    "question_type": "simple_choice",
+                    "suggested_answer_ids": [
+                        Command.create({"value": "The general assembly", "answer_score": 1}),
+                        Command.create({"value": "The treasurer", "answer_score": 0}),
+                        Command.create({"value": "The funder", "answer_score": 0}),
+                    ],
+                },
+            ]
+        )
+        self.assertEqual(len(self._statements(self.survey_mo, governance)), 5)
+        with freeze_time("2026-10-01"):
+            second = self._check({governance: [4, 2, 3, 1, 1]})
+        line = self._line(second, "governance")
+        self.assertEqual(
+            (line.score, line.answered_count, line.statement_count),
+            (3.0, 3, 3),
+            "the yes and the right answer are no ratings of 1",
+        )
+        self.assertEqual(
+            (line.has_previous, line.score_previous, line.score_change), (True, 3.0, 0.0)
+        )
+        self.assertEqual(
+            (second.score, second.answered_count, second.statement_count), (3.0, 3, 21)
+        )
+        self.assertEqual(first.statement_count, 21)
+
     def test_an_answer_sent_without_its_company_still_becomes_a_check(self):
         """An answer sent before the company was kept on it, for an organisation
         shared by all companies: its check goes to the company of the manager who

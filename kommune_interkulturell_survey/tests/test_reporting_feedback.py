@@ -240,6 +240,87 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         self.assertEqual(round(training.feedback_rating, 2), 3.1, "31 points for 10")
         self.assertEqual(period.feedback_rating, 2.83, "34 points for 12")
 
+    def test_a_question_scoring_one_answer_is_no_statement(self):
+        """Only a question offering the whole scale (1, 2, 3 and 4 points) is a
+        statement. A yes (1 point) / no (0 points) or a quiz whose right answer scores
+        1 says nothing about satisfaction: counted, its 1 point would read as the worst
+        rating and change the figures already reported for the period."""
+        Question = self.env["survey.question"].sudo()
+        survey = self.t1.feedback_survey_id.sudo()
+        questions = Question.create(
+            [
+                {
+                    "survey_id": survey.id,
+                    "title": "Would you recommend the training?",
+                    "question_type": "simple_choice",
+                    "suggested_answer_ids": [
+                        Command.create({"value": "Yes", "answer_score": 1}),
+                        Command.create({"value": "No", "answer_score": 0}),
+                    ],
+                },
+                {
+                    "survey_id": survey.id,
+                    "title": "Since when must a Berlin district have a migration council?",
+                    "question_type": "simple_choice",
+                    "suggested_answer_ids": [
+                        Command.create({"value": "2021", "answer_score": 1}),
+                        Command.create({"value": "2010", "answer_score": 0}),
+                        Command.create({"value": "Never", "answer_score": 0}),
+                    ],
+                },
+            ]
+        )
+        for answer in survey.user_input_ids.filtered(lambda a: a.state == "done"):
+            for question in questions:
+                answer._save_lines(question, question.suggested_answer_ids[:1].id)
+        self.env.invalidate_all()
+        period = self.period.with_user(self.reporter)
+        self.assertEqual((period.feedback_answer_count, period.feedback_rating), (3, 2.44))
+        self.assertEqual(round(self.t1.with_user(self.reporter).feedback_rating, 2), 2.71)
+        topics = period._get_feedback_figures()["topics"]
+        self.assertEqual(round(topics[self.topic_fundraising.id][1], 2), 2.71)
+
+    def test_no_average_of_one_rating_among_answers_without_any(self):
+        """The threshold of three counts the answers that rate a statement: of three
+        answers, two all "cannot say", the average is the third person's own, hidden
+        from staff outside Reporting as the average of one answer is, and "n < 3" in
+        the funder's files."""
+        give_feedback(self.t1.feedback_survey_id, [3, 3, 3, 3])
+        survey = self.t2.feedback_survey_id.sudo()
+        for statement in survey.question_ids.filtered(lambda q: q.question_type == "simple_choice"):
+            statement.suggested_answer_ids = [
+                Command.create({"value": "Cannot say", "answer_score": 0, "sequence": 99})
+            ]
+        for _i in range(2):
+            give_feedback(survey, [0, 0, 0, 0])
+        self.env.invalidate_all()
+        for user, withheld in ((self.user, True), (self.reporter, False)):
+            training = self.t2.with_user(user)
+            self.assertEqual(training.feedback_answer_count, 3, user.login)
+            self.assertEqual(
+                (training.feedback_rating_withheld, training.feedback_rating),
+                (withheld, 0.0 if withheld else 1.5),
+                user.login,
+            )
+            # Its period would give it away against the other training's average.
+            period = self.period.with_user(user)
+            self.assertEqual(period.feedback_answer_count, 6, user.login)
+            self.assertEqual(period.feedback_rating_withheld, withheld, user.login)
+            self.assertEqual(
+                period.feedback_rating, 0.0 if withheld else round(34 / 13, 2), user.login
+            )
+        self.assertFalse(self.t1.with_user(self.user).feedback_rating_withheld)
+        with freeze_time(AFTER):
+            data = self.period.with_user(self.reporter)._get_report_data()
+        indicators = dict(data["indicators"])
+        self.assertEqual(indicators["Feedback Answers"], [6, 3, 3, 0, 0])
+        self.assertEqual(
+            indicators["Satisfaction (average, 1 to 4)"],
+            [round(34 / 13, 2), round(31 / 11, 2), "n < 3", 0, 0],
+        )
+        (section,) = [s for s in data["sections"] if s["key"] == "satisfaction_by_topic"]
+        self.assertIn(["No topic", 3, "n < 3"], section["rows"])
+
     def test_card_figures_of_many_periods_in_one_query(self):
         """The period list computes the card of every period at once."""
         Period = self.env["kommune.funding.period"].with_user(self.user)
