@@ -13,9 +13,8 @@ from odoo.http import request
 from ..models.kommune_organization_proposal import PROPOSAL_CHAR_FIELDS, PROPOSAL_TEXT_FIELDS
 from .portal import KommunePortal
 
-# Bidirectional embeddings, overrides and isolates: they turn how a text reads in the
-# backend around (a proposal whose phone number reads as another).
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Zero-width non-joiner and joiner: part of how Persian (and emoji) are written.
+JOINERS = frozenset("\u200c\u200d")
 CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
 PURPOSE_ORGANIZATION = "organization_portal"
 PROPOSAL_VALUE_MAX_LENGTH = 512
@@ -25,9 +24,11 @@ PROPOSALS_PER_HOUR = 5
 
 def _is_blanked(char):
     """Whether a character of a proposal counts as a blank: control characters (a NUL
-    byte, which PostgreSQL refuses) and bidirectional controls. Other invisible
-    characters stay: Persian is written with zero-width non-joiners."""
-    return unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS
+    byte, which PostgreSQL refuses) and invisible format characters (bidirectional
+    controls, zero-width spaces, soft hyphens: an address or a number that reads as
+    another). Zero-width (non-)joiners stay: Persian is written with them."""
+    category = unicodedata.category(char)
+    return category == "Cc" or (category == "Cf" and char not in JOINERS)
 
 
 class KommuneOrganizationPortal(KommunePortal):

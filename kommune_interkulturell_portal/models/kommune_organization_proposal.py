@@ -140,7 +140,19 @@ class KommuneOrganizationProposal(models.Model):
         decided = any(vals.keys() & {"state", "date_decided"} for vals in vals_list)
         if decided and not self._is_decision():
             raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
-        return super().create(vals_list)
+        proposals = super().create(vals_list)
+        # Also what came from elsewhere than the values: defaults given in the context
+        # (default_state over RPC), a copy of a decided proposal.
+        if not self._is_decision() and any(
+            proposal.state != "to_review" or proposal.date_decided for proposal in proposals
+        ):
+            raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
+        return proposals
+
+    def copy_data(self, default=None):
+        # What a contact person proposed is theirs: staff decide it, they do not make
+        # more of it (a copy would be a proposal nobody made, kept until reviewed).
+        raise UserError(self.env._("A proposal cannot be duplicated."))
 
     def write(self, vals):
         # A proposal is decided once, by Accept or Reject: its state is never set by

@@ -111,11 +111,15 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
 
     def test_proposal_keeps_persian_and_blanks_direction_controls(self):
         """A proposal in Persian keeps its zero-width non-joiners; bidirectional
-        overrides, which make a value read as another in the backend, are blanks."""
+        overrides and zero-width spaces, which make a value read as another in the
+        backend, are blanks."""
         persian = "خانه\u200cها"
-        proposal = self._propose(city=persian, phone="\u202e0987 654\u202c")
+        proposal = self._propose(
+            city=persian, phone="\u202e0987 654\u202c", website="exa\u200bmple.org"
+        )
         self.assertEqual(proposal.city, persian)
         self.assertEqual(proposal.phone, "0987 654")
+        self.assertEqual(proposal.website, "exa mple.org")
 
     def test_reviewer_without_responsible_staff_is_a_manager(self):
         self.mo_a.user_id = False
@@ -336,6 +340,13 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
             self.Proposal.with_user(self.manager).with_context(
                 kommune_proposal_decision=True
             ).create({"organization_id": self.mo_a.id, "state": "accepted", "city": "Bonn"})
+        # Nor through defaults in the context, nor by copying a decided proposal.
+        with self.assertRaises(UserError):
+            self.Proposal.with_user(self.manager).with_context(
+                default_state="accepted", default_date_decided="2099-01-01 00:00:00"
+            ).create({"organization_id": self.mo_a.id, "city": "Bonn"})
+        with self.assertRaises(UserError):
+            proposal.with_user(self.manager).copy()
         # Not even the database keeps a decided proposal without its date.
         with (
             self.assertRaises(psycopg2.errors.CheckViolation),

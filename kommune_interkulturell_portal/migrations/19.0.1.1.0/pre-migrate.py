@@ -6,10 +6,12 @@ earlier than it: the retention can only be longer). Before the models load, so t
 the constraint tying the date to the decision finds every decided proposal dated."""
 
 from odoo.tools import SQL
+from odoo.tools.sql import table_exists
 
 
 def migrate(cr, version):
-    if not version:
+    # Installed before proposals existed: the table comes with the models.
+    if not version or not table_exists(cr, "kommune_organization_proposal"):
         return
     cr.execute(
         SQL(
