@@ -74,6 +74,14 @@ def _stop_detached_runs():
             os.killpg(group, signal.SIGTERM)
 
 
+def _group_alive(group):
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def run_detached(cmd, timeout, env=None):
     """Run ``cmd`` to its end like ``subprocess.run(cmd, capture_output=True, text=True)``,
     but not as a child of this process.
@@ -102,6 +110,11 @@ def run_detached(cmd, timeout, env=None):
                     os.killpg(launcher.pid, signal.SIGKILL)
                     raise subprocess.TimeoutExpired(
                         cmd, timeout, output=out.read_text(), stderr=err.read_text()
+                    )
+                if not _group_alive(launcher.pid) and not status.exists():
+                    # Killed from outside, launcher included: no status will come.
+                    raise subprocess.CalledProcessError(
+                        -signal.SIGKILL, cmd, output=out.read_text(), stderr=err.read_text()
                     )
                 time.sleep(1)
         finally:
