@@ -31,6 +31,24 @@ EMAIL_MAX_LENGTH = 254
 CHECKED_VALUES = ("1", "on", "true", "yes")
 # A language code as the language switcher sends it, e.g. "de_DE", "ar_001", "fa_IR".
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
+# Zero-width non-joiner and joiner: not printable for Python, yet part of how Persian
+# (and emoji) are written, in names and organisations too.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def is_plain_text(text):
+    """Whether ``text`` is what people write in a form field: printable characters
+    (no control character such as a NUL byte, which PostgreSQL refuses, no invisible
+    format character that makes a value read as another), Persian's joiners allowed."""
+    return all(char.isprintable() or char in JOINERS for char in text)
+
+
+def plain_text(text):
+    """``text`` with what is_plain_text refuses as blanks, and every run of blanks as
+    one space."""
+    return " ".join(
+        "".join(char if char.isprintable() or char in JOINERS else " " for char in text).split()
+    )
 
 
 def render_public_error(error, status, training=None, headers=None, values=None, partner=None):
@@ -187,7 +205,7 @@ class KommunePublicController(http.Controller):
         ones). The name with its blanks collapsed, the address normalised."""
         errors = {}
         name = " ".join((post.get("name") or "").split())
-        if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+        if not name or len(name) > NAME_MAX_LENGTH or not is_plain_text(name):
             errors["name"] = True
         raw_email = (post.get("email") or "").strip()
         # Odoo's normalisation keeps control characters (a NUL byte, which PostgreSQL

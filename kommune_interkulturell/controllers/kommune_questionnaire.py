@@ -19,7 +19,13 @@ from ..models.kommune_participant_questionnaire import (
     REQUIRED_ANSWERS,
     SPECIAL_CATEGORIES,
 )
-from .kommune_public import CHECKED_VALUES, MAX_FORM_BYTES, NAME_MAX_LENGTH, KommunePublicController
+from .kommune_public import (
+    CHECKED_VALUES,
+    MAX_FORM_BYTES,
+    NAME_MAX_LENGTH,
+    KommunePublicController,
+    is_plain_text,
+)
 
 NAME_FIELDS = ("first_name", "last_name")
 # A postcode of the residence, German or foreign (letters, digits, a blank or hyphen).
@@ -87,7 +93,7 @@ class KommuneQuestionnaireController(KommunePublicController):
             name = " ".join((post.get(fname) or "").split())
             if not name and fname in answered:
                 continue
-            if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+            if not name or len(name) > NAME_MAX_LENGTH or not is_plain_text(name):
                 errors[fname] = True
             values[fname] = name
         zip_code = (post.get("zip") or "").strip()

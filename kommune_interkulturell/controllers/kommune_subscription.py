@@ -14,7 +14,7 @@ from odoo.http import request
 
 from ..models.kommune_consent import CONFIRMATION_DAYS
 from ..models.kommune_consent_purpose import PURPOSE_INVITATION
-from .kommune_public import MAX_FORM_BYTES, KommunePublicController
+from .kommune_public import MAX_FORM_BYTES, KommunePublicController, is_plain_text
 
 ORGANIZATION_MAX_LENGTH = 128
 # Confirmation mails per address and hour: enough to ask again, too few to flood a
@@ -95,7 +95,7 @@ class KommuneSubscriptionController(KommunePublicController):
     def _validate_subscribe_form(self, post):
         values, errors = self._validate_person_form(post)
         organization = " ".join((post.get("organization") or "").split())
-        if len(organization) > ORGANIZATION_MAX_LENGTH or not organization.isprintable():
+        if len(organization) > ORGANIZATION_MAX_LENGTH or not is_plain_text(organization):
             errors["organization"] = True
         installed = dict(request.env["res.lang"].get_installed())
         lang = post.get("lang") or request.env.lang

@@ -17,6 +17,7 @@ from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     MAX_FORM_BYTES,
     KommunePublicController,
     get_chosen_lang,
+    is_plain_text,
 )
 from odoo.addons.kommune_interkulturell.models.res_partner import NETWORK_ROLES
 from odoo.http import request
@@ -260,7 +261,7 @@ class KommuneInvitationController(KommunePublicController):
                 errors["network_role"] = True
         organization = " ".join((post.get("organization") or "").split())
         if organization and not partner.parent_id and not partner.company_name:
-            if len(organization) <= ORGANIZATION_MAX_LENGTH and organization.isprintable():
+            if len(organization) <= ORGANIZATION_MAX_LENGTH and is_plain_text(organization):
                 # Staff link the person to the organisation (Contacts suggests creating it
                 # from the company name).
                 partner_vals["company_name"] = organization

@@ -4,31 +4,21 @@ only with their consent), its cooperations with the next meeting and the agreed 
 steps, the action items assigned to the contact person, and a form to propose changes
 to the organisation's profile, which staff take over from the chatter."""
 
-import unicodedata
-
 from odoo import fields, http
-from odoo.addons.kommune_interkulturell.controllers.kommune_public import MAX_FORM_BYTES
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
+    MAX_FORM_BYTES,
+    plain_text,
+)
 from odoo.http import request
 
 from ..models.kommune_organization_proposal import PROPOSAL_CHAR_FIELDS, PROPOSAL_TEXT_FIELDS
 from .portal import KommunePortal
 
-# Zero-width non-joiner and joiner: part of how Persian (and emoji) are written.
-JOINERS = frozenset("\u200c\u200d")
 CONTACT_GROUP = "kommune_interkulturell_portal.group_kommune_portal_contact"
 PURPOSE_ORGANIZATION = "organization_portal"
 PROPOSAL_VALUE_MAX_LENGTH = 512
 # Proposals per contact person and hour: each one is a message in the staff's chatter.
 PROPOSALS_PER_HOUR = 5
-
-
-def _is_blanked(char):
-    """Whether a character of a proposal counts as a blank: control characters (a NUL
-    byte, which PostgreSQL refuses) and invisible format characters (bidirectional
-    controls, zero-width spaces, soft hyphens: an address or a number that reads as
-    another). Zero-width (non-)joiners stay: Persian is written with them."""
-    category = unicodedata.category(char)
-    return category == "Cc" or (category == "Cf" and char not in JOINERS)
 
 
 class KommuneOrganizationPortal(KommunePortal):
@@ -102,8 +92,9 @@ class KommuneOrganizationPortal(KommunePortal):
         organization = user.partner_id.commercial_partner_id
         values = {}
         for name in (*PROPOSAL_CHAR_FIELDS, *PROPOSAL_TEXT_FIELDS):
-            text = "".join(" " if _is_blanked(char) else char for char in str(post.get(name) or ""))
-            value = " ".join(text.split())[:PROPOSAL_VALUE_MAX_LENGTH]
+            # What the public forms refuse (a NUL byte, invisible characters) counts
+            # as blanks here: a proposal is kept, staff decide what to take over.
+            value = plain_text(str(post.get(name) or ""))[:PROPOSAL_VALUE_MAX_LENGTH]
             if value:
                 values[name] = value
         if values:

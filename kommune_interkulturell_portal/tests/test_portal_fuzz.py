@@ -10,9 +10,9 @@ the other company, and nothing written that the request had no right to write.""
 import unicodedata
 
 from odoo import Command
+from odoo.addons.kommune_interkulturell.controllers.kommune_public import JOINERS
 from odoo.tests import Form, new_test_user, tagged
 
-from ..controllers.organization import JOINERS
 from .test_portal_organization import PortalOrganizationCommon
 from .test_portal_participant import CSRF_RE
 
