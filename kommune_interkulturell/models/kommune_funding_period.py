@@ -554,25 +554,26 @@ class KommuneFundingPeriod(models.Model):
             field = Dashboard._fields[column]
             if column in SPECIAL_BREAKDOWNS:
                 counts = self._suppress_small_counts(counts)
-            if field.type == "many2one":
-                # The names of all the column's values in one read, not one per value.
-                self.env[field.comodel_name].browse([value for value in counts if value]).mapped(
-                    "display_name"
-                )
             for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
                 breakdown_rows.append(
-                    [field._description_string(self.env), self._format_value(field, value), count]
+                    [
+                        field._description_string(self.env),
+                        self._format_value(field, value, prefetch_ids=counts),
+                        count,
+                    ]
                 )
         cooperations = sorted(figures["cooperations_by_stage_district"].items())
-        # The names of all the stages, and of all the districts, in one read each.
-        names = {}
-        for model, index in (("kommune.cooperation.stage", 0), ("kommune.district", 1)):
-            records = self.env[model].browse({key[index] for key, _count in cooperations} - {None})
-            names[model] = {record.id: record.name for record in records}
+        # Prefetched together: one read of the stages' names, one of the districts'.
+        stages = self.env["kommune.cooperation.stage"].browse(
+            {stage_id for (stage_id, _district_id), _count in cooperations if stage_id}
+        )
+        districts = self.env["kommune.district"].browse(
+            {district_id for (_stage_id, district_id), _count in cooperations if district_id}
+        )
         cooperation_rows = [
             [
-                names["kommune.cooperation.stage"].get(stage_id) or "",
-                names["kommune.district"].get(district_id) or "",
+                stages.browse(stage_id).with_prefetch(stages.ids).name or "",
+                districts.browse(district_id).with_prefetch(districts.ids).name or "",
                 count,
             ]
             for (stage_id, district_id), count in cooperations
@@ -621,11 +622,14 @@ class KommuneFundingPeriod(models.Model):
             hidden[min(others, key=lambda value: counts[value])] = f"≥ {SMALL_COUNT}"
         return {value: hidden.get(value, count) for value, count in counts.items()}
 
-    def _format_value(self, field, value):
+    def _format_value(self, field, value, prefetch_ids=()):
+        """A breakdown's value as the files show it; ``prefetch_ids``: the ids of the
+        other values of the column, whose names are read with this one's."""
         if value is None:
             return self.env._("Not answered")
         if field.type == "many2one":
-            return self.env[field.comodel_name].browse(value).display_name
+            ids = [value_id for value_id in prefetch_ids if value_id]
+            return self.env[field.comodel_name].browse(value).with_prefetch(ids).display_name
         return dict(field._description_selection(self.env)).get(value, value)
 
     def _format_report_number(self, value):
