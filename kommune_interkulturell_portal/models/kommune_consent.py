@@ -38,7 +38,7 @@ class KommuneConsent(models.Model):
     def _action_confirm(self):
         # A link of a later catalogue registration confirms the consent only: it
         # registers for its own training itself (see _kommune_catalogue_confirm_request).
-        if self.env.context.get("kommune_catalogue_training_id"):
+        if self.env.context.get("kommune_catalogue_request"):
             return super()._action_confirm()
         # The consent's own link registers for the training it was mailed for, also when
         # followed once a later link confirmed the consent. The person's registration is
@@ -153,7 +153,7 @@ class KommuneConsent(models.Model):
             return registration.browse()
         if self.state in ("pending", "given"):
             if self.state == "pending":
-                self.with_context(kommune_catalogue_training_id=training.id)._action_confirm()
+                self.with_context(kommune_catalogue_request=True)._action_confirm()
             registration = training._register_participant(
                 self.partner_id, source="web", consent=True
             )

@@ -136,18 +136,15 @@ class KommuneOrganizationProposal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Created to be reviewed: the decision and its date come from Accept or Reject.
-        decided = any(vals.keys() & {"state", "date_decided"} for vals in vals_list)
-        if decided and not self._is_decision():
-            raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
-        proposals = super().create(vals_list)
-        # Also what came from elsewhere than the values: defaults given in the context
-        # (default_state over RPC), a copy of a decided proposal.
-        if not self._is_decision() and any(
-            proposal.state != "to_review" or proposal.date_decided for proposal in proposals
-        ):
-            raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
-        return proposals
+        # Created to be reviewed: the decision and its date come from Accept or Reject,
+        # neither from the values nor from defaults (default_state in an RPC context).
+        if not self._is_decision():
+            defaults = self.default_get(["state", "date_decided"])
+            for vals in vals_list:
+                stored = {**defaults, **vals}
+                if stored.get("state", "to_review") != "to_review" or stored.get("date_decided"):
+                    raise UserError(self.env._("A proposal is decided with Accept or Reject only."))
+        return super().create(vals_list)
 
     def copy_data(self, default=None):
         # What a contact person proposed is theirs: staff decide it, they do not make
