@@ -2,7 +2,17 @@ import io
 
 from PyPDF2 import PdfReader
 
-from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
+
+
+def erase(partners, user):
+    """Erase ``partners`` as ``user`` (a manager) does: the erasure wizard, confirmed."""
+    action = partners.with_user(user).action_kommune_anonymize()
+    with Form(
+        partners.env[action["res_model"]].with_user(user).with_context(**action["context"])
+    ) as form:
+        form.confirm = True
+    return form.record.action_anonymize()
 
 
 def pdf_text(content):

@@ -2,8 +2,9 @@ import base64
 import json
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
+from .common import erase
 from .common_privacy import PrivacyCommon
 
 # What funder reports count registrations by.
@@ -30,15 +31,7 @@ class TestErasure(PrivacyCommon):
         cls.registration = cls.traces["registration"]
 
     def erase(self, partners=None, user=None):
-        partners = partners or self.person
-        action = partners.with_user(user or self.manager).action_kommune_anonymize()
-        with Form(
-            self.env[action["res_model"]]
-            .with_user(user or self.manager)
-            .with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        return form.record.action_anonymize()
+        return erase(partners or self.person, user or self.manager)
 
     def report_counts(self):
         return self.env["kommune.training.registration"]._read_group(

@@ -2,8 +2,9 @@ import base64
 import json
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
+from .common import erase
 from .common_privacy import PrivacyCommon
 
 # What funder reports count registrations by.
@@ -48,13 +49,7 @@ class TestPrivacyLookup(PrivacyCommon):
         return {(line.res_model, line.res_id) for line in wizard.line_ids}
 
     def erase(self, partners=None):
-        partners = partners or self.person
-        action = partners.with_user(self.manager).action_kommune_anonymize()
-        with Form(
-            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        return form.record.action_anonymize()
+        return erase(partners or self.person, self.manager)
 
     def counts(self):
         """The funders' counts (bridges add those of their app, see app_counts)."""

@@ -11,7 +11,8 @@ import unicodedata
 
 from odoo import Command
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import JOINERS
-from odoo.tests import Form, new_test_user, tagged
+from odoo.addons.kommune_interkulturell.tests.common import erase
+from odoo.tests import new_test_user, tagged
 
 from .test_portal_organization import PortalOrganizationCommon
 from .test_portal_participant import CSRF_RE
@@ -108,12 +109,7 @@ class TestPortalFuzz(PortalOrganizationCommon):
         cls.reg_erased = env["kommune.training.registration"].create(
             {"training_id": cls.training.id, "partner_id": erased.id}
         )
-        action = erased.with_user(manager).action_kommune_anonymize()
-        with Form(
-            env[action["res_model"]].with_user(manager).with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        form.record.action_anonymize()
+        erase(erased, manager)
         cls.training.is_catalogue_published = True
         # Every request comes from 127.0.0.1: the public pages' limit per address would
         # answer 429 before the page sees the input.

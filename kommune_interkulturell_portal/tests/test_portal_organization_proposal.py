@@ -6,9 +6,10 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.kommune_interkulturell.tests.common import erase
 from odoo.exceptions import AccessError, UserError
 from odoo.modules.module import load_script
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
 from .. import _uninstall_hook
@@ -64,13 +65,7 @@ class TestPortalOrganizationProposal(PortalOrganizationCommon):
         )
 
     def _erase(self, person):
-        """Erase ``person`` as a manager does, through the erasure wizard."""
-        action = person.with_user(self.manager).action_kommune_anonymize()
-        with Form(
-            self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        form.record.action_anonymize()
+        erase(person, self.manager)
 
     @contextmanager
     def _days_later(self, days):

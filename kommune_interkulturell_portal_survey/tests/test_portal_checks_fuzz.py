@@ -4,8 +4,9 @@ are no ids, odd parameters and the wrong HTTP method. The answer is "not found" 
 the method refused), never a 500, a traceback or anything of the other organisation,
 and nothing is written."""
 
+from odoo.addons.kommune_interkulturell.tests.common import erase
 from odoo.addons.kommune_interkulturell_portal.tests.test_portal_fuzz import ODD_IDS
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common_checks import PortalChecksCommon
 
@@ -47,12 +48,7 @@ class TestPortalChecksFuzz(PortalChecksCommon):
             login="ki_portal_checks_fuzz_manager",
             groups="kommune_interkulturell.group_kommune_manager",
         )
-        action = erased.with_user(manager).action_kommune_anonymize()
-        with Form(
-            env[action["res_model"]].with_user(manager).with_context(**action["context"])
-        ) as form:
-            form.confirm = True
-        form.record.action_anonymize()
+        erase(erased, manager)
         cls.leaks = (
             cls.mo_b.name,
             "Bintou",

@@ -1,5 +1,21 @@
+from odoo import Command
 from odoo.addons.kommune_interkulturell.tests.common import KommuneCommon
 from odoo.tests import new_test_user
+
+
+def choice_question(survey, title, choices, question_type="simple_choice", **values):
+    """The values of a choice question of ``survey``; ``choices``: ``(label, points)``
+    pairs, points None for a choice saved without any."""
+    return {
+        "survey_id": survey.id,
+        "title": title,
+        "question_type": question_type,
+        "suggested_answer_ids": [
+            Command.create({"value": label, **({} if points is None else {"answer_score": points})})
+            for label, points in choices
+        ],
+        **values,
+    }
 
 
 class DevelopmentCheckCommon(KommuneCommon):

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import DevelopmentCheckCommon
+from .common import DevelopmentCheckCommon, choice_question
 
 
 @tagged("post_install", "-at_install")
@@ -131,27 +131,18 @@ class TestDevelopmentCheck(DevelopmentCheckCommon):
         last = self._statements(self.survey_mo, governance)[-1]
         self.env["survey.question"].create(
             [
-                {
-                    "survey_id": self.survey_mo.id,
-                    "sequence": last.sequence,
-                    "title": "Does the organisation have a board?",
-                    "question_type": "simple_choice",
-                    "suggested_answer_ids": [
-                        Command.create({"value": "Yes", "answer_score": 1}),
-                        Command.create({"value": "No", "answer_score": 0}),
-                    ],
-                },
-                {
-                    "survey_id": self.survey_mo.id,
-                    "sequence": last.sequence,
-                    "title": "Which body decides on the budget of an e.V.?",
-                    "question_type": "simple_choice",
-                    "suggested_answer_ids": [
-                        Command.create({"value": "The general assembly", "answer_score": 1}),
-                        Command.create({"value": "The treasurer", "answer_score": 0}),
-                        Command.create({"value": "The funder", "answer_score": 0}),
-                    ],
-                },
+                choice_question(
+                    self.survey_mo,
+                    "Does the organisation have a board?",
+                    [("Yes", 1), ("No", 0)],
+                    sequence=last.sequence,
+                ),
+                choice_question(
+                    self.survey_mo,
+                    "Which body decides on the budget of an e.V.?",
+                    [("The general assembly", 1), ("The treasurer", 0), ("The funder", 0)],
+                    sequence=last.sequence,
+                ),
             ]
         )
         self.assertEqual(len(self._statements(self.survey_mo, governance)), 5)

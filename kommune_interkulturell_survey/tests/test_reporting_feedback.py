@@ -16,6 +16,8 @@ from odoo.addons.kommune_interkulturell.tests.test_reporting_export import read_
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
+from .common import choice_question
+
 REPORT = "kommune_interkulturell.action_report_funding_period_summary"
 
 
@@ -190,26 +192,19 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         Question = self.env["survey.question"].sudo()
         survey = self.t1.feedback_survey_id.sudo()
         channel = Question.create(
-            {
-                "survey_id": survey.id,
-                "title": "Where did you hear of the training?",
-                "question_type": "simple_choice",
-                "suggested_answer_ids": [
-                    Command.create({"value": "Newsletter"}),
-                    Command.create({"value": "Colleagues"}),
-                ],
-            }
+            choice_question(
+                survey,
+                "Where did you hear of the training?",
+                [("Newsletter", None), ("Colleagues", None)],
+            )
         )
         wishes = Question.create(
-            {
-                "survey_id": survey.id,
-                "title": "Which follow-ups would you like?",
-                "question_type": "multiple_choice",
-                "suggested_answer_ids": [
-                    Command.create({"value": "Coaching", "answer_score": 4}),
-                    Command.create({"value": "Network meeting", "answer_score": 4}),
-                ],
-            }
+            choice_question(
+                survey,
+                "Which follow-ups would you like?",
+                [("Coaching", 4), ("Network meeting", 4)],
+                question_type="multiple_choice",
+            )
         )
         for answer in survey.user_input_ids.filtered(lambda a: a.state == "done"):
             answer._save_lines(channel, channel.suggested_answer_ids[:1].id)
@@ -249,25 +244,14 @@ class TestReportingFeedback(KommuneReportingNetworkCommon, HttpCase):
         survey = self.t1.feedback_survey_id.sudo()
         questions = Question.create(
             [
-                {
-                    "survey_id": survey.id,
-                    "title": "Would you recommend the training?",
-                    "question_type": "simple_choice",
-                    "suggested_answer_ids": [
-                        Command.create({"value": "Yes", "answer_score": 1}),
-                        Command.create({"value": "No", "answer_score": 0}),
-                    ],
-                },
-                {
-                    "survey_id": survey.id,
-                    "title": "Since when must a Berlin district have a migration council?",
-                    "question_type": "simple_choice",
-                    "suggested_answer_ids": [
-                        Command.create({"value": "2021", "answer_score": 1}),
-                        Command.create({"value": "2010", "answer_score": 0}),
-                        Command.create({"value": "Never", "answer_score": 0}),
-                    ],
-                },
+                choice_question(
+                    survey, "Would you recommend the training?", [("Yes", 1), ("No", 0)]
+                ),
+                choice_question(
+                    survey,
+                    "Since when must a Berlin district have a migration council?",
+                    [("2021", 1), ("2010", 0), ("Never", 0)],
+                ),
             ]
         )
         for answer in survey.user_input_ids.filtered(lambda a: a.state == "done"):
