@@ -307,9 +307,7 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         self.assertNotIn("Mallory", mail.body_html, "the form's name is not the owner's")
 
     def test_guessed_altered_or_expired_link_is_refused(self):
-        with self.one_window():
-            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
-        url = self.confirm_url(self.request_mails())
+        url = self.returning_person_link()
         consent_id, training_id, expiry, signature = url.rpartition("/")[2].split("-")
         base = "/kommune/schulungen/confirm/"
         forged = [
@@ -331,9 +329,7 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
     def test_withdrawn_consent_voids_the_link(self):
         """A link mailed while the consent was in force does not register the person
         once they withdrew it: a new registration needs a new consent."""
-        with self.one_window():
-            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
-        url = self.confirm_url(self.request_mails())
+        url = self.returning_person_link()
         self.consent.action_withdraw()
         with self.one_window():
             self.assertFriendly(self.get(url), 404)
@@ -467,9 +463,7 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
     def test_request_link_registers_once(self):
         """The link registers once: followed again after the registration was cancelled
         (by the person or staff), it registers nobody."""
-        with self.one_window():
-            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
-        url = self.confirm_url(self.request_mails())
+        url = self.returning_person_link()
         with self.one_window():
             token = CSRF_RE.search(self.get(url).text).group(1)
             self.url_open(url, data={"csrf_token": token})
@@ -493,6 +487,13 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         self.assertGreaterEqual(replay.status_code, 400)
         self.env.invalidate_all()
         self.assertEqual(registration.state, "cancelled", "the replayed link registers nobody")
+
+    def returning_person_link(self):
+        """A person the network knows registers on the catalogue: the link mailed to
+        their stored address."""
+        with self.one_window():
+            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
+        return self.confirm_url(self.request_mails())
 
     def new_person_link(self, email):
         """A person new to the network registers on the catalogue: their consent and
@@ -525,9 +526,7 @@ class TestPortalCatalogueReturning(PortalCommon, PublicPagesCommon):
         checks share one lookup of the person's registration; registering looks again
         under the seat lock): requests that can be repeated, each counted after the
         same request warmed the caches."""
-        with self.one_window():
-            self.register({"name": "Aylin", "email": self.returning.email, "consent": "1"})
-        url = self.confirm_url(self.request_mails())
+        url = self.returning_person_link()
         with self.one_window():
             token = CSRF_RE.search(self.get(url).text).group(1)
             self.url_open(url, data={"csrf_token": token})
