@@ -91,7 +91,17 @@ def run_detached(cmd, timeout, env=None):
     is pytest itself, so a long odoo-bin run pytest started in the background of the
     addons' tests received SIGTERM (odoo-bin then stops with KeyboardInterrupt, exit -2)
     as soon as a test class ended. Here the command runs in a session of its own under a
-    forked launcher that init adopts; this process waits for the exit status it writes."""
+    forked launcher that init adopts; this process waits for the exit status it writes.
+
+    The wait counts its one-second sleeps instead of reading a clock: the addons' tests
+    freeze time (freezegun's ``freeze_time``, in pytest's main thread) while background
+    runs wait in threads of their own, and while it is frozen freezegun's
+    ``time.monotonic`` answers the frozen date's ticks (some 1.9e9 s, past any deadline)
+    unless ``threading`` is among the caller's 5 innermost frames. Odoo's runner waited
+    4 calls below ``Thread.run`` and read the real clock; the apps' install, 5 calls
+    below, read the frozen one, took it for its timeout and killed its own process group
+    (SIGKILL: no exit status, its PostgreSQL connection cut) whenever a check fell in a
+    frozen test."""
     with tempfile.TemporaryDirectory(prefix="ki_detached_") as tmp:
         out, err, status = (Path(tmp, name) for name in ("out", "err", "status"))
         launcher = subprocess.Popen(
@@ -103,20 +113,22 @@ def run_detached(cmd, timeout, env=None):
         )
         launcher.wait()
         _detached_groups.add(launcher.pid)  # the session's process group
-        deadline = time.monotonic() + timeout
         try:
-            while not status.exists():
-                if time.monotonic() > deadline:
-                    os.killpg(launcher.pid, signal.SIGKILL)
-                    raise subprocess.TimeoutExpired(
-                        cmd, timeout, output=out.read_text(), stderr=err.read_text()
-                    )
+            for _second in range(timeout):  # no clock: tests freeze it (see above)
+                if status.exists():
+                    break
                 if not _group_alive(launcher.pid) and not status.exists():
                     # Killed from outside, launcher included: no status will come.
                     raise subprocess.CalledProcessError(
                         -signal.SIGKILL, cmd, output=out.read_text(), stderr=err.read_text()
                     )
                 time.sleep(1)
+            else:
+                if not status.exists():
+                    os.killpg(launcher.pid, signal.SIGKILL)
+                    raise subprocess.TimeoutExpired(
+                        cmd, timeout, output=out.read_text(), stderr=err.read_text()
+                    )
         finally:
             _detached_groups.discard(launcher.pid)
         returncode = int(status.read_text())

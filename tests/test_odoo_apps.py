@@ -41,7 +41,6 @@ run overlaps with the rest of the suite on a loaded machine) runs once more, alo
 a new database, and counts as failed if it fails there again."""
 
 import json
-import subprocess
 from pathlib import Path
 
 from .conftest import REPO_ADDONS, TEST_DB, free_port, odoo_bin
@@ -101,19 +100,8 @@ def _run_on_new_database(specs, timeout):
     """Run Odoo's tests selected by ``specs`` on a new database with all addons."""
     db = f"{TEST_DB}_apps"
     install = ("-d", db, "-i", ",".join(REPO_ADDONS), "--stop-after-init", "--log-level=warn")
-    for attempt in (1, 2):
-        odoo_bin("db", "drop", db, check=False, detached=True)
-        try:
-            odoo_bin(*install, detached=True)
-            break
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            # The install starts with the suite, its busiest moment on this machine, and
-            # was seen to end without an exit status there: once more, then it fails.
-            if attempt == 2:
-                raise AssertionError(
-                    f"installing the addons into {db} failed twice:\n"
-                    f"{(error.stdout or '')[-2000:]}\n{(error.stderr or '')[-3000:]}"
-                ) from error
+    odoo_bin("db", "drop", db, check=False, detached=True)
+    odoo_bin(*install, detached=True)
     proc = odoo_bin(
         "-d",
         db,
@@ -152,15 +140,13 @@ def _joined_output(proc):
     return proc.stdout + proc.stderr
 
 
-# Started by its test, not with the suite (no module-level BACKGROUND): while the
-# addons' Odoo test classes run, their clean-up ends processes odoo-bin's install was
-# seen to lose (its connection cut some 30 s in, every time); the test waits for it.
-APPS_RUN = BackgroundRun(_run_app_tests)
+# Started in the background as soon as the suite is collected (its own database).
+BACKGROUND = BackgroundRun(_run_app_tests)
 
 
 def test_odoo_apps_still_pass():
     known = json.loads(KNOWN_FAILURES.read_text())["failures"]
-    log = _joined_output(APPS_RUN.result())
+    log = _joined_output(BACKGROUND.result())
     run = read_test_log(log)
     assert run.summary, f"no test summary in the log:\n{log[-3000:]}"
 
