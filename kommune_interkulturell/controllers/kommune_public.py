@@ -32,23 +32,46 @@ CHECKED_VALUES = ("1", "on", "true", "yes")
 # A language code as the language switcher sends it, e.g. "de_DE", "ar_001", "fa_IR".
 LANG_CODE_RE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
 # Zero-width non-joiner and joiner: not printable for Python, yet part of how Persian
-# (and emoji) are written, in names and organisations too.
+# (and emoji) are written, in names and organisations too - between two letters.
 JOINERS = frozenset("\u200c\u200d")
+# Printable for Python, yet shown as nothing: Hangul fillers and the blank Braille
+# pattern, the usual way to pass an empty name off as a filled one.
+BLANK_LOOKING = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def _is_visible(char):
+    return char.isprintable() and not char.isspace() and char not in BLANK_LOOKING
+
+
+def _joins(text, index):
+    """Whether the joiner at ``index`` stands between two visible characters."""
+    return 0 < index < len(text) - 1 and all(
+        _is_visible(text[neighbour]) for neighbour in (index - 1, index + 1)
+    )
 
 
 def is_plain_text(text):
     """Whether ``text`` is what people write in a form field: printable characters
     (no control character such as a NUL byte, which PostgreSQL refuses, no invisible
-    format character that makes a value read as another), Persian's joiners allowed."""
-    return all(char.isprintable() or char in JOINERS for char in text)
+    format or blank-looking character that makes a value read as another), Persian's
+    joiners allowed between two letters."""
+    return all(
+        _joins(text, index) if char in JOINERS else char.isprintable() and char not in BLANK_LOOKING
+        for index, char in enumerate(text)
+    )
 
 
 def plain_text(text):
-    """``text`` with what is_plain_text refuses as blanks, and every run of blanks as
-    one space."""
-    return " ".join(
-        "".join(char if char.isprintable() or char in JOINERS else " " for char in text).split()
+    """``text`` with what is_plain_text refuses as blanks (a joiner that joins nothing
+    dropped), and every run of blanks as one space."""
+    blanked = "".join(
+        char if char in JOINERS or (char.isprintable() and char not in BLANK_LOOKING) else " "
+        for char in text
     )
+    joined = "".join(
+        char for index, char in enumerate(blanked) if char not in JOINERS or _joins(blanked, index)
+    )
+    return " ".join(joined.split())
 
 
 def render_public_error(error, status, training=None, headers=None, values=None, partner=None):

@@ -180,16 +180,27 @@ class TestConsentSubscription(HttpCase):
     def test_persian_names_keep_their_joiners(self):
         """Persian is written with zero-width non-joiners, in names and organisations
         too: the sign-up takes them as written. Invisible characters that make a name
-        read as another (a zero-width space, a direction override) are refused."""
+        read as another (a zero-width space, a direction override) are refused, and so
+        is a name of nothing but joiners or blank-looking letters."""
         email = "farsi@test-signup.example.org"
         name, organization = "علی‌رضا احمدی", "انجمن فرهنگی‌ها"
         response = self.sign_up(email, name=name, organization=organization)
         self.assertEqual(response.status_code, 200)
         partner = self.consents(email).partner_id
         self.assertEqual((partner.name, partner.company_name), (name, organization))
-        for case, value in (("zero-width space", "Ali\u200bReza"), ("override", "\u202eAli")):
+        for index, (case, value) in enumerate(
+            (
+                ("zero-width space", "Ali\u200bReza"),
+                ("override", "\u202eAli"),
+                ("only a joiner", "\u200c"),
+                ("joiners around blanks", "\u200d \u200c"),
+                ("a joiner at the start", "\u200cAli"),
+                ("hangul filler", "\u3164"),
+                ("blank braille pattern", "Ali \u2800"),
+            )
+        ):
             with self.subTest(case=case):
-                refused = f"refused.{len(value)}@test-signup.example.org"
+                refused = f"refused.{index}@test-signup.example.org"
                 response = self.sign_up(refused, name=value)
                 self.assertEqual(response.status_code, 400)
                 self.assertFalse(self.consents(refused))
