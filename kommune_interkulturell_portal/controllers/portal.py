@@ -10,6 +10,7 @@ buttons do and is logged the same way."""
 from odoo import http
 from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     MAX_FORM_BYTES,
+    plain_text,
     render_public_error,
 )
 from odoo.addons.kommune_interkulturell.models.kommune_training_registration import (
@@ -345,8 +346,7 @@ class KommunePortal(CustomerPortal):
         fnames = CONTACT_FIELDS if not partner.parent_id else PERSON_FIELDS
         for fname in fnames:
             if fname in post:
-                printable = "".join(char for char in str(post[fname]) if char.isprintable())
-                value = " ".join(printable.split())[:CONTACT_VALUE_MAX_LENGTH]
+                value = plain_text(str(post[fname]))[:CONTACT_VALUE_MAX_LENGTH]
                 vals[fname] = value or False
         if vals:
             # sudo: as Odoo's own "My Account" form does, the person writes their own

@@ -183,3 +183,7 @@ class TestPortalSelfService(PortalCommon):
         self.url_open("/my/kommune/data", data={"csrf_token": token, "lang": "xx_XX"})
         self.env.invalidate_all()
         self.assertEqual(partner.lang, "de_DE", "an unknown language is ignored")
+        # Persian is written with zero-width non-joiners: kept as typed, not a blank.
+        self.url_open("/my/kommune/data", data={"csrf_token": token, "city": "\u200cخانه‌ها"})
+        self.env.invalidate_all()
+        self.assertEqual(partner.city, "خانه‌ها", "the joiner kept, the stray one dropped")
