@@ -562,7 +562,12 @@ class KommuneFundingPeriod(models.Model):
                         count,
                     ]
                 )
-        cooperations = sorted(figures["cooperations_by_stage_district"].items())
+        # Cooperations without a stage or district are counted too (None: not comparable
+        # with an id).
+        cooperations = sorted(
+            figures["cooperations_by_stage_district"].items(),
+            key=lambda item: (item[0][0] or 0, item[0][1] or 0),
+        )
         # Prefetched together: one read of the stages' names, one of the districts'.
         stages = self.env["kommune.cooperation.stage"].browse(
             {stage_id for (stage_id, _district_id), _count in cooperations if stage_id}

@@ -144,6 +144,36 @@ class TestReportingExport(KommuneReportingNetworkCommon):
         self.assertIn(flagged[0]["possible_duplicate_of"], pseudonyms)
         self.assertNotEqual(flagged[0]["possible_duplicate_of"], flagged[0]["pseudonym"])
 
+    def test_duplicates_ignore_how_a_persian_name_is_joined(self):
+        """Persian names are typed with or without zero-width non-joiners: the same
+        person either way."""
+        Export = self.env["kommune.reporting.export"]
+        Questionnaire = self.env["kommune.participant.questionnaire"]
+        keys = {
+            Export._duplicate_key(
+                Questionnaire.new({"first_name": first_name, "last_name": "احمدی", "zip": "10115"})
+            )
+            for first_name in ("علی‌رضا", "علیرضا", "علی رضا")
+        }
+        self.assertEqual(len(keys), 1, keys)
+
+    def test_cooperations_with_and_without_a_district(self):
+        """A stage holding cooperations with and without a district: both are counted,
+        the one without a district with an empty district."""
+        self.env["kommune.cooperation"].create(
+            {
+                "name": "Test Kooperation ohne Bezirk",
+                "user_id": self.user.id,
+                "stage_id": self.stage.id,
+                "district_id": False,
+                "date_start": "2031-05-01",
+            }
+        )
+        xlsx, _csv = self.export()
+        cooperations = list(read_xlsx(xlsx).values())[2]
+        self.assertIn([self.stage.name, None, 1], cooperations)
+        self.assertIn([self.stage.name, self.district_spandau.name, 1], cooperations)
+
     def test_a_download_builds_only_its_own_file(self):
         """The download buttons only name the file for the browser, which then fetches
         that one file: neither file is built for a click, nor the other file with it."""

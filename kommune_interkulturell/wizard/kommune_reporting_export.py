@@ -131,8 +131,14 @@ class KommuneReportingExport(models.TransientModel):
         parts = (questionnaire.first_name, questionnaire.last_name, questionnaire.zip)
         if not all(parts):
             return None
+        # Blanks and Persian's joiners are how a name is typed, not who it names.
         return tuple(
-            unicodedata.normalize("NFKC", part).casefold().replace(" ", "") for part in parts
+            "".join(
+                char
+                for char in unicodedata.normalize("NFKC", part).casefold()
+                if not char.isspace() and char not in "\u200c\u200d"
+            )
+            for part in parts
         )
 
     def _get_participant_list(self):
