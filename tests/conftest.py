@@ -3,6 +3,7 @@ databases that `make test` prepared, configured through the KI_* environment."""
 
 import atexit
 import contextlib
+import math
 import os
 import signal
 import subprocess
@@ -114,7 +115,7 @@ def run_detached(cmd, timeout, env=None):
         launcher.wait()
         _detached_groups.add(launcher.pid)  # the session's process group
         try:
-            for _second in range(timeout):  # no clock: tests freeze it (see above)
+            for _second in range(math.ceil(timeout)):  # no clock: tests freeze it (see above)
                 if status.exists():
                     break
                 if not _group_alive(launcher.pid) and not status.exists():
