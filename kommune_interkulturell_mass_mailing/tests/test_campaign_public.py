@@ -11,8 +11,8 @@ from .common_invitation import InvitationPagesCommon
 # decided under the lock, the confirmation mail with the sessions' .ics queued, the
 # sessions' attendees and attendance sheet), see
 # test_registration_stays_within_its_queries.
-INVITATION_GET_QUERIES = 18
-INVITATION_POST_QUERIES = 126
+INVITATION_GET_QUERIES = 15
+INVITATION_POST_QUERIES = 123
 
 
 @tagged("post_install", "-at_install")
