@@ -548,15 +548,18 @@ class KommuneTrainingRegistration(models.Model):
                 )
             registration.consent_id = consent
 
-    def _take_seat(self):
+    def _take_seat(self, seats_locked=False):
         """Give each registration a seat if its training has one free, else a place on
         the waitlist, in the order of ``self``, under the trainings' row lock.
 
+        :param bool seats_locked: the caller holds the trainings' row lock in this
+            transaction already (see kommune.training._lock_seats)
         :return: (confirmed registrations, waitlisted registrations)
         """
         self._check_can_confirm()
         trainings = self.training_id
-        trainings._lock_seats()
+        if not seats_locked:
+            trainings._lock_seats()
         taken = trainings._count_seat_holders()
         confirmed = waitlisted = self.browse()
         for registration in self:

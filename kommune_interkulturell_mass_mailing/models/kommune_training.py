@@ -226,7 +226,7 @@ class KommuneTraining(models.Model):
             partner = partner.with_env(training.env)
             if partner_vals:
                 partner.write(partner_vals)
-            return training._register_participant(partner, **vals).id
+            return training._register_participant(partner, seats_locked=True, **vals).id
 
     def _format_datetime_local(self, value):
         """A date and time in the training's timezone and the environment's language."""
