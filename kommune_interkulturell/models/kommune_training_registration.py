@@ -685,10 +685,14 @@ class KommuneTrainingRegistration(models.Model):
 
         :return: the queued ``mail.mail`` records
         """
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
         recipients = self.filtered(lambda registration: registration.partner_id.email)
         mails = self.env["mail.mail"]
-        if not template or not recipients or self.env.context.get("kommune_training_no_mail"):
+        if not recipients or self.env.context.get("kommune_training_no_mail"):
+            return mails
+        # Looked up only when somebody gets the mail (taking a seat asks for the
+        # waitlist mail of nobody, say).
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
             return mails
         for training, registrations in recipients.grouped("training_id").items():
             email_values = {}
