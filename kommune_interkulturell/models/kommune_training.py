@@ -1,5 +1,5 @@
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytz
@@ -691,13 +691,20 @@ class KommuneTraining(models.Model):
                 lambda registration: registration.state in SEAT_STATES
             )
             sessions = training.session_ids
+            # Sessions whose attendees change alike (the same attendees before and
+            # after) are written together, in one write of the calendar. With notify,
+            # each event is written alone, as before: the calendar's invitations go
+            # out event by event.
+            changes = defaultdict(lambda: self.env["calendar.event"])
             for session in sessions:
                 wanted = session.trainer_ids | holders.partner_id
                 if wanted != session.partner_ids:
-                    event = session.calendar_event_id
-                    if not notify:
-                        event = event.with_context(no_mail_to_attendees=True)
-                    event.write({"partner_ids": [fields.Command.set(wanted.ids)]})
+                    key = (wanted, session if notify else session.partner_ids)
+                    changes[key] |= session.calendar_event_id
+            for (wanted, _alike), events in changes.items():
+                if not notify:
+                    events = events.with_context(no_mail_to_attendees=True)
+                events.write({"partner_ids": [fields.Command.set(wanted.ids)]})
             existing = {
                 (attendance.session_id.id, attendance.registration_id.id)
                 for attendance in sessions.attendance_ids
