@@ -316,6 +316,9 @@ class KommuneInvitationController(KommunePublicController):
         else:
             registration = registration.with_env(training.env)
         page_values = self._get_layout_values(training)
+        # The person and the venue are both shown: read together when neither is read
+        # yet (after the registration's commit).
+        partner = partner.with_prefetch((partner | training.venue_id).ids)
         page_values.update(
             {
                 "token": token,

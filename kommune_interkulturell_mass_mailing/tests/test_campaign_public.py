@@ -12,7 +12,7 @@ from .common_invitation import InvitationPagesCommon
 # sessions' attendees and attendance sheet), see
 # test_registration_stays_within_its_queries.
 INVITATION_GET_QUERIES = 15
-INVITATION_POST_QUERIES = 100
+INVITATION_POST_QUERIES = 99
 
 
 @tagged("post_install", "-at_install")
