@@ -10,6 +10,10 @@ class CalendarAttendee(models.Model):
         names and addresses, to every participant, across organisations. The .ics of
         the session names nobody either (see calendar.event._get_ics_file). Trainers
         keep the calendar's mails."""
+        if self.env.context.get("no_mail_to_attendees"):
+            # Nobody is told (the calendar sends nothing then): no need to know who is
+            # a participant.
+            return super()._notify_attendees(mail_template, notify_author, force_send)
         participants = self._kommune_get_session_participants()
         template = self.env.ref(
             "kommune_interkulturell.mail_template_training_session_attendee",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import ormcache
 
 # Art. 6 (1) DSGVO: the bases the network works with. Vital interests (d) and public
 # tasks (e) do not occur in an association's work and are left out on purpose.
@@ -68,6 +69,26 @@ class KommuneConsentPurpose(models.Model):
         for purpose in self:
             purpose.consent_count = counts.get(purpose, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        purposes = super().create(vals_list)
+        if any(vals.get("code") for vals in vals_list):
+            self.env.registry.clear_cache()  # _get_id_by_code
+        return purposes
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "code" in vals:
+            self.env.registry.clear_cache()  # _get_id_by_code
+        return res
+
+    def unlink(self):
+        coded = self.filtered("code")
+        res = super().unlink()
+        if coded:
+            self.env.registry.clear_cache()  # _get_id_by_code
+        return res
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_coded(self):
         if coded := self.filtered("code"):
@@ -93,4 +114,17 @@ class KommuneConsentPurpose(models.Model):
     def _get_by_code(self, code):
         """The purpose with this technical code (archived ones included), or an empty
         recordset."""
-        return self.with_context(active_test=False).search([("code", "=", code)], limit=1)
+        # Searching checks the user's access to purposes: so does the cached lookup.
+        self.browse().check_access("read")
+        return self.with_context(active_test=False).browse(self._get_id_by_code(code))
+
+    @api.model
+    @ormcache("code")
+    def _get_id_by_code(self, code):
+        """The id of the purpose with this technical code, or None: looked up once per
+        process (a registration looks its purpose up several times, and the shipped
+        purposes' codes never change), the cache cleared when a code is set or removed."""
+        # sudo: the same answer for every user, cached for all; the caller checked the
+        # access (see _get_by_code).
+        purpose = self.sudo().with_context(active_test=False).search([("code", "=", code)], limit=1)
+        return purpose.id or None

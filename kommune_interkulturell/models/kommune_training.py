@@ -1,5 +1,5 @@
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 import pytz
@@ -521,7 +521,9 @@ class KommuneTraining(models.Model):
             promoted._notify_promotion()
         return promoted
 
-    def _register_participant(self, partner, source="manual", confirm=True, **vals):
+    def _register_participant(
+        self, partner, source="manual", confirm=True, *, seats_locked=False, **vals
+    ):
         """Register a person for this training: the one entry point for every channel
         (staff, invitations, the public registration form).
 
@@ -535,6 +537,8 @@ class KommuneTraining(models.Model):
         :param str source: ``manual``, ``invitation`` or ``web``; kept from the first
             registration when the person registers again
         :param bool confirm: take a seat (or a waitlist place) when consent is given
+        :param bool seats_locked: the caller took the training's row lock in this
+            transaction already (see _lock_seats) and read the training after it
         :param vals: further registration values, e.g. ``consent=True``,
             ``consent_date``, ``organization_id``, ``note``
         :return: the ``kommune.training.registration``
@@ -552,7 +556,8 @@ class KommuneTraining(models.Model):
             )
         # The lock also serializes two submissions of the same person: the second one
         # finds the registration of the first instead of failing on the unique index.
-        self._lock_seats()
+        if not seats_locked:
+            self._lock_seats()
         if self.is_cancelled:
             raise UserError(
                 self.env._(
@@ -574,7 +579,8 @@ class KommuneTraining(models.Model):
                 {"training_id": self.id, "partner_id": partner.id, "source": source, **vals}
             )
         if confirm and registration.state == "registered" and registration.consent:
-            registration._take_seat()
+            # Under the lock taken above: the seats are counted again, not locked again.
+            registration._take_seat(seats_locked=True)
         return registration
 
     def _invite_participants(self, partners, send_mail=True):
@@ -685,13 +691,20 @@ class KommuneTraining(models.Model):
                 lambda registration: registration.state in SEAT_STATES
             )
             sessions = training.session_ids
+            # Sessions whose attendees change alike (the same attendees before and
+            # after) are written together, in one write of the calendar. With notify,
+            # each event is written alone, as before: the calendar's invitations go
+            # out event by event.
+            changes = defaultdict(lambda: self.env["calendar.event"])
             for session in sessions:
                 wanted = session.trainer_ids | holders.partner_id
                 if wanted != session.partner_ids:
-                    event = session.calendar_event_id
-                    if not notify:
-                        event = event.with_context(no_mail_to_attendees=True)
-                    event.write({"partner_ids": [fields.Command.set(wanted.ids)]})
+                    key = (wanted, session if notify else session.partner_ids)
+                    changes[key] |= session.calendar_event_id
+            for (wanted, _alike), events in changes.items():
+                if not notify:
+                    events = events.with_context(no_mail_to_attendees=True)
+                events.write({"partner_ids": [fields.Command.set(wanted.ids)]})
             existing = {
                 (attendance.session_id.id, attendance.registration_id.id)
                 for attendance in sessions.attendance_ids

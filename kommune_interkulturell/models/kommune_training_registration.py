@@ -548,15 +548,18 @@ class KommuneTrainingRegistration(models.Model):
                 )
             registration.consent_id = consent
 
-    def _take_seat(self):
+    def _take_seat(self, seats_locked=False):
         """Give each registration a seat if its training has one free, else a place on
         the waitlist, in the order of ``self``, under the trainings' row lock.
 
+        :param bool seats_locked: the caller holds the trainings' row lock in this
+            transaction already (see kommune.training._lock_seats)
         :return: (confirmed registrations, waitlisted registrations)
         """
         self._check_can_confirm()
         trainings = self.training_id
-        trainings._lock_seats()
+        if not seats_locked:
+            trainings._lock_seats()
         taken = trainings._count_seat_holders()
         confirmed = waitlisted = self.browse()
         for registration in self:
@@ -682,10 +685,14 @@ class KommuneTrainingRegistration(models.Model):
 
         :return: the queued ``mail.mail`` records
         """
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
         recipients = self.filtered(lambda registration: registration.partner_id.email)
         mails = self.env["mail.mail"]
-        if not template or not recipients or self.env.context.get("kommune_training_no_mail"):
+        if not recipients or self.env.context.get("kommune_training_no_mail"):
+            return mails
+        # Looked up only when somebody gets the mail (taking a seat asks for the
+        # waitlist mail of nobody, say).
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not template:
             return mails
         for training, registrations in recipients.grouped("training_id").items():
             email_values = {}

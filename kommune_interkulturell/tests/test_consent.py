@@ -5,7 +5,7 @@ from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common_privacy import PrivacyCommon
@@ -170,3 +170,25 @@ class TestConsent(PrivacyCommon):
         self.assertEqual(self.purpose_invitation.consent_count, before + 1)
         with self.assertRaises(UserError):
             self.purpose_invitation.unlink()
+
+    def test_purpose_by_code_follows_its_code(self):
+        """The code finds its purpose once per process (cached): a purpose given,
+        changed or deleted code is found by its new code at once, never by the old
+        one, and users without access to purposes are refused as by a search."""
+        Purpose = self.env["kommune.consent.purpose"]
+        self.assertEqual(Purpose._get_by_code("invitation"), self.purpose_invitation)
+        self.assertFalse(Purpose._get_by_code("test_evaluation"))
+        evaluation = Purpose.create({"name": "Test Evaluation", "code": "test_evaluation"})
+        self.assertEqual(Purpose._get_by_code("test_evaluation"), evaluation)
+        evaluation.code = "test_evaluation_2"
+        self.assertFalse(Purpose._get_by_code("test_evaluation"))
+        self.assertEqual(Purpose._get_by_code("test_evaluation_2"), evaluation)
+        evaluation.code = False
+        evaluation.unlink()
+        self.assertFalse(Purpose._get_by_code("test_evaluation_2"))
+        self.assertEqual(
+            Purpose.with_user(self.user)._get_by_code("invitation"), self.purpose_invitation
+        )
+        outsider = new_test_user(self.env, login="ki_outsider", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            Purpose.with_user(outsider)._get_by_code("invitation")

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, freeze_time, tagged
 
@@ -124,6 +125,20 @@ class TestTrainingSession(KommuneTrainingCommon):
         expected = self.trainer | second.partner_id | third.partner_id
         for session in self.sessions:
             self.assertEqual(session.partner_ids, expected, "the promoted person joins")
+
+    def test_attendees_set_right_in_each_session(self):
+        """Somebody added by hand to one session's event only: the next change of the
+        seat holders sets each session right, attendees included."""
+        person, other, late = self.persons[:3]
+        self.register(person)
+        self.sessions[0].calendar_event_id.partner_ids = [Command.unlink(person.id)]
+        self.sessions[1].calendar_event_id.partner_ids = [Command.link(other.id)]
+        # Registered without consent yet: no seat, the sessions are set right.
+        self.training._register_participant(late)
+        expected = self.trainer | person
+        for session in self.sessions:
+            self.assertEqual(session.partner_ids, expected)
+            self.assertEqual(session.attendee_ids.partner_id, expected)
 
     def test_confirmation_sends_no_calendar_invitation(self):
         """Participants get the training's own confirmation (all sessions at once), not

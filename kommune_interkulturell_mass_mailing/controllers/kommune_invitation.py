@@ -60,24 +60,31 @@ class KommuneInvitationController(KommunePublicController):
         opened = self._open_invitation(token, count_click=True)
         if not isinstance(opened, tuple):
             return opened
-        return self._render_page(token, *opened)
+        training, partner, mailing, registration = opened
+        return self._render_page(token, training, partner, mailing, registration=registration)
 
     @http.route("/kommune/invitation/<string:token>/register", **FORM_ROUTE)
     def invitation_register(self, token, **post):
         opened = self._open_invitation_form(token, post)
         if not isinstance(opened, tuple):
             return opened
-        training, partner, mailing = opened
-        registration = self._get_registration(training, partner)
+        training, partner, mailing, registration = opened
         if registration.state in SETTLED_STATES:
             # Submitted twice (or already registered by staff): nothing changes.
-            return self._render_page(token, training, partner, mailing)
+            return self._render_page(token, training, partner, mailing, registration=registration)
         if not training._is_registration_open():
             return self._render_error("closed", training=training, status=410)
         values, errors = self._validate_registration_form(partner, post)
         if errors:
             return self._render_page(
-                token, training, partner, mailing, errors=errors, form=post, status=400
+                token,
+                training,
+                partner,
+                mailing,
+                registration=registration,
+                errors=errors,
+                form=post,
+                status=400,
             )
         registration_vals = {"consent": True}
         if mailing:
@@ -97,19 +104,31 @@ class KommuneInvitationController(KommunePublicController):
         # one shows it, and the seats, as they are now.
         request.env.cr.commit()
         self._wake_up_mail_queue()
-        return self._render_page(token, training, partner, mailing, just_registered=True)
+        return self._render_page(
+            token,
+            training,
+            partner,
+            mailing,
+            registration=registration.browse(registered),
+            just_registered=True,
+        )
 
     @http.route("/kommune/invitation/<string:token>/cancel", **FORM_ROUTE)
     def invitation_cancel(self, token, **post):
         opened = self._open_invitation_form(token, post)
         if not isinstance(opened, tuple):
             return opened
-        training, partner, mailing = opened
-        registration = self._get_registration(training, partner)
+        training, partner, mailing, registration = opened
         if registration.state in CANCELLABLE_STATES:
             if not training._can_cancel_online():
                 return self._render_page(
-                    token, training, partner, mailing, errors={"cancel": True}, status=409
+                    token,
+                    training,
+                    partner,
+                    mailing,
+                    registration=registration,
+                    errors={"cancel": True},
+                    status=409,
                 )
             # Frees the seat; the first person on the waitlist moves up and is told.
             registration.action_cancel()
@@ -119,7 +138,9 @@ class KommuneInvitationController(KommunePublicController):
                 author_id=partner.id,
             )
             self._wake_up_mail_queue()
-        return self._render_page(token, training, partner, mailing, just_cancelled=True)
+        return self._render_page(
+            token, training, partner, mailing, registration=registration, just_cancelled=True
+        )
 
     @http.route(
         "/kommune/invitation/preview/<int:training_id>",
@@ -159,8 +180,9 @@ class KommuneInvitationController(KommunePublicController):
 
         :param bool count_click: the link was opened from a mail: count the click of a
             valid link (see _set_mailing_clicked), also when the training is closed
-        :return: ``(training, partner, mailing)`` with sudo, or the page refusing the
-            request
+        :return: ``(training, partner, mailing, registration)`` with sudo - the
+            person's registration for the training (or an empty one), looked up once for
+            the request's checks and its page - or the page refusing the request
         """
         refused = self._check_rate_limit(token)
         if not refused and post is not None:
@@ -174,9 +196,10 @@ class KommuneInvitationController(KommunePublicController):
         if count_click and mailing:
             self._set_mailing_clicked(partner, mailing)
         self._set_lang(partner)
-        if error := self._get_closed_error(training, partner):
+        error, registration = self._get_closed_error(training, partner)
+        if error:
             return self._render_error(error, training=training, status=410)
-        return invitation
+        return training, partner, mailing, registration
 
     def _open_invitation_form(self, token, post):
         """What a form of the personal link checks first: its address opened again (a
@@ -226,19 +249,21 @@ class KommuneInvitationController(KommunePublicController):
         )
 
     def _get_closed_error(self, training, partner):
-        """Why the link no longer works, or None. A registered person keeps seeing their
-        status until the training is over."""
+        """Why the link no longer works (or None), and the person's registration (an
+        empty one when the training is over or called off: no page shows it then). A
+        registered person keeps seeing their status until the training is over."""
+        registration = training.env["kommune.training.registration"]
         if training.is_cancelled:
-            return "cancelled"
+            return "cancelled", registration
         if training.is_finished:
-            return "finished"
+            return "finished", registration
         registration = self._get_registration(training, partner)
         if not training._is_registration_open() and registration.state not in (
             *CANCELLABLE_STATES,
             *SETTLED_STATES,
         ):
-            return "closed"
-        return None
+            return "closed", registration
+        return None, registration
 
     def _validate_registration_form(self, partner, post):
         """The form's values (only what the person's record lacks is asked) and the
@@ -280,10 +305,20 @@ class KommuneInvitationController(KommunePublicController):
             total=training.seats_max,
         )
 
-    def _render_page(self, token, training, partner, mailing, status=200, **values):
+    def _render_page(
+        self, token, training, partner, mailing, registration=None, status=200, **values
+    ):
+        """The page of the personal link; ``registration``: the person's, as the request
+        last wrote or read it (looked up when not given)."""
         training = training.with_context(lang=request.env.lang)
-        registration = self._get_registration(training, partner)
+        if registration is None:
+            registration = self._get_registration(training, partner)
+        else:
+            registration = registration.with_env(training.env)
         page_values = self._get_layout_values(training)
+        # The person and the venue are both shown: read together when neither is read
+        # yet (after the registration's commit).
+        partner = partner.with_prefetch((partner | training.venue_id).ids)
         page_values.update(
             {
                 "token": token,

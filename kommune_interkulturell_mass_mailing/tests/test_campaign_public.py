@@ -7,6 +7,13 @@ from odoo.tests import tagged
 
 from .common_invitation import InvitationPagesCommon
 
+# The queries of the personal link's page and of registering through its form (a seat
+# decided under the lock, the confirmation mail with the sessions' .ics queued, the
+# sessions' attendees and attendance sheet), see
+# test_registration_stays_within_its_queries.
+INVITATION_GET_QUERIES = 15
+INVITATION_POST_QUERIES = 99
+
 
 @tagged("post_install", "-at_install")
 class TestCampaignPublic(InvitationPagesCommon):
@@ -69,6 +76,35 @@ class TestCampaignPublic(InvitationPagesCommon):
         self.assertEqual(registration.state, "confirmed")
         self.assertEqual(self.mails(registration), confirmation)
         self.assertIn("Ihr Platz ist bestätigt", self.get(url).text)
+
+    def test_registration_stays_within_its_queries(self):
+        """Opening the personal link and registering through it stay within their
+        counted queries, each counted after another person of the same language opened
+        and registered (warm caches): what the request already read is not read again."""
+        self.training.seats_max = 10
+        with self.one_window():
+            self.post(self.link(self.nadi_manager), "register", {"consent": "1"})
+            url = self.link(self.nadi_fulltime)
+            with self.assertQueryCount(INVITATION_GET_QUERIES):
+                page = self.get(url)
+            csrf = CSRF_RE.search(page.text).group(1)
+            with self.assertQueryCount(INVITATION_POST_QUERIES):
+                response = self.url_open(
+                    f"{url}/register", data={"csrf_token": csrf, "consent": "1"}
+                )
+        self.assertIn('name="consent"', page.text)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Ihr Platz ist bestätigt", response.text)
+        registration = self.registration(self.nadi_fulltime)
+        self.assertEqual(registration.state, "confirmed")
+        self.assertEqual(registration.consent_id.state, "given")
+        (confirmation,) = self.mails(registration)
+        self.assertTrue(confirmation.attachment_ids, "the dates as .ics")
+        self.assertEqual(
+            set(self.sessions.attendance_ids.registration_id.partner_id.ids),
+            {self.registered.id, self.nadi_manager.id, self.nadi_fulltime.id},
+        )
+        self.assertIn(self.nadi_fulltime, self.sessions[0].partner_ids)
 
     def test_opening_the_link_counts_as_a_click_of_the_mail(self):
         """Personal links are never behind the link tracker's short codes: their page

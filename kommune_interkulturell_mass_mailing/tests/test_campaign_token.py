@@ -78,6 +78,18 @@ class TestCampaignToken(KommuneCampaignCommon):
         self.nadi_fulltime.active = False
         self.assertIsNone(self.Training._get_invitation_from_token(token))
 
+    def test_token_of_an_archived_training_and_mailing(self):
+        """Archived, not deleted: the link still names the training and the mailing
+        (whether it still opens a form is the page's decision)."""
+        token = self.training._get_invitation_token(self.nadi_fulltime, self.mailing)
+        self.training.active = False
+        self.mailing.active = False
+        training, partner, mailing = self.Training._get_invitation_from_token(token)
+        self.assertEqual(
+            (training, partner, mailing), (self.training, self.nadi_fulltime, self.mailing)
+        )
+        self.assertFalse(training.active)
+
     def test_mailing_of_another_training_is_not_recorded(self):
         other = self.training.copy()
         token = other._get_invitation_token(self.nadi_fulltime, self.mailing)

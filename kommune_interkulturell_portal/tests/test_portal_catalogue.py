@@ -11,7 +11,7 @@ from .common_portal import PortalCommon
 
 # The queries of a personal link's request, the person's registration looked up once
 # (see test_link_pages_look_the_registration_up_once).
-REQUEST_LINK_POST_QUERIES = 21
+REQUEST_LINK_POST_QUERIES = 19
 CONFIRMATION_LINK_GET_QUERIES = 10
 CONFIRMATION_LINK_POST_QUERIES = 12
 
