@@ -32,5 +32,5 @@ bench: ## run the benchmarks in bench/ and print their figures
 bench-http: ## public registration through personal links vs /web/login, 4 workers over HTTP
 	@scripts/bench_http.sh
 
-clean: ## drop the project's databases and local state (keeps .venv)
+clean: ## drop the databases KI_DB, KI_TEST_DB (and its copies), KI_I18N_DB, KI_BENCH_DB name and local state (keeps .venv)
 	@scripts/clean.sh
