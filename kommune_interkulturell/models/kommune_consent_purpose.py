@@ -73,21 +73,28 @@ class KommuneConsentPurpose(models.Model):
     def create(self, vals_list):
         purposes = super().create(vals_list)
         if any(vals.get("code") for vals in vals_list):
-            self.env.registry.clear_cache()  # _get_id_by_code
+            self._clear_code_cache()
         return purposes
 
     def write(self, vals):
         res = super().write(vals)
         if "code" in vals:
-            self.env.registry.clear_cache()  # _get_id_by_code
+            self._clear_code_cache()
         return res
 
     def unlink(self):
         coded = self.filtered("code")
         res = super().unlink()
         if coded:
-            self.env.registry.clear_cache()  # _get_id_by_code
+            self._clear_code_cache()
         return res
+
+    def _clear_code_cache(self):
+        """Forget the codes looked up (_get_id_by_code): now, and again once this
+        transaction is committed, since another thread of this process may cache a code
+        as it was before the commit in between."""
+        self.env.registry.clear_cache()
+        self.env.cr.postcommit.add(self.env.registry.clear_cache)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_coded(self):
