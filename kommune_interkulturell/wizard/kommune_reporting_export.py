@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import hmac
 
+from ..controllers.kommune_public import JOINERS
 from ..models.kommune_participant_questionnaire import ANNEX_ANSWERS, SPECIAL_CATEGORIES
 
 PSEUDONYM_SCOPE = "kommune_interkulturell.reporting_pseudonym"
@@ -136,7 +137,7 @@ class KommuneReportingExport(models.TransientModel):
             "".join(
                 char
                 for char in unicodedata.normalize("NFKC", part).casefold()
-                if not char.isspace() and char not in "\u200c\u200d"
+                if not char.isspace() and char not in JOINERS
             )
             for part in parts
         )
