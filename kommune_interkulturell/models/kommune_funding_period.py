@@ -554,11 +554,12 @@ class KommuneFundingPeriod(models.Model):
             field = Dashboard._fields[column]
             if column in SPECIAL_BREAKDOWNS:
                 counts = self._suppress_small_counts(counts)
+            value_ids = [value for value in counts if value] if field.type == "many2one" else []
             for value, count in sorted(counts.items(), key=lambda item: str(item[0])):
                 breakdown_rows.append(
                     [
                         field._description_string(self.env),
-                        self._format_value(field, value, prefetch_ids=counts),
+                        self._format_value(field, value, prefetch_ids=value_ids),
                         count,
                     ]
                 )
@@ -633,8 +634,9 @@ class KommuneFundingPeriod(models.Model):
         if value is None:
             return self.env._("Not answered")
         if field.type == "many2one":
-            ids = [value_id for value_id in prefetch_ids if value_id]
-            return self.env[field.comodel_name].browse(value).with_prefetch(ids).display_name
+            return (
+                self.env[field.comodel_name].browse(value).with_prefetch(prefetch_ids).display_name
+            )
         return dict(field._description_selection(self.env)).get(value, value)
 
     def _format_report_number(self, value):
