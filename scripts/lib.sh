@@ -20,6 +20,8 @@ addons_csv() { local IFS=,; echo "${ADDONS[*]}"; }
 PY="${PYTHON:-python3}"
 PG_CLUSTER_VERSION="${PG_CLUSTER_VERSION:-15}"
 PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-main}"
+# Seconds pg_ctl waits for the server to accept connections (crash recovery included).
+PG_START_TIMEOUT="${PG_START_TIMEOUT:-1200}"
 DB_USER="${DB_USER:-$(id -un)}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 

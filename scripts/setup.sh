@@ -56,7 +56,11 @@ fi
 if ! pg_isready -q 2>/dev/null; then
     if command -v pg_ctlcluster >/dev/null; then
         say "starting PostgreSQL cluster $PG_CLUSTER_VERSION/$PG_CLUSTER_NAME"
-        pg_ctlcluster "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" start
+        # After an unclean shutdown the server first syncs its whole data directory, which
+        # takes minutes on a cluster holding many databases: pg_ctl's default 60 s wait
+        # gives up while the server is still on its way up.
+        pg_ctlcluster "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" start -- -t "$PG_START_TIMEOUT" \
+            || die "PostgreSQL could not be started within ${PG_START_TIMEOUT}s (pg_ctlcluster $PG_CLUSTER_VERSION $PG_CLUSTER_NAME start); its log is above."
         for _ in $(seq 20); do pg_isready -q && break; sleep 0.5; done
     fi
     pg_isready -q || die "PostgreSQL is not running and could not be started (pg_ctlcluster $PG_CLUSTER_VERSION $PG_CLUSTER_NAME start)."
