@@ -16,10 +16,14 @@ class KommuneMassMailController(MassMailController):
     contacts keep Odoo's behaviour (the address is blocklisted)."""
 
     def _mailing_unsubscribe_from_document(self, mailing, document_id, email, hash_token):
+        # Only the person's signed link speaks for the contact it names: Odoo also opens
+        # the page without a signature for a logged-in Email Marketing user, about their
+        # own address, with whatever document_id the address carries.
         if (
             mailing.mailing_model_real != "res.partner"
             or not mailing.training_id
             or not document_id
+            or not hash_token
         ):
             return super()._mailing_unsubscribe_from_document(
                 mailing, document_id, email, hash_token

@@ -285,6 +285,24 @@ class TestCampaignPublic(InvitationPagesCommon):
         note = partner.message_ids.filtered(lambda message: "Test Einladung" in message.body)
         self.assertEqual(note.author_id, partner, "why, on the chatter, in her name")
 
+    def test_unsubscribe_link_without_signature_opts_nobody_out(self):
+        """Odoo lets a logged-in Email Marketing user open a mailing's unsubscribe page
+        without the link's signature, for their own address. Staff (Email Marketing
+        users through the app's group) who open such an address - typed, or a link a
+        stranger sent them - opt out neither the contact it names nor anybody else in
+        the person's name."""
+        partner = self.nadi_fulltime
+        self.authenticate(self.user.login, self.user.login)
+        query = urlencode({"document_id": partner.id})
+        response = self.url_open(f"/mailing/{self.mailing.id}/unsubscribe?{query}")
+        self.assertLess(response.status_code, 500)
+        self.env.invalidate_all()
+        self.assertFalse(partner.invitation_opt_out, "only the person's signed link opts out")
+        self.assertFalse(
+            partner.message_ids.filtered(lambda message: "Test Einladung" in message.body),
+            "no note in the person's name",
+        )
+
     def test_other_mailings_on_contacts_keep_odoos_unsubscribe(self):
         """A mailing on contacts that is no invitation campaign: Odoo's own behaviour,
         the address is blocklisted (Odoo's tests of mass mailing rely on it)."""
