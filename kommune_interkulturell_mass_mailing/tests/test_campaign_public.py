@@ -159,6 +159,26 @@ class TestCampaignPublic(InvitationPagesCommon):
         self.assertEqual(registration.state, "waitlist")
         self.assertIn("Warteliste", self.mails(registration).subject)
 
+    def test_online_link_only_for_confirmed_participants(self):
+        """The video conference of an online training is for its participants: the
+        personal link (forwarded, or of somebody on the waitlist) does not show it, as
+        the page says ("the link comes with your confirmation") and as "My trainings"
+        does; a confirmed participant sees it."""
+        online = "https://meet.example.org/kommune-geheim"
+        self.training.write({"venue_id": False, "online_url": online})
+        self.sessions.write({"location": False, "videocall_location": online})
+        invited = self.get(self.link(self.nadi_fulltime))
+        self.assertEqual(invited.status_code, 200)
+        self.assertNotIn(online, invited.text, "not registered yet")
+
+        registered = self.post(self.link(self.nadi_fulltime), "register", {"consent": "1"})
+        self.assertEqual(self.registration(self.nadi_fulltime).state, "confirmed")
+        self.assertIn(online, registered.text, "a confirmed participant's page")
+
+        waiting = self.post(self.link(self.song_volunteer), "register", {"consent": "1"})
+        self.assertEqual(self.registration(self.song_volunteer).state, "waitlist")
+        self.assertNotIn(online, waiting.text, "on the waitlist")
+
     # ------------------------------------------------------------
     # Cancellation
     # ------------------------------------------------------------
