@@ -622,7 +622,9 @@ class KommuneTraining(models.Model):
             ]
         )
         if send_mail:
-            invited._send_training_mail("kommune_interkulturell.mail_template_training_invitation")
+            invited.with_context(kommune_schedule_without_online=True)._send_training_mail(
+                "kommune_interkulturell.mail_template_training_invitation"
+            )
         return invited
 
     def _get_invitation_refusals(self, partners, send_mail=True):
@@ -732,9 +734,14 @@ class KommuneTraining(models.Model):
     def _get_schedule(self):
         """The sessions as lines for mails and certificates: date, time and place in
         the training's timezone and the language of the environment (the recipient's
-        when a mail template renders)."""
+        when a mail template renders).
+
+        With the context key ``kommune_schedule_without_online`` (invitations) an
+        online session has no place: its video conference is for the participants,
+        and an invitation reaches people who hold no seat, or is forwarded."""
         self.ensure_one()
         tz = pytz.timezone(self.date_tz or DEFAULT_TZ)
+        without_online = self.env.context.get("kommune_schedule_without_online")
         lines = []
         for session in self.session_ids:
             start = pytz.utc.localize(session.start).astimezone(tz)
@@ -745,7 +752,9 @@ class KommuneTraining(models.Model):
                 {
                     "date": format_date(self.env, start.date(), date_format="full"),
                     "time": f"{start_time} – {stop_time}",
-                    "location": session.location or session.videocall_location or "",
+                    "location": session.location
+                    or (not without_online and session.videocall_location)
+                    or "",
                 }
             )
         return lines

@@ -354,9 +354,10 @@ class KommuneTrainingRegistration(models.Model):
                 for registration in registrations
                 if registration.partner_id in reasons
             )
-        invited.filtered(lambda registration: registration not in refused)._send_training_mail(
-            "kommune_interkulturell.mail_template_training_invitation"
-        )
+        invited.filtered(lambda registration: registration not in refused).with_context(
+            # The invitation names no video conference (see kommune.training._get_schedule).
+            kommune_schedule_without_online=True
+        )._send_training_mail("kommune_interkulturell.mail_template_training_invitation")
         if not refused:
             return True
         labels = self.env["kommune.training.invite.exclusion"]._get_reason_labels()

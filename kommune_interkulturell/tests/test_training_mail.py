@@ -120,6 +120,27 @@ class TestTrainingMail(KommuneTrainingCommon):
     # Invitations
     # ------------------------------------------------------------
 
+    def test_online_link_only_for_confirmed_participants(self):
+        """The invitation goes to people who hold no seat (and is forwarded): it names
+        the dates without the video conference of an online training; the confirmation
+        brings it."""
+        online = "https://meet.example.org/kommune-geheim"
+        self.training.write({"venue_id": False, "online_url": online})
+        self.sessions.write({"location": False, "videocall_location": online})
+        purpose = self.env.ref("kommune_interkulturell.consent_purpose_invitation")
+        self.env["kommune.consent"].create(
+            [{"partner_id": partner.id, "purpose_id": purpose.id} for partner in self.persons]
+        )
+        invited = self.training._invite_participants(self.persons[:1])
+        invitation = self.mails(invited)
+        self.assertEqual(len(invitation), 1)
+        self.assertIn("March", invitation.body_html, "the dates are there")
+        self.assertNotIn(online, invitation.body_html)
+
+        confirmed = self.training._register_participant(self.persons[0], consent=True)
+        self.assertEqual(confirmed.state, "confirmed")
+        self.assertIn(online, (self.mails(confirmed) - invitation).body_html)
+
     def test_invite_wizard(self):
         """Invite Persons invites only who may be invited - a consent to invitations, no
         opt-out, an address neither blocklisted nor bounced - and lists the others with

@@ -354,7 +354,10 @@ class KommuneTraining(models.Model):
         (res.partner.training_invitation_link).
         """
         self.ensure_one()
-        template = self.env.ref(CAMPAIGN_TEMPLATE_XMLID)
+        # The invitation names no video conference (see kommune.training._get_schedule).
+        template = self.env.ref(CAMPAIGN_TEMPLATE_XMLID).with_context(
+            kommune_schedule_without_online=True
+        )
         subject = template._render_field("subject", self.ids, set_lang=lang)[self.id]
         body = template._render_field("body_html", self.ids, set_lang=lang)[self.id]
         root = lxml.html.fragment_fromstring(body or "<p></p>", create_parent="div")

@@ -63,6 +63,18 @@ class TestCampaignMailing(KommuneCampaignCommon):
         self.assertIn("Monday, March 3, 2031", english.body_html)
         self.assertIn("/unsubscribe_from_list", german.body_html)
 
+    def test_online_link_is_not_in_the_invitation(self):
+        """A campaign invites people who hold no seat, and its mails are forwarded: the
+        dates come without the video conference of an online training (the
+        confirmation brings it)."""
+        online = "https://meet.example.org/kommune-geheim"
+        self.training.write({"venue_id": False, "online_url": online})
+        self.training.session_ids.write({"location": False, "videocall_location": online})
+        _wizard, campaign = self.create_campaign()
+        for mailing in campaign.mailing_mail_ids:
+            self.assertIn("2031", mailing.body_html, "the dates are there")
+            self.assertNotIn(online, mailing.body_html)
+
     def test_only_german_when_english_is_not_chosen(self):
         _wizard, campaign = self.create_campaign(lang_ids=self.env["res.lang"]._lang_get("de_DE"))
         (german,) = campaign.mailing_mail_ids
