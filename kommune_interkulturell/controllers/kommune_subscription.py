@@ -49,9 +49,13 @@ class KommuneSubscriptionController(KommunePublicController):
         RateLimit = request.env["kommune.rate.limit"].sudo()
         if not RateLimit._hit("signup", values["email"], SIGNUP_MAILS_PER_HOUR, period=3600):
             consent = self._sign_up(values)
-            if consent:
+            # Every address gets a mail: the work, whose time a stranger can measure,
+            # is the same whether the consent is in force already or not.
+            if consent.state == "given":
+                consent._send_already_given_notice()
+            else:
                 consent._send_confirmation_request()
-                self._wake_up_mail_queue()
+            self._wake_up_mail_queue()
         # The same page whatever happened: whether the address is known, already
         # confirmed or asked too often is nobody's business but its owner's.
         return self._render_subscribe_page(done=True)
@@ -105,8 +109,8 @@ class KommuneSubscriptionController(KommunePublicController):
         return values, errors
 
     def _sign_up(self, values):
-        """The pending consent of the sign-up (created, or the one still waiting), or
-        None when the person's consent is in force already.
+        """The consent of the sign-up: the person's consent in force, else the pending
+        one (created, or the one still waiting).
 
         Writes only what the form validated (name, address, language, organisation)
         into a new, archived contact, and a consent awaiting confirmation; an existing
@@ -134,8 +138,6 @@ class KommuneSubscriptionController(KommunePublicController):
             ],
             limit=1,
         )
-        if consent.state == "given":
-            return None
         if consent:
             return consent
         return Consent.create(

@@ -38,6 +38,7 @@ CONFIRMATION_DAYS = 7
 CONFIRMATION_TOKEN_SCOPE = "kommune_interkulturell-consent-confirmation"
 CONFIRMATION_TOKEN_RE = re.compile(r"([1-9][0-9]{0,17})-([1-9][0-9]{0,11})-([0-9a-f]{64})")
 CONFIRMATION_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_consent_confirmation"
+ALREADY_GIVEN_TEMPLATE_XMLID = "kommune_interkulturell.mail_template_consent_already_given"
 
 # A consent known only by its day (a signed form, a spreadsheet) was given that day in
 # Berlin, where the network works: it starts at Berlin midnight, whoever enters it.
@@ -571,6 +572,13 @@ class KommuneConsent(models.Model):
             template.with_context(
                 kommune_confirmation_url=consent._get_confirmation_url()
             ).send_mail(consent.id, email_layout_xmlid="mail.mail_notification_light")
+
+    def _send_already_given_notice(self):
+        """Tell the person that they signed up again while their consent is in force
+        (queued, deleted once sent): nothing to confirm, nothing changed."""
+        template = self.env.ref(ALREADY_GIVEN_TEMPLATE_XMLID)
+        for consent in self.filtered(lambda consent: consent.state == "given"):
+            template.send_mail(consent.id, email_layout_xmlid="mail.mail_notification_light")
 
     def _action_confirm(self):
         """The person confirmed through their link: the consent counts from now, and a
