@@ -6,6 +6,7 @@ confirmation) work without login. Each handler first counts the request against 
 rate limits, then checks the link or the form, and only then works with sudo() on the
 records the checked input stands for."""
 
+import ipaddress
 import re
 
 from odoo import http
@@ -72,6 +73,21 @@ def plain_text(text):
         char for index, char in enumerate(blanked) if char not in JOINERS or _joins(blanked, index)
     )
     return " ".join(joined.split())
+
+
+def get_rate_limit_address(address):
+    """What the rate limit per address counts: an IPv4 address, or the /64 network of
+    an IPv6 one - the network a home line or a server gets, in which a script can take
+    a new address for every request."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address
+    if ip.version == 4:
+        return address
+    if ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip, 64), strict=False))
 
 
 def render_public_error(error, status, training=None, headers=None, values=None, partner=None):
@@ -196,7 +212,9 @@ class KommunePublicController(http.Controller):
         costs requests too."""
         # sudo: the counters are technical and kept away from every user.
         RateLimit = request.env["kommune.rate.limit"].sudo()
-        wait = RateLimit._hit("ip", request.httprequest.remote_addr, RateLimit._get_limit())
+        wait = RateLimit._hit(
+            "ip", get_rate_limit_address(request.httprequest.remote_addr), RateLimit._get_limit()
+        )
         if not wait and token and request.httprequest.method == "POST":
             wait = RateLimit._hit("token", token[:MAX_VALUE_LENGTH], TOKEN_POST_LIMIT)
         if not wait:

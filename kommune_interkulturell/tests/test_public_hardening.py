@@ -1,6 +1,10 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
+from odoo.tools import config
 
 from ..controllers.kommune_public import TOKEN_POST_LIMIT
+from ..models.kommune_rate_limit import RATE_LIMIT_PARAM
 from .common_public import PublicHardeningCases, PublicPagesCommon
 
 SUBSCRIBE = "/kommune/subscribe"
@@ -127,6 +131,31 @@ class TestPublicHardening(PublicHardeningCases, PublicPagesCommon):
     # ------------------------------------------------------------
     # Rate limits
     # ------------------------------------------------------------
+
+    def test_rate_limit_per_ipv6_network(self):
+        with self.one_window():
+            self._test_rate_limit_per_ipv6_network()
+
+    def _test_rate_limit_per_ipv6_network(self):
+        """Behind a proxy, visitors come with their address in X-Forwarded-For. An
+        IPv6 connection has a whole /64 network of addresses (every home line and
+        server gets one): counted per address, a script would change its address with
+        every request and never meet the limit. They count per /64 network; another
+        network is not affected."""
+        self.env["ir.config_parameter"].set_param(RATE_LIMIT_PARAM, "3")
+
+        def get(address):
+            headers = {
+                "X-Forwarded-For": address,
+                "X-Forwarded-Host": f"127.0.0.1:{config['http_port']}",
+            }
+            return self.url_open(SUBSCRIBE, headers=headers)
+
+        with patch.dict(config.options, {"proxy_mode": True}):
+            for host in range(1, 4):
+                self.assertEqual(get(f"2001:db8:1:2::{host}").status_code, 200)
+            self.assertFriendly(get("2001:db8:1:2:ffff::4"), 429)
+            self.assertEqual(get("2001:db8:1:3::1").status_code, 200, "another network")
 
     def test_rate_limit_per_link(self):
         with self.one_window():
