@@ -259,7 +259,39 @@ class KommuneParticipantQuestionnaire(models.Model):
                 vals["zip"] = partner.zip
             self._prepare_special_consent(vals)
             self._check_self_fill_write(vals)
+        self._prepare_entry_dates(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _prepare_entry_dates(self, vals_list):
+        """Date the entry of questionnaires created without one (the link sent from the
+        registrations) at the person's first session in the period, as the funder's list
+        does without a questionnaire: the day the link went out is no entry date. The
+        date of a paper form, typed by staff, stays."""
+        undated = [
+            vals
+            for vals in vals_list
+            if "date_entry" not in vals and vals.get("partner_id") and vals.get("period_id")
+        ]
+        if not undated:
+            return
+        # The reporting view reads the tables: pending attendance must be written first.
+        self.env.flush_all()
+        first_days = {
+            (partner.id, period.id): day
+            for partner, period, day in self.env["kommune.reporting.attendance"]._read_group(
+                [
+                    ("participant_id", "in", [vals["partner_id"] for vals in undated]),
+                    ("period_id", "in", [vals["period_id"] for vals in undated]),
+                ],
+                ["participant_id", "period_id"],
+                ["date:min"],
+            )
+        }
+        for vals in undated:
+            day = first_days.get((vals["partner_id"], vals["period_id"]))
+            if day:
+                vals["date_entry"] = day
 
     def write(self, vals):
         # The answers are the person's as of their entry into that period: moving them to

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tests import tagged
 
@@ -79,6 +80,13 @@ class TestInvitationRule(InvitationRuleCommon):
         self.assertEqual(
             self.registrations("invited").partner_id, self.invitable | self.invitable_too
         )
+
+    def test_invitation_of_nobody_is_refused(self):
+        # Nobody chosen: the staff member is told so, not that 0 people were invited.
+        wizard = self.invite_persons().with_context(lang="de_DE")
+        with self.assertRaisesRegex(UserError, "Wählen Sie die Personen oder Organisationen"):
+            wizard.action_invite()
+        self.assertFalse(self.training.registration_ids)
 
     def test_wizard_names_the_reasons_in_german(self):
         wizard = self.invite_persons(self.people).with_context(lang="de_DE")

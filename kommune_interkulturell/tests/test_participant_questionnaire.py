@@ -55,6 +55,20 @@ class TestParticipantQuestionnaire(KommuneReportingCommon):
         with self.assertRaises(AccessError):
             questionnaire.with_user(self.user).unlink()
 
+    def test_entry_date_is_the_first_day_present(self):
+        """Created without an entry date (the link sent from the registrations), the
+        questionnaire dates the entry at the person's first session in the period, as
+        the funder's list does: not at the day the link went out."""
+        training = self.make_training("Test Eintritt", START_2031, [5, 5])
+        self.attend(training, self.person)
+        questionnaire = self.create_questionnaire(self.user)
+        self.assertEqual(questionnaire.date_entry, START_2031.date())
+        # The date of the paper form stays as typed.
+        typed = self.create_questionnaire(
+            self.user, period_id=self.period_2030.id, date_entry="2030-06-01"
+        )
+        self.assertEqual(str(typed.date_entry), "2030-06-01")
+
     def test_one_questionnaire_per_person_and_period(self):
         self.create_questionnaire(self.user)
         self.create_questionnaire(self.user, period_id=self.period_2030.id)

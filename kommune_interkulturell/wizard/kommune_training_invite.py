@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 from ..models.kommune_training import TRAINING_INVITATION_REFUSALS
 
@@ -71,9 +72,12 @@ class KommuneTrainingInvite(models.TransientModel):
 
     def action_invite(self):
         self.ensure_one()
-        invited = self.training_id._invite_participants(
-            self._get_candidates(), send_mail=self.send_mail
-        )
+        candidates = self._get_candidates()
+        if not candidates:
+            raise UserError(
+                self.env._("Nobody to invite: choose persons, or organisations that have people.")
+            )
+        invited = self.training_id._invite_participants(candidates, send_mail=self.send_mail)
         message = self.env._(
             "%(count)s people invited to %(training)s.",
             count=len(invited),

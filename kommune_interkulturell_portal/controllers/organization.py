@@ -9,6 +9,7 @@ from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     MAX_FORM_BYTES,
     plain_text,
 )
+from odoo.addons.kommune_interkulturell.models.kommune_training import DEFAULT_TZ
 from odoo.http import request
 
 from ..models.kommune_organization_proposal import PROPOSAL_CHAR_FIELDS, PROPOSAL_TEXT_FIELDS
@@ -52,6 +53,9 @@ class KommuneOrganizationPortal(KommunePortal):
                 .sudo(),
                 "message": message if message in ("done", "proposed") else None,
                 "now": fields.Datetime.now(),
+                # Meetings are in Berlin: shown in the user's time zone, else in
+                # Berlin's, never in UTC.
+                "kommune_tz": user.tz or DEFAULT_TZ,
             }
         )
         return request.render(

@@ -13,6 +13,7 @@ from odoo.addons.kommune_interkulturell.controllers.kommune_public import (
     plain_text,
     render_public_error,
 )
+from odoo.addons.kommune_interkulturell.models.kommune_training import DEFAULT_TZ
 from odoo.addons.kommune_interkulturell.models.kommune_training_registration import (
     OPEN_STATES,
 )
@@ -217,6 +218,8 @@ class KommunePortal(CustomerPortal):
                 "consents": consents,
                 "withdrawable_bases": WITHDRAWABLE_BASES,
                 "message": message if message in ("given", "withdrawn") else None,
+                # In the user's time zone, else in Berlin's, never in UTC.
+                "kommune_tz": request.env.user.tz or DEFAULT_TZ,
             }
         )
         return request.render("kommune_interkulturell_portal.portal_my_kommune_consents", values)

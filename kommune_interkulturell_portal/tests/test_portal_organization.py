@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 from odoo import Command
@@ -97,6 +98,18 @@ class TestPortalOrganization(PortalOrganizationCommon):
         self.assertIn("Portal Räume anfragen", page.text)
         self.assertNotIn("Portal Protokoll", page.text, "staff's own item")
         self.assertNotIn("Baobab allein", page.text, "not a member")
+
+    def test_next_meeting_in_berlin_time(self):
+        # A contact person without a time zone of their own sees the meeting's time as
+        # it is in Berlin, not in UTC (an hour off in winter, two in summer).
+        self.contact_a.tz = False
+        start = datetime(datetime.now().year + 1, 1, 15, 9, 0)  # 10:00 in Berlin
+        self.meeting.write({"start": start, "stop": start + timedelta(hours=2)})
+        self.login(self.contact_a)
+        page = self.url_open("/my/kommune/organization").text
+        line = re.search(r"Next meeting:(.*?)</p>", page, re.S).group(1)
+        self.assertIn("10:00", line)
+        self.assertNotIn("09:00", line)
 
     def test_mark_own_task_done(self):
         self.login(self.contact_a)

@@ -1,4 +1,5 @@
 import json
+from datetime import datetime
 
 from odoo.addons.kommune_interkulturell_portal.controllers.portal import EXPORTS_PER_HOUR
 from odoo.tests import tagged
@@ -34,6 +35,16 @@ class TestPortalSelfService(PortalCommon):
         self.assertIn(self.purpose_training.name, page.text)
         self.assertEqual(page.text.count('o_kommune_portal_consent"'), 1, "her one consent")
         self.assertIn("o_kommune_portal_withdraw", page.text)
+
+    def test_consent_dates_in_berlin_time(self):
+        # Without a time zone of her own, she reads the dates as in Berlin: given at
+        # 00:30 on the 16th there, not 23:30 on the 15th (UTC).
+        self.user_a.tz = False
+        self.reg_a.consent_id.date_given = datetime(2026, 1, 15, 23, 30)
+        self.login(self.user_a)
+        page = self.url_open("/my/kommune/consents").text
+        self.assertIn("01/16/2026", page)
+        self.assertNotIn("01/15/2026", page)
 
     def test_withdraw_uses_the_apps_withdrawal(self):
         self.login(self.user_a)

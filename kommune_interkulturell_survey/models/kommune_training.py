@@ -134,8 +134,18 @@ class KommuneTraining(models.Model):
         if not template:
             raise UserError(self.env._("There is no feedback survey template."))
         survey = template.copy({"kommune_training_id": self.id})
-        # survey names its copies "... (copy)": name it after the training instead.
-        survey.title = self.env._("Feedback: %(training)s", training=self.name)
+        # survey names its copies "... (copy)": name it after the training instead, in
+        # every language (writing the title would set the current language's only, and
+        # participants reading another would see the template's title).
+        survey.update_field_translations(
+            "title",
+            {
+                lang: self.with_context(lang=lang).env._(
+                    "Feedback: %(training)s", training=self.name
+                )
+                for lang, _name in self.env["res.lang"].get_installed()
+            },
+        )
         self.sudo().feedback_survey_id = survey
         return True
 

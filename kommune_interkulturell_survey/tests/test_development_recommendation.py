@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo.addons.kommune_interkulturell.tests.common_training import KommuneTrainingCommon
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import DevelopmentCheckCommon
@@ -79,6 +80,19 @@ class TestDevelopmentRecommendation(DevelopmentCheckCommon, KommuneTrainingCommo
         self.assertEqual(
             check.recommended_training_ids & self.own_trainings, self.training | self.pr_training
         )
+
+    def test_threshold_outside_the_scale_is_refused(self):
+        # Scores run from 1 to 4: above, every answered dimension would be weak and
+        # recommend trainings; the settings say so instead of saving it.
+        for value in (0.0, 4.5, 9.0):
+            with self.subTest(value=value), self.assertRaises(ValidationError):
+                self.env["res.config.settings"].create(
+                    {"kommune_development_weak_threshold": value}
+                )
+        self.env["res.config.settings"].create(
+            {"kommune_development_weak_threshold": 4.0}
+        ).execute()
+        self.assertEqual(self.env["kommune.development.check.line"]._get_weak_threshold(), 4.0)
 
     def test_one_click_to_the_invite_wizard_for_the_staff(self):
         action = (

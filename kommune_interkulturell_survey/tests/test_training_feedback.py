@@ -51,6 +51,16 @@ class TestTrainingFeedback(DevelopmentCheckCommon, KommuneTrainingCommon):
         # Asking twice keeps the one survey.
         self.assertFalse(self.training.with_user(self.user).action_kommune_create_feedback_survey())
 
+    def test_feedback_survey_named_after_the_training_in_every_language(self):
+        # A German-speaking colleague creates it; a participant reading the survey in
+        # English sees the training's name too, not the template's title.
+        self.training.with_user(self.user).with_context(
+            lang="de_DE"
+        ).action_kommune_create_feedback_survey()
+        survey = self.training.feedback_survey_id
+        for lang in ("de_DE", "en_US"):
+            self.assertIn(self.training.name, survey.with_context(lang=lang).title, lang)
+
     def test_external_link_stays_possible(self):
         self.training.with_user(self.user).feedback_url = "https://forms.example.org/x"
         self.assertEqual(self.training.feedback_url, "https://forms.example.org/x")
