@@ -40,7 +40,7 @@ class TestCampaignMailing(KommuneCampaignCommon):
         self.assertEqual(campaign.training_id, self.training)
         self.assertIn("Test Fördermittel beantragen", campaign.title)
         mailings = campaign.mailing_mail_ids
-        self.assertEqual(mailings.mapped("campaign_lang"), ["de_DE", "en_US"])
+        self.assertEqual(sorted(mailings.mapped("campaign_lang")), ["de_DE", "en_US"])
         self.assertEqual(set(mailings.mapped("state")), {"draft"})
         self.assertEqual(mailings.training_id, self.training)
         self.assertEqual(mailings.mailing_model_id.model, "res.partner")
