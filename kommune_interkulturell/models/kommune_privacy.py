@@ -482,6 +482,12 @@ class KommunePrivacy(models.AbstractModel):
         # The person's own traces.
         own = Domain("res_model", "=", persons._name) & Domain("res_id", "in", persons.ids)
         env["ir.attachment"].search(own).unlink()
+        # Files on their consents and registrations are scanned forms with their name,
+        # signature and address, which no lookup reads: they go, the dated records stay.
+        for kept in (consents, registrations):
+            env["ir.attachment"].search(
+                [("res_model", "=", kept._name), ("res_id", "in", kept.ids)]
+            ).unlink()
         env["mail.activity"].search(own).unlink()
         env["mail.followers"].search([("partner_id", "in", persons.ids)]).unlink()
         env["mail.notification"].search([("res_partner_id", "in", persons.ids)]).write(

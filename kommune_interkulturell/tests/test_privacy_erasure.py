@@ -91,6 +91,41 @@ class TestErasure(PrivacyCommon):
         self.assertFalse(any(consents.mapped("note")))
         self.assertFalse(self.registration.consent)
 
+    def test_files_on_consents_and_registrations_deleted(self):
+        """A scanned consent or registration form carries the person's name,
+        signature and address, which no lookup reads in a file: erasure deletes the
+        files on their consents and registrations, the dated records stay."""
+        consent = self.person.kommune_consent_ids[:1]
+        consent.message_post(
+            body="Unterschriebenes Formular",
+            attachments=[("einwilligung.pdf", b"%PDF-1.4 signed consent form")],
+        )
+        registration_scan = self.env["ir.attachment"].create(
+            {
+                "name": "anmeldung.pdf",
+                "raw": b"%PDF-1.4 signed registration form",
+                "res_model": self.registration._name,
+                "res_id": self.registration.id,
+            }
+        )
+        files = self.env["ir.attachment"].search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", consent._name),
+                ("res_id", "=", consent.id),
+                "&",
+                ("res_model", "=", self.registration._name),
+                ("res_id", "=", self.registration.id),
+            ]
+        )
+        self.assertEqual(len(files), 2)
+        self.assertIn(registration_scan, files)
+        self.erase()
+        self.assertFalse(files.exists())
+        self.assertTrue(consent.exists(), "the dated consent stays as evidence")
+        self.assertTrue(self.registration.exists())
+
     def test_messages_cleaned(self):
         traces = self.traces
         own_chatter = self.env["mail.message"].search(
