@@ -105,3 +105,29 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
                     records,
                     "the training's company reads it",
                 )
+
+    def test_only_managers_delete_sent_invitations(self):
+        """The traces of a training's mailings are the campaign's statistics for the
+        funders: a user sends campaigns but deletes neither a sent mailing (its traces
+        go with it) nor its traces; a manager may. A mailing not sent yet is the user's
+        to delete."""
+        wizard = self.invite_form(user=self.user, role_volunteer=True)
+        wizard.organization_ids.add(self.mo_arabic)
+        wizard = wizard.save()
+        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
+        campaign.with_user(self.user).action_send_invitations()
+        with real_smtp(self.env):
+            campaign.mailing_mail_ids.action_send_mail()
+        mailing = campaign.mailing_mail_ids.filtered("mailing_trace_ids")[:1]
+        traces = mailing.mailing_trace_ids
+        self.assertTrue(traces)
+        with self.assertRaises(UserError):
+            traces[:1].with_user(self.user).unlink()
+        with self.assertRaises(UserError):
+            mailing.with_user(self.user).unlink()
+        self.assertEqual(traces.exists(), traces)
+        draft = mailing.copy()
+        draft.with_user(self.user).unlink()
+        self.assertFalse(draft.exists())
+        mailing.with_user(self.manager).unlink()
+        self.assertFalse(traces.exists())
