@@ -482,6 +482,21 @@ class KommunePrivacy(models.AbstractModel):
         # The person's own traces.
         own = Domain("res_model", "=", persons._name) & Domain("res_id", "in", persons.ids)
         env["ir.attachment"].search(own).unlink()
+        # Messages scheduled in a chatter would post their name and address again
+        # after the erasure: those on their contact or to them alone go, the others
+        # are no longer sent to them.
+        on_them = Domain("model", "=", persons._name) & Domain("res_id", "in", persons.ids)
+        scheduled = env["mail.scheduled.message"].search(
+            on_them | Domain("partner_ids", "in", persons.ids)
+        )
+        theirs = scheduled.filtered(
+            lambda message: (
+                (message.model == persons._name and message.res_id in persons.ids)
+                or message.partner_ids <= persons
+            )
+        )
+        theirs.unlink()
+        (scheduled - theirs).write({"partner_ids": [Command.unlink(id_) for id_ in persons.ids]})
         # Files on their consents and registrations are scanned forms with their name,
         # signature and address, which no lookup reads: they go, the dated records stay.
         for kept in (consents, registrations):

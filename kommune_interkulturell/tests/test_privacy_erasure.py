@@ -1,6 +1,10 @@
 import base64
 import json
+from datetime import timedelta
 
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -125,6 +129,35 @@ class TestErasure(PrivacyCommon):
         self.assertFalse(files.exists())
         self.assertTrue(consent.exists(), "the dated consent stays as evidence")
         self.assertTrue(self.registration.exists())
+
+    def test_scheduled_messages_to_them_cancelled(self):
+        """A message scheduled in a chatter would post their name and address again
+        after the erasure: those on their contact or to them alone go, others are no
+        longer sent to them."""
+        Scheduled = self.env["mail.scheduled.message"]
+        later = fields.Datetime.now() + timedelta(days=2)
+
+        def schedule(record, partners, body):
+            return Scheduled.create(
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "author_id": self.user.partner_id.id,
+                    "partner_ids": [Command.set(partners.ids)],
+                    "body": body,
+                    "scheduled_date": later,
+                }
+            )
+
+        on_contact = schedule(self.person, self.person, f"<p>Rückruf {self.name}</p>")
+        to_them = schedule(self.registration, self.person, f"<p>Hallo {self.name}</p>")
+        to_all = schedule(self.training, self.person | self.persons[1], "<p>Raumänderung</p>")
+        self.erase()
+        self.assertFalse((on_contact | to_them).exists())
+        self.assertEqual(to_all.partner_ids, self.persons[1], "the others still get it")
+        with freeze_time(later + timedelta(hours=1)):
+            Scheduled._post_messages_cron()
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", self.name)]))
 
     def test_messages_cleaned(self):
         traces = self.traces
