@@ -503,7 +503,8 @@ class KommunePrivacy(models.AbstractModel):
             env["ir.attachment"].search(
                 [("res_model", "=", kept._name), ("res_id", "in", kept.ids)]
             ).unlink()
-        env["mail.activity"].search(own).unlink()
+        # Their own to-dos, and those naming them on any record.
+        (env["mail.activity"].search(own) | records("mail.activity")).unlink()
         env["mail.followers"].search([("partner_id", "in", persons.ids)]).unlink()
         env["mail.notification"].search([("res_partner_id", "in", persons.ids)]).write(
             {"mail_email_address": False, "failure_reason": False}
@@ -569,6 +570,7 @@ class KommunePrivacy(models.AbstractModel):
             "kommune.privacy.log": linked,
             "mail.message": self.env._("Cleaned"),
             "mail.mail": self.env._("Cleaned"),
+            "mail.activity": self.env._("Deleted"),
             "mail.blacklist": self.env._("Kept: the blocklist keeps the objection"),
         }
 

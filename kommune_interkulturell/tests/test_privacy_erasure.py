@@ -130,6 +130,33 @@ class TestErasure(PrivacyCommon):
         self.assertTrue(consent.exists(), "the dated consent stays as evidence")
         self.assertTrue(self.registration.exists())
 
+    def test_activities_naming_them_deleted(self):
+        """A to-do naming the person (on a training or cooperation: summary or note)
+        is theirs: the lookup finds it, erasure deletes it; a namesake's is left alone."""
+        cooperation = self.traces["cooperation"]
+        theirs = self.training.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=f"{self.name} zurückrufen",
+            user_id=self.user.id,
+        ) | cooperation.activity_schedule(
+            "mail.mail_activity_data_todo",
+            note=f"<p>Flyer mit {self.email} abstimmen</p>",
+            user_id=self.user.id,
+        )
+        first_name = self.name.split()[-1]
+        other = self.training.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=f"{first_name}s Raum buchen",
+            user_id=self.user.id,
+        )
+        found, _others = self.env["privacy.lookup.wizard"]._kommune_lookup(self.person)[
+            self.person.id
+        ]
+        self.assertEqual(found.get("mail.activity"), set(theirs.ids))
+        self.erase()
+        self.assertFalse(theirs.exists())
+        self.assertTrue(other.exists())
+
     def test_scheduled_messages_to_them_cancelled(self):
         """A message scheduled in a chatter would post their name and address again
         after the erasure: those on their contact or to them alone go, others are no
