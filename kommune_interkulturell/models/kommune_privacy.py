@@ -216,6 +216,19 @@ class KommunePrivacy(models.AbstractModel):
                 # lookup found these for the person, a manager exports them.
                 env["mail.mail"].sudo().browse(sorted(found.get("mail.mail", ()))).exists(),
             ),
+            (
+                "scheduled_messages",
+                env._("Messages Scheduled to the Person"),
+                # sudo: Odoo shows a scheduled message to its author only; a manager
+                # exports those on the person's contact or to them.
+                env["mail.scheduled.message"]
+                .sudo()
+                .search(
+                    Domain("partner_ids", "in", person.ids)
+                    | (Domain("model", "=", person._name) & Domain("res_id", "in", person.ids)),
+                    order="scheduled_date, id",
+                ),
+            ),
         ]
 
     @api.model
@@ -288,6 +301,7 @@ class KommunePrivacy(models.AbstractModel):
             ],
             "mentions": ["date", "record_name", "message_type"],
             "mail.mail": ["date", "subject", "email_to", "state"],
+            "mail.scheduled.message": ["scheduled_date", "subject", "body", "author_id"],
         }
 
     @api.model
