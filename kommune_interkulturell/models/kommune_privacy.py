@@ -216,6 +216,19 @@ class KommunePrivacy(models.AbstractModel):
                 # lookup found these for the person, a manager exports them.
                 env["mail.mail"].sudo().browse(sorted(found.get("mail.mail", ()))).exists(),
             ),
+            (
+                "scheduled_messages",
+                env._("Messages Scheduled to the Person"),
+                # sudo: Odoo shows a scheduled message to its author only; a manager
+                # exports those on the person's contact or to them.
+                env["mail.scheduled.message"]
+                .sudo()
+                .search(
+                    Domain("partner_ids", "in", person.ids)
+                    | (Domain("model", "=", person._name) & Domain("res_id", "in", person.ids)),
+                    order="scheduled_date, id",
+                ),
+            ),
         ]
 
     @api.model
@@ -288,6 +301,7 @@ class KommunePrivacy(models.AbstractModel):
             ],
             "mentions": ["date", "record_name", "message_type"],
             "mail.mail": ["date", "subject", "email_to", "state"],
+            "mail.scheduled.message": ["scheduled_date", "subject", "body", "author_id"],
         }
 
     @api.model
@@ -482,7 +496,29 @@ class KommunePrivacy(models.AbstractModel):
         # The person's own traces.
         own = Domain("res_model", "=", persons._name) & Domain("res_id", "in", persons.ids)
         env["ir.attachment"].search(own).unlink()
-        env["mail.activity"].search(own).unlink()
+        # Messages scheduled in a chatter would post their name and address again
+        # after the erasure: those on their contact or to them alone go, the others
+        # are no longer sent to them.
+        on_them = Domain("model", "=", persons._name) & Domain("res_id", "in", persons.ids)
+        scheduled = env["mail.scheduled.message"].search(
+            on_them | Domain("partner_ids", "in", persons.ids)
+        )
+        theirs = scheduled.filtered(
+            lambda message: (
+                (message.model == persons._name and message.res_id in persons.ids)
+                or message.partner_ids <= persons
+            )
+        )
+        theirs.unlink()
+        (scheduled - theirs).write({"partner_ids": [Command.unlink(id_) for id_ in persons.ids]})
+        # Files on their consents and registrations are scanned forms with their name,
+        # signature and address, which no lookup reads: they go, the dated records stay.
+        for kept in (consents, registrations):
+            env["ir.attachment"].search(
+                [("res_model", "=", kept._name), ("res_id", "in", kept.ids)]
+            ).unlink()
+        # Their own to-dos, and those naming them on any record.
+        (env["mail.activity"].search(own) | records("mail.activity")).unlink()
         env["mail.followers"].search([("partner_id", "in", persons.ids)]).unlink()
         env["mail.notification"].search([("res_partner_id", "in", persons.ids)]).write(
             {"mail_email_address": False, "failure_reason": False}
@@ -548,6 +584,7 @@ class KommunePrivacy(models.AbstractModel):
             "kommune.privacy.log": linked,
             "mail.message": self.env._("Cleaned"),
             "mail.mail": self.env._("Cleaned"),
+            "mail.activity": self.env._("Deleted"),
             "mail.blacklist": self.env._("Kept: the blocklist keeps the objection"),
         }
 

@@ -843,8 +843,11 @@ class KommuneTraining(models.Model):
         same transaction, so a run cut short resumes with those not reminded yet."""
         now = fields.Datetime.now()
         Registration = self.env["kommune.training.registration"]
+        # Covered by the consent to training administration only: who withdrew it
+        # is not written to (their registration stays until staff cancel it).
         domain = [
             ("state", "=", "confirmed"),
+            ("consent", "=", True),
             ("reminder_sent_date", "=", False),
             ("training_id.stage_id.is_cancel", "=", False),
             ("training_id.date_begin", ">", now),
@@ -880,6 +883,7 @@ class KommuneTraining(models.Model):
         domain = [
             ("training_id", "in", trainings.ids),
             ("state", "=", "attended"),
+            ("consent", "=", True),
             ("thanks_sent_date", "=", False),
         ]
 

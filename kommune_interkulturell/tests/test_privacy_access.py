@@ -1,6 +1,8 @@
 import base64
 import json
+from datetime import timedelta
 
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -16,6 +18,7 @@ class TestSubjectAccess(PrivacyCommon):
         super().setUpClass()
         cls.person = cls.persons[0]
         cls.traces = cls.make_traces(cls.person)
+        cls.registration = cls.traces["registration"]
 
     def export(self, user=None):
         user = user or self.manager
@@ -66,6 +69,25 @@ class TestSubjectAccess(PrivacyCommon):
         self.assertNotIn("Gespräch mit", bodies, "notes about others' records stay out")
         self.assertTrue(data["mail_delivery"], "the mails sent to them")
         self.assertEqual(data["mail_delivery"][0]["notification_type"], "Email")
+
+    def test_messages_scheduled_to_them_are_listed(self):
+        """A message scheduled to the person (or on their contact) is data held on
+        them, as the mails waiting for them."""
+        scheduled = self.env["mail.scheduled.message"].create(
+            {
+                "model": self.registration._name,
+                "res_id": self.registration.id,
+                "author_id": self.user.partner_id.id,
+                "partner_ids": [Command.set(self.person.ids)],
+                "subject": "Raumänderung",
+                "body": "<p>Bitte kommen Sie in Raum 4.</p>",
+                "scheduled_date": fields.Datetime.now() + timedelta(days=2),
+            }
+        )
+        data = json.loads(base64.b64decode(self.export().json_file))["data"]
+        (row,) = data["scheduled_messages"]
+        self.assertEqual(row["subject"], scheduled.subject)
+        self.assertIn("Raum 4", row["body"])
 
     def test_questionnaire_special_categories_are_named_when_withheld(self):
         """The person's questionnaire is in their copy. Disability and minority are

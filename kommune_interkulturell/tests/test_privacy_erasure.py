@@ -1,6 +1,10 @@
 import base64
 import json
+from datetime import timedelta
 
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -90,6 +94,97 @@ class TestErasure(PrivacyCommon):
         self.assertEqual(consents.mapped("state"), ["withdrawn", "withdrawn"])
         self.assertFalse(any(consents.mapped("note")))
         self.assertFalse(self.registration.consent)
+
+    def test_files_on_consents_and_registrations_deleted(self):
+        """A scanned consent or registration form carries the person's name,
+        signature and address, which no lookup reads in a file: erasure deletes the
+        files on their consents and registrations, the dated records stay."""
+        consent = self.person.kommune_consent_ids[:1]
+        consent.message_post(
+            body="Unterschriebenes Formular",
+            attachments=[("einwilligung.pdf", b"%PDF-1.4 signed consent form")],
+        )
+        registration_scan = self.env["ir.attachment"].create(
+            {
+                "name": "anmeldung.pdf",
+                "raw": b"%PDF-1.4 signed registration form",
+                "res_model": self.registration._name,
+                "res_id": self.registration.id,
+            }
+        )
+        files = self.env["ir.attachment"].search(
+            [
+                "|",
+                "&",
+                ("res_model", "=", consent._name),
+                ("res_id", "=", consent.id),
+                "&",
+                ("res_model", "=", self.registration._name),
+                ("res_id", "=", self.registration.id),
+            ]
+        )
+        self.assertEqual(len(files), 2)
+        self.assertIn(registration_scan, files)
+        self.erase()
+        self.assertFalse(files.exists())
+        self.assertTrue(consent.exists(), "the dated consent stays as evidence")
+        self.assertTrue(self.registration.exists())
+
+    def test_activities_naming_them_deleted(self):
+        """A to-do naming the person (on a training or cooperation: summary or note)
+        is theirs: the lookup finds it, erasure deletes it; a namesake's is left alone."""
+        cooperation = self.traces["cooperation"]
+        theirs = self.training.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=f"{self.name} zurückrufen",
+            user_id=self.user.id,
+        ) | cooperation.activity_schedule(
+            "mail.mail_activity_data_todo",
+            note=f"<p>Flyer mit {self.email} abstimmen</p>",
+            user_id=self.user.id,
+        )
+        first_name = self.name.split()[-1]
+        other = self.training.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=f"{first_name}s Raum buchen",
+            user_id=self.user.id,
+        )
+        found, _others = self.env["privacy.lookup.wizard"]._kommune_lookup(self.person)[
+            self.person.id
+        ]
+        self.assertEqual(found.get("mail.activity"), set(theirs.ids))
+        self.erase()
+        self.assertFalse(theirs.exists())
+        self.assertTrue(other.exists())
+
+    def test_scheduled_messages_to_them_cancelled(self):
+        """A message scheduled in a chatter would post their name and address again
+        after the erasure: those on their contact or to them alone go, others are no
+        longer sent to them."""
+        Scheduled = self.env["mail.scheduled.message"]
+        later = fields.Datetime.now() + timedelta(days=2)
+
+        def schedule(record, partners, body):
+            return Scheduled.create(
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "author_id": self.user.partner_id.id,
+                    "partner_ids": [Command.set(partners.ids)],
+                    "body": body,
+                    "scheduled_date": later,
+                }
+            )
+
+        on_contact = schedule(self.person, self.person, f"<p>Rückruf {self.name}</p>")
+        to_them = schedule(self.registration, self.person, f"<p>Hallo {self.name}</p>")
+        to_all = schedule(self.training, self.person | self.persons[1], "<p>Raumänderung</p>")
+        self.erase()
+        self.assertFalse((on_contact | to_them).exists())
+        self.assertEqual(to_all.partner_ids, self.persons[1], "the others still get it")
+        with freeze_time(later + timedelta(hours=1)):
+            Scheduled._post_messages_cron()
+        self.assertFalse(self.env["mail.message"].search([("body", "ilike", self.name)]))
 
     def test_messages_cleaned(self):
         traces = self.traces

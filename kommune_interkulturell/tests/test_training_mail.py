@@ -269,6 +269,24 @@ class TestTrainingMail(KommuneTrainingCommon):
         self.assertIn("https://survey.example.org/foerdermittel", thanks.body_html)
         self.assertTrue(present.thanks_sent_date)
 
+    def test_no_reminder_or_thanks_after_the_consent_is_withdrawn(self):
+        """Reminders and thank-you mails are covered by the person's consent to
+        training administration only: who withdrew it gets neither, though the
+        registration stays (the seat is theirs until staff cancel it)."""
+        keeps, withdraws = self.register(self.persons[:2])
+        withdraws.with_user(self.user).consent = False
+        self.assertEqual(withdraws.consent_id.state, "withdrawn")
+        self.assertEqual(withdraws.state, "confirmed")
+        Training = self.env["kommune.training"]
+        with freeze_time(self.first_start - timedelta(days=1, hours=20)):
+            Training._cron_send_reminders()
+        self.assertEqual(self.mails(keeps | withdraws, "Reminder").recipient_ids, keeps.partner_id)
+        self.sessions.action_mark_all_present()
+        with freeze_time(self.first_start + timedelta(days=8)):
+            Training._cron_close_trainings()
+        self.assertEqual((keeps.state, withdraws.state), ("attended", "attended"))
+        self.assertEqual(self.mails(keeps | withdraws, "Thank you").recipient_ids, keeps.partner_id)
+
     # ------------------------------------------------------------
     # Schedule and settings
     # ------------------------------------------------------------

@@ -95,7 +95,7 @@ class PrivacyLookupWizard(models.TransientModel):
     def _kommune_get_extension_parts(self, terms, lookup_email=None):
         """The parts of the extension query (see _kommune_get_extension_query): messages
         naming the person (body, subject, tracked values, sender), mails waiting for or
-        naming them. Bridges add the records of their app.
+        naming them, to-dos naming them. Bridges add the records of their app.
 
         The parts see the persons looked up as ``kommune_subject (partner_id, email)``
         and Odoo's findings, within its own query, as ``indirect_references``.
@@ -163,7 +163,18 @@ class PrivacyLookupWizard(models.TransientModel):
             mail_column=SQL.identifier(recipients.column1),
             partner_column=SQL.identifier(recipients.column2),
         )
-        return [], [messages, mails, mail_recipients]
+        # To-dos naming the person, on any record (a call to return, say).
+        activities = SQL(
+            """
+            SELECT NULL, %(activity_model)s, activity.id, TRUE
+              FROM mail_activity activity
+             WHERE to_tsvector('simple', concat_ws(' ', activity.summary, activity.note))
+                   @@ %(texts)s
+            """,
+            activity_model=model_id("mail.activity"),
+            texts=texts,
+        )
+        return [], [messages, mails, mail_recipients, activities]
 
     # ------------------------------------------------------------
     # The lookup of the network's own functions
@@ -375,6 +386,10 @@ class PrivacyLookupWizard(models.TransientModel):
                     *(value.new_value_char or "" for value in values),
                 ]
             )
+        for activity in env["mail.activity"].browse(ids["mail.activity"]).exists():
+            texts["mail.activity", activity.id] = " ".join(
+                [activity.summary or "", str(activity.note or "")]
+            )
 
         mine = set()
         for person in persons:
@@ -382,7 +397,7 @@ class PrivacyLookupWizard(models.TransientModel):
             for (model, res_id), partner_ids in rows.items():
                 if person.id not in partner_ids:
                     continue
-                if model in ("mail.mail", "mail.message"):
+                if model in ("mail.mail", "mail.message", "mail.activity"):
                     text = texts.get((model, res_id), "")
                     theirs = person.id in recipients.get(res_id, ()) or _names(text, terms)
                 else:

@@ -3,6 +3,7 @@ from . import kommune_training_registration
 from . import kommune_training
 from . import kommune_mail_throttle
 from . import mailing_mailing
+from . import mailing_trace
 from . import utm_campaign
 from . import mail_mail
 from . import mail_render_mixin

@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _lang_get
+from odoo.exceptions import UserError
 
 
 class MailingMailing(models.Model):
@@ -22,6 +23,22 @@ class MailingMailing(models.Model):
         help="Language of this mailing's text within its campaign; recipients in other "
         "languages are in the campaign's other mailings.",
     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent_invitations(self):
+        # Its traces (deleted with it) are the campaign's statistics for the funders.
+        if self.env["mailing.trace"]._kommune_may_delete_statistics():
+            return
+        if sent := self.filtered(
+            lambda mailing: mailing.training_id and mailing.state in ("sending", "done")
+        ):
+            raise UserError(
+                self.env._(
+                    "“%(mailing)s” was sent: its statistics are the campaign's figures for "
+                    "the funders. Only a manager deletes it.",
+                    mailing=sent[0].subject,
+                )
+            )
 
     def _get_recipients_domain(self):
         # Between the campaign's creation and its sending people withdraw, opt out,

@@ -63,3 +63,71 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
             )
         with self.assertRaises(AccessError):
             self.env["mailing.mailing"].with_user(employee).search([])
+
+    def test_campaigns_stay_in_the_training_company(self):
+        """A campaign names whom a company invited (its mailings' traces hold their
+        addresses, clicks the visitors' IP addresses): the project users of another
+        company do not read it, nor its mailings, traces, link trackers and clicks."""
+        wizard = self.invite_form(user=self.user, role_volunteer=True)
+        wizard.organization_ids.add(self.mo_arabic)
+        wizard = wizard.save()
+        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
+        campaign.with_user(self.user).action_send_invitations()
+        with real_smtp(self.env):
+            campaign.mailing_mail_ids.action_send_mail()
+        mailings = campaign.mailing_mail_ids
+        traces = self.env["mailing.trace"].search([("mass_mailing_id", "in", mailings.ids)])
+        self.assertTrue(traces)
+        link = self.env["link.tracker"].create(
+            {"url": "https://example.org/programm", "mass_mailing_id": mailings[0].id}
+        )
+        click = self.env["link.tracker.click"].create(
+            {"link_id": link.id, "mass_mailing_id": mailings[0].id, "ip": "192.0.2.7"}
+        )
+        other_company = self.env["res.company"].create({"name": "Test Anderes Projekt"})
+        stranger = new_test_user(
+            self.env,
+            login="ki_campaign_other_company",
+            groups="kommune_interkulturell.group_kommune_user",
+            company_id=other_company.id,
+            company_ids=[(6, 0, other_company.ids)],
+        )
+        for records in (campaign, mailings, traces, link, click):
+            with self.subTest(model=records._name):
+                Model = self.env[records._name].with_user(stranger)
+                self.assertFalse(Model.search([("id", "in", records.ids)]))
+                with self.assertRaises(AccessError):
+                    records.with_user(stranger).read(["id"])
+                self.assertEqual(
+                    self.env[records._name]
+                    .with_user(self.user)
+                    .search([("id", "in", records.ids)]),
+                    records,
+                    "the training's company reads it",
+                )
+
+    def test_only_managers_delete_sent_invitations(self):
+        """The traces of a training's mailings are the campaign's statistics for the
+        funders: a user sends campaigns but deletes neither a sent mailing (its traces
+        go with it) nor its traces; a manager may. A mailing not sent yet is the user's
+        to delete."""
+        wizard = self.invite_form(user=self.user, role_volunteer=True)
+        wizard.organization_ids.add(self.mo_arabic)
+        wizard = wizard.save()
+        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
+        campaign.with_user(self.user).action_send_invitations()
+        with real_smtp(self.env):
+            campaign.mailing_mail_ids.action_send_mail()
+        mailing = campaign.mailing_mail_ids.filtered("mailing_trace_ids")[:1]
+        traces = mailing.mailing_trace_ids
+        self.assertTrue(traces)
+        with self.assertRaises(UserError):
+            traces[:1].with_user(self.user).unlink()
+        with self.assertRaises(UserError):
+            mailing.with_user(self.user).unlink()
+        self.assertEqual(traces.exists(), traces)
+        draft = mailing.copy()
+        draft.with_user(self.user).unlink()
+        self.assertFalse(draft.exists())
+        mailing.with_user(self.manager).unlink()
+        self.assertFalse(traces.exists())

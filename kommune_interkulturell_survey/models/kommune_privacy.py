@@ -32,6 +32,29 @@ class KommunePrivacy(models.AbstractModel):
         ]
 
     @api.model
+    def _get_last_activity(self, partners):
+        """Starting or finishing a survey answer (a self-check, say) is the person's
+        activity: a retention rule must not erase who answered within its period.
+        Invitations staff sent and nobody started are not. Only dates are read, in
+        every company (sudo), as the other activities."""
+        activity = super()._get_last_activity(partners)
+        if not partners:
+            return activity
+        for partner, started, ended in (
+            self.env["survey.user_input"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", partners.ids)],
+                ["partner_id"],
+                ["start_datetime:max", "end_datetime:max"],
+            )
+        ):
+            dates = [date for date in (activity.get(partner.id), started, ended) if date]
+            if dates:
+                activity[partner.id] = max(dates)
+        return activity
+
+    @api.model
     def _get_exported_fields(self):
         return {
             **super()._get_exported_fields(),

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import Form, tagged
 
 from .common import DevelopmentCheckCommon
@@ -41,3 +43,27 @@ class TestDevelopmentPrivacy(DevelopmentCheckCommon):
         self.assertTrue(self.check.exists())
         self.assertAlmostEqual(self.check.score, 7 / 3, places=2)
         self.assertNotEqual(self.check.respondent_id.name, "Test Person MO")
+
+
+@tagged("post_install", "-at_install")
+class TestDevelopmentRetention(DevelopmentCheckCommon):
+    """Answering a self-check is the person's activity: a retention rule counting from
+    the last activity keeps who answered within its period."""
+
+    def test_a_recent_answer_keeps_the_person(self):
+        rule = self.env["kommune.retention.rule"].create(
+            {"name": "Test 3 Jahre", "basis": "last_activity", "period_months": 36}
+        )
+        with freeze_time("2030-11-15 10:00:00"):
+            answer = self._answer(
+                self.survey_mo, self.mo_person, {self.dimension["finances"]: [2, 2, 3]}
+            )
+        with freeze_time("2030-12-15 03:00:00"):
+            action = rule.with_user(self.manager).action_preview()
+        due = self.env["res.partner"].with_context(active_test=False).search(action["domain"])
+        self.assertNotIn(self.mo_person, due, "answered a month ago")
+        with freeze_time("2034-12-15 03:00:00"):
+            action = rule.with_user(self.manager).action_preview()
+        due = self.env["res.partner"].with_context(active_test=False).search(action["domain"])
+        self.assertIn(self.mo_person, due, "due three years after the answer")
+        self.assertTrue(answer.exists())
