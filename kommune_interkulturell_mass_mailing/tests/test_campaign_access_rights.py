@@ -131,3 +131,20 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
         self.assertFalse(draft.exists())
         mailing.with_user(self.manager).unlink()
         self.assertFalse(traces.exists())
+
+    def test_links_of_no_mailing_stay_as_odoo_has_them(self):
+        """Links and clicks of no mailing (shortened in a mail or SMS, made in the Link
+        Tracker) belong to no training: every user sees them as before, and shortening
+        the same link again finds its tracker instead of making another."""
+        url = "https://example.org/flyer-ohne-mailing"
+        link = self.env["link.tracker"].create({"url": url})
+        click = self.env["link.tracker.click"].create({"link_id": link.id, "ip": "192.0.2.8"})
+        for user in (self.user, self.env.ref("base.user_admin")):
+            with self.subTest(user=user.login):
+                LinkTracker = self.env["link.tracker"].with_user(user)
+                self.assertEqual(LinkTracker.search([("id", "=", link.id)]), link)
+                self.assertEqual(LinkTracker.search_or_create([{"url": url}]), link)
+                self.assertEqual(
+                    self.env["link.tracker.click"].with_user(user).search([("id", "=", click.id)]),
+                    click,
+                )
