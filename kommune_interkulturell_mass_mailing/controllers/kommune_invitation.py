@@ -336,7 +336,12 @@ class KommuneInvitationController(KommunePublicController):
                 "registration_close": training._format_datetime_local(
                     training.date_registration_close
                 ),
-                "schedule": training._get_schedule(),
+                # The video conference only for confirmed participants (as on "My
+                # trainings"): a personal link is forwarded, and the waitlist has no seat.
+                "schedule": training.with_context(
+                    kommune_schedule_without_online=registration.state
+                    not in ("confirmed", "attended")
+                )._get_schedule(),
                 "seats_text": self._get_seats_text(training),
                 "network_roles": training.env["res.partner"]
                 ._fields["network_role"]

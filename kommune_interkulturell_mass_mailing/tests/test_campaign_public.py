@@ -179,6 +179,19 @@ class TestCampaignPublic(InvitationPagesCommon):
         self.assertEqual(self.registration(self.song_volunteer).state, "waitlist")
         self.assertNotIn(online, waiting.text, "on the waitlist")
 
+    def test_a_sessions_own_online_link_only_for_confirmed_participants(self):
+        """A session may have an online link of its own (staff set it on the session):
+        it is the participants' as much as the training's."""
+        self.training.write({"venue_id": False, "online_url": "https://meet.example.org/alt"})
+        own = "https://meet.example.org/sitzung-zwei"
+        self.sessions.write({"location": False, "videocall_location": own})
+        invited = self.get(self.link(self.nadi_fulltime))
+        self.assertEqual(invited.status_code, 200)
+        self.assertNotIn(own, invited.text, "not registered yet")
+        registered = self.post(self.link(self.nadi_fulltime), "register", {"consent": "1"})
+        self.assertEqual(self.registration(self.nadi_fulltime).state, "confirmed")
+        self.assertIn(own, registered.text, "a confirmed participant's page")
+
     # ------------------------------------------------------------
     # Cancellation
     # ------------------------------------------------------------
