@@ -12,6 +12,7 @@ from odoo.tools import (
 )
 
 from .kommune_participant_questionnaire import REQUIRED_ANSWERS, SPECIAL_CATEGORIES
+from .mail_message import replace_terms
 
 
 class KommunePrivacy(models.AbstractModel):
@@ -511,6 +512,25 @@ class KommunePrivacy(models.AbstractModel):
         )
         theirs.unlink()
         (scheduled - theirs).write({"partner_ids": [Command.unlink(id_) for id_ in persons.ids]})
+        # The others' scheduled messages are posted later: they no longer name them
+        # (as the mails waiting for others, see mail.mail._kommune_cancel_for).
+        terms = [email for _name, email in identities.values() if email] + [
+            name for name, _email in identities.values() if name and len(name.split()) > 1
+        ]
+        if terms:
+            anonymous = privacy._get_anonymous_name()
+            for message in (scheduled - theirs) | env["mail.scheduled.message"].search(
+                Domain.OR(
+                    Domain("body", "ilike", term) | Domain("subject", "ilike", term)
+                    for term in terms
+                )
+            ):
+                values = {
+                    "body": replace_terms(message.body or "", terms, anonymous, html=True),
+                    "subject": message.subject and replace_terms(message.subject, terms, anonymous),
+                }
+                if values != {"body": message.body or "", "subject": message.subject}:
+                    message.write(values)
         # Files on their consents and registrations are scanned forms with their name,
         # signature and address, which no lookup reads: they go, the dated records stay.
         for kept in (consents, registrations):

@@ -186,6 +186,29 @@ class TestErasure(PrivacyCommon):
             Scheduled._post_messages_cron()
         self.assertFalse(self.env["mail.message"].search([("body", "ilike", self.name)]))
 
+    def test_scheduled_messages_to_others_lose_their_name(self):
+        """A message scheduled to others that names the person (body or subject) is
+        posted after the erasure: it no longer names them, by name or address."""
+        Scheduled = self.env["mail.scheduled.message"]
+        later = fields.Datetime.now() + timedelta(days=2)
+        named = Scheduled.create(
+            {
+                "model": self.training._name,
+                "res_id": self.training.id,
+                "author_id": self.user.partner_id.id,
+                "partner_ids": [Command.set((self.person | self.persons[1]).ids)],
+                "subject": f"Moderation: {self.name}",
+                "body": f"<p>{self.name} ({self.email}) moderiert den zweiten Tag.</p>",
+                "scheduled_date": later,
+            }
+        )
+        self.erase()
+        self.assertEqual(named.partner_ids, self.persons[1])
+        for text in (named.subject, str(named.body)):
+            self.assertNotIn(self.name, text)
+            self.assertNotIn(self.email, text)
+        self.assertIn("moderiert den zweiten Tag", str(named.body))
+
     def test_messages_cleaned(self):
         traces = self.traces
         own_chatter = self.env["mail.message"].search(
