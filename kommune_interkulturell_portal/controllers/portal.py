@@ -100,7 +100,11 @@ class KommunePortal(CustomerPortal):
                 "page_name": "kommune_training",
                 "registration": registration_sudo,
                 "training": training_sudo,
-                "schedule": training_sudo._get_schedule(),
+                # A session's video conference only for confirmed participants.
+                "schedule": training_sudo.with_context(
+                    kommune_schedule_without_online=registration_sudo.state
+                    not in ("confirmed", "attended")
+                )._get_schedule(),
                 "waitlist_position": self._kommune_get_waitlist_positions(registration_sudo).get(
                     registration_sudo.id
                 ),

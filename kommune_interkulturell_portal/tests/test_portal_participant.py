@@ -83,6 +83,15 @@ class TestPortalParticipant(PortalCommon):
         self.assertIn("(1.)", page.text)
         self.assertNotIn("https://meet.example.org/foerdermittel", page.text)
 
+    def test_a_sessions_own_online_link_only_for_confirmed_participants(self):
+        # A session's link of its own (set on the session) is the participants' too.
+        own = "https://meet.example.org/sitzung-eigen"
+        self.sessions.write({"location": False, "videocall_location": own})
+        self.login(self.user_b)
+        self.assertNotIn(own, self.url_open(f"/my/kommune/trainings/{self.reg_b.id}").text)
+        self.login(self.user_a)
+        self.assertIn(own, self.url_open(f"/my/kommune/trainings/{self.reg_a.id}").text)
+
     def test_waitlist_place_follows_the_order_of_moving_up(self):
         late = self._portal_user("ki_portal_b2", "Bako Late", self.mo_b)
         registration = self.training.with_context(
