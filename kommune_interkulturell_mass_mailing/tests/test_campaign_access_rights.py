@@ -132,6 +132,34 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
         mailing.with_user(self.manager).unlink()
         self.assertFalse(traces.exists())
 
+    def test_company_rules_leave_odoos_loading_alone(self):
+        """Odoo loads mass mailing, link tracker and utm before this bridge, and runs
+        their at_install tests there, on a database that has the bridge's rules but
+        not yet its fields: a global rule naming training_id would fail every access
+        of their users. The bridge's rules on these apps' models apply to the
+        project's users only (Odoo's own tests of mass mailing caught it)."""
+        rules = self.env["ir.rule"].search(
+            [
+                (
+                    "model_id.model",
+                    "in",
+                    [
+                        "utm.campaign",
+                        "mailing.mailing",
+                        "mailing.trace",
+                        "link.tracker",
+                        "link.tracker.click",
+                    ],
+                )
+            ]
+        )
+        ours = rules.filtered(lambda rule: "training_id" in rule.domain_force)
+        self.assertEqual(len(ours), 5)
+        project_users = self.env.ref("kommune_interkulturell.group_kommune_user")
+        for rule in ours:
+            with self.subTest(rule=rule.name):
+                self.assertEqual(rule.groups, project_users)
+
     def test_links_of_no_mailing_stay_as_odoo_has_them(self):
         """Links and clicks of no mailing (shortened in a mail or SMS, made in the Link
         Tracker) belong to no training: every user sees them as before, and shortening
