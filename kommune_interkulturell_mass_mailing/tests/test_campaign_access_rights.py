@@ -10,6 +10,17 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
     """A User does the daily work of campaigns; taking an opt-out back and the throttle
     are a Manager's and an administrator's."""
 
+    def sent_campaign(self):
+        """The user's campaign to the Arabic-speaking organisation's volunteers, sent."""
+        wizard = self.invite_form(user=self.user, role_volunteer=True)
+        wizard.organization_ids.add(self.mo_arabic)
+        wizard = wizard.save()
+        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
+        campaign.with_user(self.user).action_send_invitations()
+        with real_smtp(self.env):
+            campaign.mailing_mail_ids.action_send_mail()
+        return campaign
+
     def test_user_runs_a_campaign(self):
         form = self.invite_form(user=self.user, role_volunteer=True, audience_name="Test Nutzerin")
         form.organization_ids.add(self.mo_arabic)
@@ -68,13 +79,7 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
         """A campaign names whom a company invited (its mailings' traces hold their
         addresses, clicks the visitors' IP addresses): the project users of another
         company do not read it, nor its mailings, traces, link trackers and clicks."""
-        wizard = self.invite_form(user=self.user, role_volunteer=True)
-        wizard.organization_ids.add(self.mo_arabic)
-        wizard = wizard.save()
-        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
-        campaign.with_user(self.user).action_send_invitations()
-        with real_smtp(self.env):
-            campaign.mailing_mail_ids.action_send_mail()
+        campaign = self.sent_campaign()
         mailings = campaign.mailing_mail_ids
         traces = self.env["mailing.trace"].search([("mass_mailing_id", "in", mailings.ids)])
         self.assertTrue(traces)
@@ -111,13 +116,7 @@ class TestCampaignAccessRights(KommuneCampaignCommon):
         funders: a user sends campaigns but deletes neither a sent mailing (its traces
         go with it) nor its traces; a manager may. A mailing not sent yet is the user's
         to delete."""
-        wizard = self.invite_form(user=self.user, role_volunteer=True)
-        wizard.organization_ids.add(self.mo_arabic)
-        wizard = wizard.save()
-        campaign = self.env["utm.campaign"].browse(wizard.action_create_campaign()["res_id"])
-        campaign.with_user(self.user).action_send_invitations()
-        with real_smtp(self.env):
-            campaign.mailing_mail_ids.action_send_mail()
+        campaign = self.sent_campaign()
         mailing = campaign.mailing_mail_ids.filtered("mailing_trace_ids")[:1]
         traces = mailing.mailing_trace_ids
         self.assertTrue(traces)
