@@ -90,7 +90,9 @@ class KommuneDevelopmentGoal(models.Model):
                 (
                     line
                     for line in latest[goal.partner_id, goal.dimension_id]
-                    if line.check_id != goal.check_id and line.date >= goal.check_id.date
+                    # Later than the goal's check in the order of the checks (date,
+                    # then id): an earlier check of the same day is no score since.
+                    if (line.date, line.check_id.id) > (goal.check_id.date, goal.check_id.id)
                 ),
                 None,
             )
