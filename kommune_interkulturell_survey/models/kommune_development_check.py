@@ -125,6 +125,9 @@ class KommuneDevelopmentCheck(models.Model):
             check.recommended_training_ids = weak.topic_ids and Training.search(
                 [
                     ("topic_id", "in", weak.topic_ids.ids),
+                    # The check's network's trainings, also for a user working in
+                    # several companies at once.
+                    ("company_id", "=", check.company_id.id),
                     ("date_begin", ">", fields.Datetime.now()),
                     ("is_cancelled", "=", False),
                 ],

@@ -76,12 +76,15 @@ class KommuneDevelopmentGoal(models.Model):
         for line in self.env["kommune.development.check.line"].search(
             [
                 ("partner_id", "in", self.partner_id.ids),
+                # A check of another company is not this plan's to compare with (as
+                # for the previous check), also for a user working in both.
+                ("company_id", "in", self.company_id.ids),
                 ("dimension_id", "in", self.dimension_id.ids),
                 ("is_answered", "=", True),
             ],
             order="date desc, id desc",
         ):
-            latest[line.partner_id, line.dimension_id].append(line)
+            latest[line.company_id, line.partner_id, line.dimension_id].append(line)
         for goal in self:
             then = goal.check_id.line_ids.filtered(
                 lambda line, goal=goal: line.dimension_id == goal.dimension_id
@@ -89,8 +92,10 @@ class KommuneDevelopmentGoal(models.Model):
             now = next(
                 (
                     line
-                    for line in latest[goal.partner_id, goal.dimension_id]
-                    if line.check_id != goal.check_id and line.date >= goal.check_id.date
+                    for line in latest[goal.company_id, goal.partner_id, goal.dimension_id]
+                    # Later than the goal's check in the order of the checks (date,
+                    # then id): an earlier check of the same day is no score since.
+                    if (line.date, line.check_id.id) > (goal.check_id.date, goal.check_id.id)
                 ),
                 None,
             )

@@ -86,6 +86,44 @@ class TestDevelopmentGoal(DevelopmentCheckCommon):
         goals.invalidate_recordset()
         self.assertEqual(goals[0].score_now, 0.0)
 
+    def test_an_earlier_check_of_the_same_day_is_not_the_score_now(self):
+        """Each person asked fills in their own check: two checks of one day are
+        common. A goal agreed after the later one has no check since it, not the
+        earlier one's score as "now"."""
+        with freeze_time("2026-03-01"):
+            second = self._check({self.dimension["finances"]: [4, 4, 4]})
+        goal = self.env["kommune.development.goal"].create(
+            {
+                "check_id": second.id,
+                "dimension_id": self.dimension["finances"].id,
+                "name": "Keep the bookkeeping checked",
+                "date_deadline": "2026-09-30",
+            }
+        )
+        self.assertEqual(goal.score_then, 4.0)
+        self.assertEqual(goal.score_now, 0.0, "no check since the goal's")
+
+    def test_score_now_stays_in_the_goals_company_for_a_user_of_both(self):
+        """A check of the organisation in another company is not this plan's, also
+        for a user working in both companies at once."""
+        other = self.env["res.company"].create({"name": "Test Other Network"})
+        with freeze_time("2026-10-01"):
+            second = self._check({self.dimension["finances"]: [4, 4, 4]})
+        second.company_id = other
+        goal = self.env["kommune.development.goal"].create(
+            {
+                "check_id": self.first.id,
+                "dimension_id": self.dimension["finances"].id,
+                "name": "A second person checks the bookkeeping",
+                "date_deadline": "2026-09-30",
+            }
+        )
+        self.manager.company_ids |= other
+        both = goal.with_user(self.manager).with_context(
+            allowed_company_ids=[self.env.company.id, other.id]
+        )
+        self.assertEqual(both.score_now, 0.0)
+
     def test_plain_users_cannot_plan_and_users_cannot_delete(self):
         goal = self._add_goal()
         with self.assertRaises(AccessError):

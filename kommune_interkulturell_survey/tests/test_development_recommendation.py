@@ -65,6 +65,33 @@ class TestDevelopmentRecommendation(DevelopmentCheckCommon, KommuneTrainingCommo
             weak,
         )
 
+    def test_recommendations_stay_in_the_checks_company(self):
+        """An upcoming training of another company is not recommended, also to a
+        user working in both companies at once: the organisation's people would be
+        invited to a training of a network the check was not made in."""
+        other = self.env["res.company"].create({"name": "Test Other Network"})
+        training = self.env["kommune.training"].create(
+            {
+                "name": "Test Förderung anderswo",
+                "topic_id": self.topic_fundraising.id,
+                "company_id": other.id,
+            }
+        )
+        self.env["kommune.training.session"].create(
+            {
+                "training_id": training.id,
+                "start": self.first_start + timedelta(days=30),
+                "stop": self.first_start + timedelta(days=30, hours=2),
+            }
+        )
+        self.manager.company_ids |= other
+        check = self.check.with_user(self.manager).with_context(
+            allowed_company_ids=[self.env.company.id, other.id]
+        )
+        self.assertEqual(
+            check.recommended_training_ids & (self.own_trainings | training), self.training
+        )
+
     def test_threshold_comes_from_the_settings(self):
         settings = Form(self.env["res.config.settings"])
         self.assertEqual(settings.kommune_development_weak_threshold, 2.5)
