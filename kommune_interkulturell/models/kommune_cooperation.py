@@ -550,7 +550,8 @@ class KommuneCooperation(models.Model):
         """The day the dialogue clock starts from: the last contact, else the start."""
         self.ensure_one()
         if self.date_last_contact:
-            return self.date_last_contact.date()
+            # The local day, as "days since contact" counts it, not the UTC one.
+            return fields.Date.context_today(self, self.date_last_contact)
         return self.date_start or (self.create_date and self.create_date.date())
 
     def _refresh_dialogue(self):
