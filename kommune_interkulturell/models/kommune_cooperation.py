@@ -437,6 +437,14 @@ class KommuneCooperation(models.Model):
                 vals["close_reason_id"] = False
         return super().write(vals)
 
+    def unlink(self):
+        # Its meetings name the members' contact persons: left without their cooperation
+        # they would become plain events that every employee reads. sudo: colleagues'
+        # private and archived meetings go too, once the user may delete the cooperations.
+        self.check_access("unlink")
+        self.sudo().with_context(active_test=False).meeting_ids.unlink()
+        return super().unlink()
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
