@@ -231,6 +231,12 @@ class CalendarEvent(models.Model):
                 if unlinked:
                     super(CalendarEvent, unlinked).write({"res_model_id": False, "res_id": False})
         result = super().write(vals)
+        if "cooperation_id" in vals:
+            # The agreed items belong to the meeting's cooperation: they move with it,
+            # and cannot stay behind without one.
+            items = self.cooperation_action_item_ids
+            items._check_assignee()
+            items._sync_activities()
         if vals.keys() & {"cooperation_minutes", "cooperation_action_item_ids"}:
             self.filtered("cooperation_id")._kommune_post_minutes()
         return result

@@ -437,6 +437,14 @@ class KommuneCooperation(models.Model):
                 vals["close_reason_id"] = False
         return super().write(vals)
 
+    def unlink(self):
+        # Its meetings name the members' contact persons: left without their cooperation
+        # they would become plain events that every employee reads. sudo: colleagues'
+        # private and archived meetings go too, once the user may delete the cooperations.
+        self.check_access("unlink")
+        self.sudo().with_context(active_test=False).meeting_ids.unlink()
+        return super().unlink()
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -550,7 +558,8 @@ class KommuneCooperation(models.Model):
         """The day the dialogue clock starts from: the last contact, else the start."""
         self.ensure_one()
         if self.date_last_contact:
-            return self.date_last_contact.date()
+            # The local day, as "days since contact" counts it, not the UTC one.
+            return fields.Date.context_today(self, self.date_last_contact)
         return self.date_start or (self.create_date and self.create_date.date())
 
     def _refresh_dialogue(self):

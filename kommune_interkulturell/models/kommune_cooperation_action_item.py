@@ -140,7 +140,8 @@ class KommuneCooperationActionItem(models.Model):
                 "date_deadline": item.date_deadline,
             }
             if activity:
-                activity.write(values)
+                # The meeting may have moved to another cooperation: its to-do goes along.
+                activity.write({**values, "res_id": item.cooperation_id.id})
             else:
                 item.activity_id = item.cooperation_id.activity_schedule(
                     "mail.mail_activity_data_todo",

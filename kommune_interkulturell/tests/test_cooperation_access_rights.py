@@ -134,3 +134,13 @@ class TestCooperationAccessRights(CooperationCommon):
             .with_user(other_user)
             .search([("cooperation_id", "=", self.cooperation.id)])
         )
+
+    def test_deleted_cooperation_leaves_no_meetings_for_everyone(self):
+        # Its meetings name the members' contact persons: they go with the cooperation
+        # instead of becoming plain events that every employee reads.
+        employee = new_test_user(self.env, login="ki_co_employee_del", groups="base.group_user")
+        meeting = self._create_meeting(self.cooperation, self._days_ago(3))
+        Event = self.env["calendar.event"].with_user(employee)
+        self.assertFalse(Event.search([("id", "=", meeting.id)]))
+        self.cooperation.with_user(self.manager).unlink()
+        self.assertFalse(Event.search([("id", "=", meeting.id)]))

@@ -209,3 +209,23 @@ class TestCooperationReporting(CooperationCommon):
                 ("Neukölln", "labour_market"): [1, 1],
             },
         )
+
+    def test_dialogue_due_counts_berlin_days(self):
+        # Met at half past midnight in Berlin (still the day before in UTC): the
+        # interval counts from the Berlin day, as "days since contact" does.
+        env = self.env(context=dict(self.env.context, tz="Europe/Berlin"))
+        with freeze_time("2026-01-05 10:00:00"):
+            coop = self._create_cooperation("Test Kooperation Mitternacht").with_env(env)
+            coop.date_start = date(2026, 1, 5)
+        with freeze_time("2026-01-20 10:00:00"):
+            env["calendar.event"].create(
+                {
+                    "name": "Spätes Treffen",
+                    "cooperation_id": coop.id,
+                    "start": datetime(2026, 1, 10, 23, 30),
+                    "stop": datetime(2026, 1, 11, 0, 30),
+                }
+            )
+            self.env.flush_all()
+            self.assertEqual(coop.days_since_contact, 9)
+            self.assertEqual(coop.dialogue_due_date, date(2026, 3, 12), "11 January + 60 days")

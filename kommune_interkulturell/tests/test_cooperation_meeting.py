@@ -249,3 +249,18 @@ class TestCooperationMinutes(CooperationCommon):
         meeting.unlink()
         self.assertFalse(item.exists())
         self.assertFalse(activity.exists())
+
+    def test_action_items_follow_their_meeting_to_another_cooperation(self):
+        other = self._create_cooperation("Andere Kooperation")
+        meeting = self._create_meeting(self.cooperation, self._days_ago(1))
+        item = self.env["kommune.cooperation.action.item"].create(
+            {"event_id": meeting.id, "name": "Vereinbarung entwerfen", "user_id": self.user.id}
+        )
+        meeting.cooperation_id = other
+        self.assertEqual(item.cooperation_id, other)
+        # The to-do goes with the item: the colleague finds it on the right cooperation.
+        self.assertEqual(item.activity_id.res_id, other.id)
+        self.assertFalse(self.cooperation.activity_ids.filtered(lambda a: a.summary == item.name))
+        # Agreed items need a cooperation to be followed up on.
+        with self.assertRaises(ValidationError):
+            meeting.cooperation_id = False
