@@ -222,15 +222,18 @@ class KommunePrivacy(models.AbstractModel):
                 env._("Messages Scheduled to the Person"),
                 # sudo: Odoo shows a scheduled message to its author only; a manager
                 # exports those on the person's contact or to them.
-                env["mail.scheduled.message"]
-                .sudo()
-                .search(
-                    Domain("partner_ids", "in", person.ids)
-                    | (Domain("model", "=", person._name) & Domain("res_id", "in", person.ids)),
-                    order="scheduled_date, id",
-                ),
+                self.sudo()._get_scheduled_messages(person),
             ),
         ]
+
+    @api.model
+    def _get_scheduled_messages(self, persons):
+        """The messages scheduled in a chatter on these persons' contacts or to them."""
+        return self.env["mail.scheduled.message"].search(
+            Domain("partner_ids", "in", persons.ids)
+            | (Domain("model", "=", persons._name) & Domain("res_id", "in", persons.ids)),
+            order="scheduled_date, id",
+        )
 
     @api.model
     def _get_other_records(self, found, listed):
@@ -500,10 +503,7 @@ class KommunePrivacy(models.AbstractModel):
         # Messages scheduled in a chatter would post their name and address again
         # after the erasure: those on their contact or to them alone go, the others
         # are no longer sent to them.
-        on_them = Domain("model", "=", persons._name) & Domain("res_id", "in", persons.ids)
-        scheduled = env["mail.scheduled.message"].search(
-            on_them | Domain("partner_ids", "in", persons.ids)
-        )
+        scheduled = privacy._get_scheduled_messages(persons)
         theirs = scheduled.filtered(
             lambda message: (
                 (message.model == persons._name and message.res_id in persons.ids)
